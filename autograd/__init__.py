@@ -1,0 +1,15 @@
+"""autograd: a scalar automatic-differentiation engine.
+
+>>> from autograd import Value
+>>> x = Value(2.0); y = x * x + 3 * x; y.backward(); x.grad
+7.0
+"""
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .graph import grad, topological_order
+from .gradcheck import GradcheckError, gradcheck
+from .value import Value
+
+__all__ = [
+    "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",
+    "is_grad_enabled", "topological_order",
+]

@@ -1,0 +1,358 @@
+"""`Value`: a scalar that remembers how it was made, and the operations on it.
+
+Each primitive operation is one `Op`: its forward function on floats and its local
+derivatives, side by side. The derivative rule is written once and works on floats (for
+`backward`) and on `Value`s (for higher-order gradients with `grad(..., create_graph=True)`).
+Everything else (`-x`, `a - b`, `a / b`, `sqrt`, reflected forms) is built from primitives.
+"""
+import functools
+import math
+import numbers
+
+from . import grad_mode
+
+
+class Op:
+    """A primitive: `name`, `forward(*floats) -> float`, `derivative(*inputs, out) -> tuple`.
+
+    `derivative` returns d out / d input for each input; it gets floats during `backward`
+    and `Value`s when a gradient must itself be differentiable.
+    """
+
+    __slots__ = ("name", "forward", "derivative", "arg")
+
+    def __init__(self, name, forward, derivative, arg=None):
+        self.name, self.forward, self.derivative = name, forward, derivative
+        self.arg = arg  # the constant of ops like x ** 3 or leaky_relu(x, 0.1), else None
+
+    def __repr__(self):
+        return f"Op({self.name!r})"
+
+
+class Value:
+    """A scalar in a computation graph: `data`, `grad`, and the inputs it was made from.
+
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b + b ** 2
+    >>> c.backward()
+    >>> a.grad, b.grad
+    (-3.0, -4.0)
+    """
+
+    # One object per node, no __dict__, no tuples, no reference cycles: memory stays low
+    # and Python's cyclic garbage collector has little to scan. Every op has at most two
+    # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+
+    def __init__(self, data, label=""):
+        if data.__class__ is not float:
+            data = _as_float(data, "Value(data)")
+        if label.__class__ is not str:
+            raise TypeError(f"Value(label=...) must be a str, got {type(label).__name__}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self._op = None  # the Op that made this node; None for a leaf
+        self._a = self._b = None
+        self._da = self._db = 0.0
+
+    @property
+    def _prev(self):
+        """The input Values, in argument order (empty for a leaf)."""
+        if self._b is not None:
+            return (self._a, self._b)
+        return (self._a,) if self._a is not None else ()
+
+    @property
+    def _local(self):
+        """d self / d input for each input in `_prev`, as floats."""
+        return (self._da, self._db)[:len(self._prev)]
+
+    # ----- what a user reads -------------------------------------------------------------
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self):
+        return self.data
+
+    @property
+    def is_leaf(self):
+        """True for inputs and parameters: values not computed from other values."""
+        return self._a is None
+
+    @property
+    def op(self):
+        """Name of the operation that made this value ('' for a leaf)."""
+        return self._op.name if self._op is not None else ""
+
+    def backward(self, grad=1.0):
+        """Backpropagate from this value: fill `.grad` of every value it depends on.
+
+        Leaves accumulate (like PyTorch); interior values show the latest pass only.
+
+        >>> x = Value(3.0); y = x * x; y.backward(); x.grad
+        6.0
+        """
+        from .graph import backward
+        backward(self, grad)
+
+    def zero_grad(self):
+        """Set this value's `.grad` to 0."""
+        self.grad = 0.0
+
+    def detach(self):
+        """A new leaf with the same data and label, cut off from the graph."""
+        return Value(self.data, self.label)
+
+    # ----- primitives (forward and derivative are in the Op table below) ----------------
+    # + and * make nearly every node of a network, so they skip the generic `_binary`
+    # and inline their rows of the op table (ADD, MUL): same forward, same derivative.
+    def __add__(self, other):
+        if other.__class__ is not Value:
+            other = _wrap(other)
+            if other is NotImplemented:
+                return NotImplemented
+        if grad_mode.enabled:
+            return _node(self.data + other.data, ADD, self, other, 1.0, 1.0)
+        return _leaf(self.data + other.data)
+
+    def __mul__(self, other):
+        if other.__class__ is not Value:
+            other = _wrap(other)
+            if other is NotImplemented:
+                return NotImplemented
+        if grad_mode.enabled:
+            return _node(self.data * other.data, MUL, self, other, other.data, self.data)
+        return _leaf(self.data * other.data)
+
+    def __pow__(self, exponent):
+        """x ** n for a number n, or x ** y for a Value y."""
+        if exponent.__class__ is Value:
+            return _binary(POW, self, exponent)
+        if not isinstance(exponent, numbers.Real):
+            return NotImplemented
+        return _unary(_pow_op(float(exponent)), self)
+
+    def exp(self):
+        return _unary(EXP, self)
+
+    def log(self):
+        return _unary(LOG, self)
+
+    def tanh(self):
+        return _unary(TANH, self)
+
+    def sigmoid(self):
+        return _unary(SIGMOID, self)
+
+    def relu(self):
+        return _unary(RELU, self)
+
+    def abs(self):
+        return _unary(ABS, self)
+
+    def softplus(self):
+        return _unary(SOFTPLUS, self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        return _unary(_leaky_relu_op(_as_float(negative_slope, "negative_slope")), self)
+
+    # ----- derived: built from primitives, no derivative code of their own --------------
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        other = _wrap(other)
+        return NotImplemented if other is NotImplemented else self + (-other)
+
+    def __truediv__(self, other):
+        other = _wrap(other)
+        if other is NotImplemented:
+            return NotImplemented
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"division by zero: {self!r} / {other!r}")
+        return self * other ** -1.0
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        other = _wrap(other)
+        return NotImplemented if other is NotImplemented else other - self
+
+    def __rtruediv__(self, other):
+        other = _wrap(other)
+        return NotImplemented if other is NotImplemented else other / self
+
+    def __rpow__(self, base):
+        base = _wrap(base)
+        return NotImplemented if base is NotImplemented else base ** self
+
+    def __abs__(self):
+        return self.abs()
+
+    def sqrt(self):
+        """sqrt(x) = x ** 0.5"""
+        return self ** 0.5
+
+
+# ----- the forward pass of each op, wrapped so errors name the op and the input ----------
+def _unary(op, x):
+    xd = x.data
+    out = op.forward(xd)
+    if grad_mode.enabled:
+        (d,) = op.derivative(xd, out)
+        return _node(out, op, x, None, d, 0.0)
+    return _leaf(out)
+
+
+def _binary(op, a, b):
+    if b.__class__ is not Value:
+        b = _wrap(b)
+        if b is NotImplemented:
+            return NotImplemented
+    ad, bd = a.data, b.data
+    out = op.forward(ad, bd)
+    if grad_mode.enabled:
+        da, db = op.derivative(ad, bd, out)
+        return _node(out, op, a, b, da, db)
+    return _leaf(out)
+
+
+def _node(data, op, a, b, da, db, _new=object.__new__):
+    # Skips Value.__init__'s checks (`data` is already a float): creating nodes is the
+    # engine's hottest path, and this is measurably faster than calling Value(...).
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._b = b
+    node._da = da
+    node._db = db
+    return node
+
+
+def _leaf(data):
+    return _node(data, None, None, None, 0.0, 0.0)
+
+
+def _wrap(x):
+    """A Value as is; a real number as a new constant leaf; anything else NotImplemented."""
+    if x.__class__ is Value:
+        return x
+    if isinstance(x, numbers.Real):
+        return _leaf(float(x))
+    return NotImplemented
+
+
+def _as_float(x, what):
+    if isinstance(x, Value):
+        raise TypeError(f"{what} must be a real number, got a Value; use value.data or value itself")
+    if not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+    return float(x)
+
+
+# ----- numerically careful forward functions on floats ------------------------------------
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) overflows a float (the largest input is about 709.78)") from None
+
+
+def _log(x):
+    if not x > 0.0:
+        raise ValueError(f"log({x!r}) is undefined: log needs a positive input")
+    return math.log(x)
+
+
+def _sigmoid(x):
+    # Two branches so exp never overflows: exp(-|x|) is always <= 1.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _power(a, b):
+    if a < 0.0 and b != int(b):
+        raise ValueError(f"{a!r} ** {b!r} is not real: a negative base needs an integer exponent")
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"{a!r} ** {b!r}: zero cannot be raised to a negative power")
+    try:
+        return a ** b
+    except OverflowError:
+        raise OverflowError(f"{a!r} ** {b!r} overflows a float") from None
+
+
+def _safe_power(x, e):
+    """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), Values as is."""
+    if x.__class__ is Value:
+        return x ** e
+    if x == 0.0 and e < 0.0:
+        return math.inf
+    try:
+        return x ** e
+    except OverflowError:
+        return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
+
+
+def _log_of_base(a):
+    """log(a) for d(a**b)/db: 0 where a == 0 (out is 0 there), nan where a < 0, as PyTorch."""
+    if float(a) > 0.0:
+        return a.log() if a.__class__ is Value else math.log(a)
+    return 0.0 if float(a) == 0.0 else math.nan
+
+
+def _sign(x):
+    x = float(x)
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+
+
+def _sigmoid_of(x):
+    return x.sigmoid() if x.__class__ is Value else _sigmoid(x)
+
+
+# ----- the op table: forward and local derivatives together -------------------------------
+ADD = Op("+", float.__add__, lambda a, b, out: (1.0, 1.0))
+MUL = Op("*", float.__mul__, lambda a, b, out: (b, a))
+POW = Op("**", _power, lambda a, b, out: (b * _safe_power(a, b - 1.0), out * _log_of_base(a)))
+EXP = Op("exp", _exp, lambda x, out: (out,))
+LOG = Op("log", _log, lambda x, out: (1.0 / x,))
+TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
+SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
+# relu'(0) taken as 0, as PyTorch.
+RELU = Op("relu", lambda x: x if x > 0.0 else 0.0, lambda x, out: (1.0 if float(x) > 0.0 else 0.0,))
+ABS = Op("abs", abs, lambda x, out: (_sign(x),))
+SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
+
+
+@functools.lru_cache(maxsize=256)
+def _pow_op(n):
+    """x ** n for a constant n; d/dx = n * x ** (n - 1)."""
+    if n == 0.0:
+        return Op("**0", lambda x: 1.0, lambda x, out: (0.0,), 0.0)
+    return Op(f"**{n:g}", lambda x: _power(x, n), lambda x, out: (n * _safe_power(x, n - 1.0),), n)
+
+
+@functools.lru_cache(maxsize=64)
+def _leaky_relu_op(slope):
+    """x if x > 0 else slope * x; d/dx = 1 or slope."""
+    return Op(
+        "leaky_relu" if slope == 0.01 else f"leaky_relu({slope:g})",
+        lambda x: x if x > 0.0 else slope * x,
+        lambda x, out: (1.0 if float(x) > 0.0 else slope,),
+        slope,
+    )

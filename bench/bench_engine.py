@@ -1,0 +1,206 @@
+"""Side-by-side benchmark of the engine against micrograd 0.1.0 (pip install micrograd==0.1.0).
+
+    python bench/bench_engine.py [--repeats 7]
+
+Each measurement runs in a fresh subprocess, engines interleaved, with Python's default
+garbage collector (as users run it) and again with it off. Reported: medians and ratios.
+"""
+import argparse
+import json
+import math
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def moons(n, noise=0.1, seed=0):
+    """Two interleaving half circles, labels -1/+1 (plain Python, same for both engines)."""
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        t = math.pi * rng.random()
+        if i % 2:
+            X.append([math.cos(t) + rng.gauss(0, noise), math.sin(t) + rng.gauss(0, noise)])
+            y.append(1.0)
+        else:
+            X.append([1 - math.cos(t) + rng.gauss(0, noise), 0.5 - math.sin(t) + rng.gauss(0, noise)])
+            y.append(-1.0)
+    return X, y
+
+
+def plain_mlp(Value, sizes, seed=0):
+    """MLP parameters as nested lists of Values: layers -> neurons -> (weights, bias)."""
+    rng = random.Random(seed)
+    return [[([Value(rng.uniform(-1, 1)) for _ in range(nin)], Value(0.0)) for _ in range(nout)]
+            for nin, nout in zip(sizes, sizes[1:])]
+
+
+def plain_forward(layers, x):
+    """micrograd's MLP, written with plain Value arithmetic: ReLU hidden, linear output."""
+    for i, layer in enumerate(layers):
+        last = i == len(layers) - 1
+        out = []
+        for w, b in layer:
+            act = sum((wi * xi for wi, xi in zip(w, x)), b)
+            out.append(act if last else act.relu())
+        x = out
+    return x[0]
+
+
+def demo_step(Value, layers, X, y):
+    """One micrograd-demo step: forward on all points, hinge loss + 1e-4 L2, backward, SGD."""
+    params = [p for layer in layers for w, b in layer for p in (*w, b)]
+    inputs = [[Value(a), Value(b)] for a, b in X]
+    scores = [plain_forward(layers, x) for x in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg = 1e-4 * sum(p * p for p in params)
+    total = data_loss + reg
+    for p in params:
+        p.grad = 0.0
+    total.backward()
+    for p in params:
+        p.data -= 0.1 * p.grad
+
+
+def nn_step(engine, model, X, y):
+    """The same step written with each library's own nn.MLP."""
+    Value = _value_class(engine)
+    inputs = [[Value(a), Value(b)] for a, b in X]
+    scores = [model(x) for x in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg = 1e-4 * sum(p * p for p in model.parameters())
+    total = data_loss + reg
+    model.zero_grad()
+    total.backward()
+    for p in model.parameters():
+        p.data -= 0.1 * p.grad
+
+
+def _value_class(engine):
+    if engine == "micrograd":
+        from micrograd.engine import Value
+    else:
+        sys.path.insert(0, str(ROOT))
+        from autograd import Value
+    return Value
+
+
+def _nn_model(engine):
+    if engine == "micrograd":
+        from micrograd.nn import MLP
+    else:
+        from nn import MLP
+    random.seed(0)
+    return MLP(2, [16, 16, 1])
+
+
+def chain(Value, n):
+    """n multiply-adds in a row, then backward (micrograd's recursive sort fails here)."""
+    x = Value(0.5)
+    y = x
+    for _ in range(n):
+        y = y * 0.999999 + 0.001
+    y.backward()
+
+
+def bytes_per_node(Value, n=20000):
+    import tracemalloc
+    xs = [Value(float(i)) for i in range(100)]
+    tracemalloc.start()
+    s = xs[0]
+    for i in range(n // 2):
+        s = s * xs[i % 100] + xs[(i * 7) % 100]
+    current, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return current / n
+
+
+def child(engine, task, gc_on, steps):
+    """Run one measurement in this process and print the result as JSON."""
+    import gc
+    Value = _value_class(engine)
+    if task == "bytes":
+        print(json.dumps(bytes_per_node(Value)))
+        return
+    if task == "chain":
+        sys.setrecursionlimit(10 ** 4)
+        start = time.perf_counter()
+        try:
+            chain(Value, 1_000_000)
+        except RecursionError:
+            print(json.dumps(None))
+            return
+        print(json.dumps(time.perf_counter() - start))
+        return
+    X, y = moons(100)
+    if task == "step":
+        layers = plain_mlp(Value, [2, 16, 16, 1])
+        run = lambda: demo_step(Value, layers, X, y)  # noqa: E731
+    else:
+        model = _nn_model(engine)
+        run = lambda: nn_step(engine, model, X, y)  # noqa: E731
+    run()  # warm-up
+    if not gc_on:
+        gc.disable()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    print(json.dumps(statistics.median(times)))
+
+
+def measure(engine, task, gc_on, steps=3):
+    cmd = [sys.executable, __file__, "--child", engine, task, str(int(gc_on)), str(steps)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="subprocess runs per cell (>= 5)")
+    parser.add_argument("--tasks", default="step,nn,chain,bytes", help="comma-separated subset")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        engine, task, gc_on, steps = args.child
+        child(engine, task, gc_on == "1", int(steps))
+        return
+    try:
+        import micrograd  # noqa: F401
+    except ImportError:
+        sys.exit("the peer is missing: pip install micrograd==0.1.0")
+    tasks = args.tasks.split(",")
+    rows = []
+    cells = [(t, g) for t in ("step", "nn") if t in tasks for g in (True, False)]
+    cells += [(t, True) for t in ("chain", "bytes") if t in tasks]
+    for task, gc_on in cells:
+        results = {"micrograd": [], "chainrule": []}
+        for _ in range(args.repeats):
+            for engine in results:  # interleaved, so noise hits both alike
+                results[engine].append(measure(engine, task, gc_on))
+        mg, us = (statistics.median(r) if None not in r else None for r in results.values())
+        rows.append((task, gc_on, mg, us))
+    names = {"step": "demo step, plain Value code", "nn": "demo step, each library's nn.MLP",
+             "chain": "1,000,000-op chain fwd+bwd", "bytes": "bytes per graph node"}
+    print(f"{'benchmark':36} {'gc':4} {'micrograd':>12} {'chainrule':>12} {'ratio':>8}")
+    for task, gc_on, mg, us in rows:
+        unit = "B" if task == "bytes" else "s"
+        fmt = (lambda v: "fails" if v is None else f"{v:.4g} {unit}")  # noqa: E731
+        if task == "bytes":
+            ratio = f"{us / mg:.2f}x"  # smaller is better
+        else:
+            ratio = "n/a" if mg is None else f"{mg / us:.1f}x"
+        print(f"{names[task]:36} {'on' if gc_on else 'off':4} {fmt(mg):>12} {fmt(us):>12} {ratio:>8}")
+    print("ratio: micrograd time / chainrule time (higher is better); bytes: chainrule / micrograd")
+
+
+if __name__ == "__main__":
+    main()
