@@ -109,6 +109,7 @@ class Value:
     # + and * make nearly every node of a network, so they skip the generic `_binary`
     # and inline their rows of the op table (ADD, MUL): same forward, same derivative.
     def __add__(self, other):
+        """a + b;  d/da = 1, d/db = 1"""
         if other.__class__ is not Value:
             other = _wrap(other)
             if other is NotImplemented:
@@ -118,6 +119,7 @@ class Value:
         return _leaf(self.data + other.data)
 
     def __mul__(self, other):
+        """a * b;  d/da = b, d/db = a"""
         if other.__class__ is not Value:
             other = _wrap(other)
             if other is NotImplemented:
@@ -127,7 +129,7 @@ class Value:
         return _leaf(self.data * other.data)
 
     def __pow__(self, exponent):
-        """x ** n for a number n, or x ** y for a Value y."""
+        """x ** n (number n): d/dx = n x**(n-1);  x ** y (Value y): d/dy = x**y ln x"""
         if exponent.__class__ is Value:
             return _binary(POW, self, exponent)
         if not isinstance(exponent, numbers.Real):
@@ -135,38 +137,49 @@ class Value:
         return _unary(_pow_op(float(exponent)), self)
 
     def exp(self):
+        """e**x;  d/dx = e**x"""
         return _unary(EXP, self)
 
     def log(self):
+        """natural log, x > 0;  d/dx = 1/x"""
         return _unary(LOG, self)
 
     def tanh(self):
+        """tanh(x);  d/dx = 1 - tanh(x)**2"""
         return _unary(TANH, self)
 
     def sigmoid(self):
+        """1 / (1 + e**-x), without overflow;  d/dx = s (1 - s)"""
         return _unary(SIGMOID, self)
 
     def relu(self):
+        """max(x, 0);  d/dx = 1 if x > 0 else 0"""
         return _unary(RELU, self)
 
     def abs(self):
+        """|x|;  d/dx = sign(x)"""
         return _unary(ABS, self)
 
     def softplus(self):
+        """log(1 + e**x), without overflow;  d/dx = sigmoid(x)"""
         return _unary(SOFTPLUS, self)
 
     def leaky_relu(self, negative_slope=0.01):
+        """x if x > 0 else slope * x;  d/dx = 1 or slope"""
         return _unary(_leaky_relu_op(_as_float(negative_slope, "negative_slope")), self)
 
     # ----- derived: built from primitives, no derivative code of their own --------------
     def __neg__(self):
+        """-x = x * -1"""
         return self * -1.0
 
     def __sub__(self, other):
+        """a - b = a + (-b)"""
         other = _wrap(other)
         return NotImplemented if other is NotImplemented else self + (-other)
 
     def __truediv__(self, other):
+        """a / b = a * b ** -1"""
         other = _wrap(other)
         if other is NotImplemented:
             return NotImplemented
