@@ -1,32 +1,16 @@
-"""`Value`: a scalar that remembers how it was made, and the operations on it.
+"""`Value`: a scalar that remembers how it was made, and its operators and functions.
 
-Each primitive operation is one `Op`: its forward function on floats and its local
-derivatives, side by side. The derivative rule is written once and works on floats (for
-`backward`) and on `Value`s (for higher-order gradients with `grad(..., create_graph=True)`).
-Everything else (`-x`, `a - b`, `a / b`, `sqrt`, reflected forms) is built from primitives.
+The primitives' maths (forward and local derivatives) is one table in `ops.py`; here each
+Value method applies a row of it. Everything else (`-x`, `a - b`, `a / b`, `sqrt`, reflected
+forms) is built from primitives, with no derivative code of its own.
 """
-import functools
-import math
 import numbers
 
 from . import grad_mode
-
-
-class Op:
-    """A primitive: `name`, `forward(*floats) -> float`, `derivative(*inputs, out) -> tuple`.
-
-    `derivative` returns d out / d input for each input; it gets floats during `backward`
-    and `Value`s when a gradient must itself be differentiable.
-    """
-
-    __slots__ = ("name", "forward", "derivative", "arg")
-
-    def __init__(self, name, forward, derivative, arg=None):
-        self.name, self.forward, self.derivative = name, forward, derivative
-        self.arg = arg  # the constant of ops like x ** 3 or leaky_relu(x, 0.1), else None
-
-    def __repr__(self):
-        return f"Op({self.name!r})"
+from .ops import (  # noqa: F401  (the op table, re-exported for code that reads it from here)
+    ABS, ADD, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
+    _sigmoid,
+)
 
 
 class Value:
@@ -270,102 +254,3 @@ def _as_float(x, what):
     if not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
     return float(x)
-
-
-# ----- numerically careful forward functions on floats ------------------------------------
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise OverflowError(f"exp({x!r}) overflows a float (the largest input is about 709.78)") from None
-
-
-def _log(x):
-    if not x > 0.0:
-        raise ValueError(f"log({x!r}) is undefined: log needs a positive input")
-    return math.log(x)
-
-
-def _sigmoid(x):
-    # Two branches so exp never overflows: exp(-|x|) is always <= 1.
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _softplus(x):
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x.
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _power(a, b):
-    if a < 0.0 and b != int(b):
-        raise ValueError(f"{a!r} ** {b!r} is not real: a negative base needs an integer exponent")
-    if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"{a!r} ** {b!r}: zero cannot be raised to a negative power")
-    try:
-        return a ** b
-    except OverflowError:
-        raise OverflowError(f"{a!r} ** {b!r} overflows a float") from None
-
-
-def _safe_power(x, e):
-    """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), Values as is."""
-    if x.__class__ is Value:
-        return x ** e
-    if x == 0.0 and e < 0.0:
-        return math.inf
-    try:
-        return x ** e
-    except OverflowError:
-        return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
-
-
-def _log_of_base(a):
-    """log(a) for d(a**b)/db: 0 where a == 0 (out is 0 there), nan where a < 0, as PyTorch."""
-    if float(a) > 0.0:
-        return a.log() if a.__class__ is Value else math.log(a)
-    return 0.0 if float(a) == 0.0 else math.nan
-
-
-def _sign(x):
-    x = float(x)
-    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-
-
-def _sigmoid_of(x):
-    return x.sigmoid() if x.__class__ is Value else _sigmoid(x)
-
-
-# ----- the op table: forward and local derivatives together -------------------------------
-ADD = Op("+", float.__add__, lambda a, b, out: (1.0, 1.0))
-MUL = Op("*", float.__mul__, lambda a, b, out: (b, a))
-POW = Op("**", _power, lambda a, b, out: (b * _safe_power(a, b - 1.0), out * _log_of_base(a)))
-EXP = Op("exp", _exp, lambda x, out: (out,))
-LOG = Op("log", _log, lambda x, out: (1.0 / x,))
-TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
-# relu'(0) taken as 0, as PyTorch.
-RELU = Op("relu", lambda x: x if x > 0.0 else 0.0, lambda x, out: (1.0 if float(x) > 0.0 else 0.0,))
-ABS = Op("abs", abs, lambda x, out: (_sign(x),))
-SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
-
-
-@functools.lru_cache(maxsize=256)
-def _pow_op(n):
-    """x ** n for a constant n; d/dx = n * x ** (n - 1)."""
-    if n == 0.0:
-        return Op("**0", lambda x: 1.0, lambda x, out: (0.0,), 0.0)
-    return Op(f"**{n:g}", lambda x: _power(x, n), lambda x, out: (n * _safe_power(x, n - 1.0),), n)
-
-
-@functools.lru_cache(maxsize=64)
-def _leaky_relu_op(slope):
-    """x if x > 0 else slope * x; d/dx = 1 or slope."""
-    return Op(
-        "leaky_relu" if slope == 0.01 else f"leaky_relu({slope:g})",
-        lambda x: x if x > 0.0 else slope * x,
-        lambda x, out: (1.0 if float(x) > 0.0 else slope,),
-        slope,
-    )

@@ -6,7 +6,7 @@ one row here.
 """
 import math
 
-from autograd.value import _sigmoid
+from autograd.ops import _sigmoid
 
 
 def _softplus(x):
