@@ -31,7 +31,7 @@ class Value:
     def __init__(self, data, label=""):
         if data.__class__ is not float:
             data = _as_float(data, "Value(data)")
-        if label.__class__ is not str:
+        if not isinstance(label, str):
             raise TypeError(f"Value(label=...) must be a str, got {type(label).__name__}")
         self.data = data
         self.grad = 0.0
