@@ -1,1 +1,28 @@
-"""nn: neural-network building blocks on top of the autograd engine."""
+"""nn: neural-network building blocks on top of the autograd engine.
+
+>>> from nn import MLP, SGD, hinge_loss
+>>> model = MLP(2, [4, 1], seed=0); opt = SGD(model.parameters(), lr=0.1)
+>>> opt.zero_grad(); loss = hinge_loss([model([1.0, 0.0])], [1]); loss.backward(); opt.step()
+"""
+from . import init
+from .activation import activation
+from .data import DataLoader, load_csv, train_test_split, train_val_test_split
+from .datasets import make_blobs, make_circles, make_curve, make_moons, make_spirals, make_xor
+from .layers import MLP, Layer, Neuron
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
+                     l2_penalty, log_softmax, mse_loss, softmax)
+from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
+from .module import Module
+from .optim import SGD, Adam, Optimizer
+from .serialize import load, save
+from .train import EpochStats, accuracy, batch_loss, evaluate, fit, predict
+
+__all__ = [
+    "Module", "Neuron", "Layer", "MLP", "init", "activation",
+    "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "hinge_loss", "softmax", "log_softmax", "l2_penalty",
+    "Optimizer", "SGD", "Adam", "LRScheduler", "StepLR", "LinearLR", "ExponentialLR", "LambdaLR",
+    "make_xor", "make_moons", "make_circles", "make_spirals", "make_blobs", "make_curve",
+    "train_test_split", "train_val_test_split", "DataLoader", "load_csv",
+    "fit", "evaluate", "accuracy", "predict", "batch_loss", "EpochStats", "save", "load",
+]

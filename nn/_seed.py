@@ -1,0 +1,18 @@
+"""Turn a `seed` argument into a random generator, the same way everywhere in `nn`."""
+import random
+
+
+def as_rng(seed):
+    """None -> the global `random` module (so `random.seed(n)` reproduces, as in micrograd);
+    an int -> a fresh `random.Random(seed)`; a `random.Random` -> itself (to share one stream).
+
+    >>> as_rng(0).random() == as_rng(0).random()
+    True
+    """
+    if seed is None or seed is random:
+        return random
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")

@@ -1,0 +1,185 @@
+"""Data handling: train/validation/test splits, shuffled mini-batches, and CSV loading."""
+import csv
+import errno
+import math
+import numbers
+import os
+
+from ._check import positive_int
+from ._seed import as_rng
+
+
+def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
+    """Split each of `arrays` (same length) into a train part and a test part, as sklearn:
+    returns [a_train, a_test, b_train, b_test, ...].
+
+    `test_size` is a fraction (0 < f < 1) or a count; `seed` makes the shuffle reproducible.
+
+    >>> X_train, X_test, y_train, y_test = train_test_split([[1], [2], [3], [4]], [0, 1, 0, 1], seed=0)
+    >>> len(X_train), len(X_test)
+    (3, 1)
+    """
+    n = _common_length(arrays)
+    if isinstance(test_size, float) and 0.0 < test_size < 1.0:
+        n_test = math.ceil(test_size * n)
+    elif isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    else:
+        raise ValueError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
+    return _split(arrays, n, [n_test], seed, shuffle)
+
+
+def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
+    """Three parts, for choosing settings on `val` and reporting on `test`:
+    returns [a_train, a_val, a_test, b_train, ...]; sizes are fractions of the whole.
+
+    >>> parts = train_val_test_split(list(range(10)), seed=0)
+    >>> [len(p) for p in parts]
+    [6, 2, 2]
+    """
+    for name, size in (("val_size", val_size), ("test_size", test_size)):
+        if not (isinstance(size, float) and 0.0 < size < 1.0):
+            raise ValueError(f"{name} must be a fraction in (0, 1), got {size!r}")
+    n = _common_length(arrays)
+    return _split(arrays, n, [math.ceil(val_size * n), math.ceil(test_size * n)], seed, True)
+
+
+def _split(arrays, n, held_out, seed, shuffle):
+    """Parts [train, *held_out sizes] of each array: the held-out parts come first in the order."""
+    if any(k < 1 for k in held_out) or n - sum(held_out) < 1:
+        raise ValueError(f"cannot split {n} samples into {n - sum(held_out)} for training and {held_out} "
+                         "held out: every part needs at least one")
+    order = list(range(n))
+    if shuffle:
+        as_rng(seed).shuffle(order)
+    bounds = [0]
+    for k in held_out:
+        bounds.append(bounds[-1] + k)
+    parts = [order[bounds[-1]:]] + [order[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [[a[i] for i in part] for a in arrays for part in parts]
+
+
+class DataLoader:
+    """Mini-batches of (X, y): each pass (epoch) yields `(xb, yb)` lists of `batch_size` rows,
+    reshuffled every pass when `shuffle` (reproducibly with `seed`). `batch_size=None`: one batch.
+
+    >>> loader = DataLoader([[0.0], [1.0], [2.0]], [0, 1, 0], batch_size=2, shuffle=False)
+    >>> [yb for xb, yb in loader], len(loader)
+    ([[0, 1], [0]], 2)
+    """
+
+    def __init__(self, X, y, batch_size=32, shuffle=True, seed=None, drop_last=False):
+        self.X, self.y = X, y
+        n = _common_length([X, y])
+        self.batch_size = n if batch_size is None else positive_int(batch_size, "batch_size")
+        self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
+        self._rng = as_rng(seed)
+
+    def __len__(self):
+        n, b = len(self.X), self.batch_size
+        return n // b if self.drop_last else -(-n // b)
+
+    def __iter__(self):
+        order = list(range(len(self.X)))
+        if self.shuffle:
+            self._rng.shuffle(order)
+        X, y, b = self.X, self.y, self.batch_size
+        for start in range(0, len(self) * b, b):
+            part = order[start:start + b]
+            yield [X[i] for i in part], [y[i] for i in part]
+
+
+def load_csv(path, target=-1, header=None, delimiter=","):
+    """Read a CSV file of numbers into (X, y): `target` is the label column (an index, or a
+    name from the header row); every other column is a feature.
+
+    `header=None` detects a header row (a first row that is not all numbers). Labels are
+    ints when every label is a whole number. Ragged rows, non-numeric cells and missing
+    files raise errors that name the file, line and column.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [(i, row) for i, row in enumerate(csv.reader(f, delimiter=delimiter), 1)
+                    if any(cell.strip() for cell in row)]
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "load_csv: no such file", os.fspath(path)) from None
+    if not rows:
+        raise ValueError(f"{path}: the file has no rows")
+    if header is None:
+        header = not all(_is_float(cell) for cell in rows[0][1])
+    names = [cell.strip() for cell in rows[0][1]] if header else None
+    width = len(rows[0][1])
+    if header:
+        rows = rows[1:]
+    if not rows:
+        raise ValueError(f"{path}: the file has a header but no data rows")
+    if width < 2:
+        raise ValueError(f"{path}: need at least two columns (features and a target), found {width}")
+    column = _target_column(target, names, width, path)
+    X, y = [], []
+    for line, row in rows:
+        if len(row) != width:
+            raise ValueError(f"{path}, line {line}: {len(row)} cells, but the first row has {width}")
+        values = [_cell(cell, path, line, j, names) for j, cell in enumerate(row)]
+        y.append(values.pop(column))
+        X.append(values)
+    if all(t.is_integer() for t in y):
+        y = [int(t) for t in y]
+    return X, y
+
+
+def as_dataset(X, y, what):
+    """(rows, targets) checked: rows as lists of floats, as many targets as rows, at least one."""
+    X, y = as_rows(X, what), list(y)
+    if len(X) != len(y) or not X:
+        raise ValueError(f"{what}: need as many targets as rows, and at least one; got {len(X)} rows, {len(y)} targets")
+    return X, y
+
+
+def as_rows(X, what):
+    """Rows as lists of floats (a bare number is a row of one); TypeError names the bad row."""
+    rows = []
+    for i, row in enumerate(X):
+        try:
+            rows.append([float(row)] if isinstance(row, numbers.Real) else [float(c) for c in row])
+        except (TypeError, ValueError):
+            raise TypeError(f"{what}: row {i} must be a list of numbers, got {row!r}") from None
+    return rows
+
+
+def _common_length(arrays):
+    if not arrays:
+        raise ValueError("give at least one list to split")
+    lengths = {len(a) for a in arrays}
+    if len(lengths) != 1:
+        raise ValueError(f"all lists must have the same length, got lengths {sorted(lengths)}")
+    (n,) = lengths
+    if n == 0:
+        raise ValueError("cannot split or batch an empty dataset")
+    return n
+
+
+def _target_column(target, names, width, path):
+    if isinstance(target, str):
+        if names is None:
+            raise ValueError(f"{path}: target={target!r} is a column name, but the file has no header row")
+        if target not in names:
+            raise ValueError(f"{path}: no column named {target!r}; columns are {names}")
+        return names.index(target)
+    if isinstance(target, bool) or not isinstance(target, int) or not -width <= target < width:
+        raise ValueError(f"{path}: target must be a column name or an index in [-{width}, {width}), got {target!r}")
+    return target % width
+
+
+def _is_float(cell):
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
+def _cell(cell, path, line, j, names):
+    if _is_float(cell):
+        return float(cell)
+    column = repr(names[j]) if names else j
+    raise ValueError(f"{path}, line {line}, column {column}: {cell.strip()!r} is not a number")

@@ -1,0 +1,135 @@
+"""Toy datasets in pure Python, seeded: XOR, moons, circles, spirals, blobs, 1-D curves.
+
+Each `make_*` returns `(X, y)`: X a list of rows (lists of floats), y a list of class
+indices 0, 1, ... (or floats for `make_curve`). `seed`: None uses the global `random`
+module, an int gives the same data on every run.
+"""
+import math
+
+from ._check import nonnegative, positive_int
+from ._seed import as_rng
+
+
+def make_xor(n=4, noise=0.0, seed=None):
+    """XOR: the corners (0,0), (0,1), (1,0), (1,1) with labels 0, 1, 1, 0, cycled to n points,
+    each moved by Gaussian noise of std `noise`. The defaults give the truth table.
+
+    >>> make_xor()
+    ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    n, noise, rng = positive_int(n, "n"), nonnegative(noise, "noise"), as_rng(seed)
+    corners = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+    X, y = [], []
+    for i in range(n):
+        a, b = corners[i % 4]
+        X.append([a + _noise(rng, noise), b + _noise(rng, noise)])
+        y.append(int(a != b))
+    return X, y
+
+
+def make_moons(n=100, noise=0.0, seed=None):
+    """Two interleaving half circles (as sklearn.datasets.make_moons), shuffled.
+
+    >>> X, y = make_moons(10, noise=0.1, seed=0)
+    >>> len(X), sorted(set(y))
+    (10, [0, 1])
+    """
+    n, noise = positive_int(n, "n"), nonnegative(noise, "noise")
+    outer = [([math.cos(t), math.sin(t)], 0) for t in _linspace(0.0, math.pi, n // 2)]
+    inner = [([1.0 - math.cos(t), 0.5 - math.sin(t)], 1) for t in _linspace(0.0, math.pi, n - n // 2)]
+    return _finish(outer + inner, noise, as_rng(seed))
+
+
+def make_circles(n=100, noise=0.0, factor=0.8, seed=None):
+    """A circle of radius `factor` (class 1) inside one of radius 1 (class 0), shuffled.
+
+    >>> X, y = make_circles(8, factor=0.5, seed=0)
+    >>> sorted(round(math.hypot(*x), 6) for x in X)
+    [0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0]
+    """
+    n, noise = positive_int(n, "n"), nonnegative(noise, "noise")
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    points = []
+    for label, (count, radius) in enumerate([(n // 2, 1.0), (n - n // 2, factor)]):
+        for i in range(count):
+            t = 2.0 * math.pi * i / count
+            points.append(([radius * math.cos(t), radius * math.sin(t)], label))
+    return _finish(points, noise, as_rng(seed))
+
+
+def make_spirals(n=300, classes=3, noise=0.2, seed=None):
+    """`classes` interleaved spiral arms (the CS231n spiral), `n` points in all, shuffled.
+
+    The noise is added to each point's angle.
+
+    >>> X, y = make_spirals(30, classes=3, seed=0)
+    >>> len(X), [y.count(k) for k in range(3)]
+    (30, [10, 10, 10])
+    """
+    n, classes = positive_int(n, "n"), positive_int(classes, "classes")
+    noise, rng = nonnegative(noise, "noise"), as_rng(seed)
+    points = []
+    for k, count in enumerate(_split(n, classes)):
+        for r in _linspace(0.0, 1.0, count):
+            t = 4.0 * (k + r) + _noise(rng, noise)
+            points.append(([r * math.sin(t), r * math.cos(t)], k))
+    return _finish(points, 0.0, rng)
+
+
+def make_blobs(n=100, centers=3, std=1.0, box=(-10.0, 10.0), seed=None):
+    """Gaussian blobs: `centers` (a count, drawn uniformly in `box` squared, or a list of
+    points) with `n` points shared among them, std `std`; labels are center indices, shuffled.
+
+    >>> X, y = make_blobs(6, centers=[[0.0, 0.0], [5.0, 5.0]], std=0.0, seed=0)
+    >>> sorted(zip(y, X))[0]
+    (0, [0.0, 0.0])
+    """
+    n, std, rng = positive_int(n, "n"), nonnegative(std, "std"), as_rng(seed)
+    if isinstance(centers, int):
+        low, high = box
+        centers = [[rng.uniform(low, high), rng.uniform(low, high)] for _ in range(positive_int(centers, "centers"))]
+    if not centers or len({len(c) for c in centers}) != 1:
+        raise ValueError(f"centers must be a count or a non-empty list of points of one size, got {centers!r}")
+    points = []
+    for k, count in enumerate(_split(n, len(centers))):
+        points += [([float(c) for c in centers[k]], k) for _ in range(count)]
+    return _finish(points, std, rng)
+
+
+def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=None):
+    """1-D regression data: x uniform in [low, high], target fn(x) + Gaussian noise.
+
+    X rows are one-element lists [x]; y are floats.
+
+    >>> X, y = make_curve(3, fn=lambda x: 2 * x, seed=0)
+    >>> all(t == 2 * x[0] for x, t in zip(X, y))
+    True
+    """
+    n, noise, rng = positive_int(n, "n"), nonnegative(noise, "noise"), as_rng(seed)
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of one float, got {type(fn).__name__}")
+    X = [[rng.uniform(low, high)] for _ in range(n)]
+    return X, [float(fn(x)) + _noise(rng, noise) for (x,) in X]
+
+
+def _noise(rng, std):
+    return rng.gauss(0.0, std) if std else 0.0
+
+
+def _linspace(a, b, count):
+    if count == 1:
+        return [a]
+    return [a + (b - a) * i / (count - 1) for i in range(count)]
+
+
+def _split(n, k):
+    """n items over k groups as evenly as possible, the first groups taking the remainder."""
+    return [n // k + (i < n % k) for i in range(k)]
+
+
+def _finish(points, noise, rng):
+    """Shuffle (point, label) pairs, add noise to every coordinate, return (X, y)."""
+    rng.shuffle(points)
+    X = [[c + _noise(rng, noise) for c in x] for x, _ in points]
+    return X, [label for _, label in points]

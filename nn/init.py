@@ -1,0 +1,154 @@
+"""Weight initialization: micrograd's uniform(-1, 1), Xavier/Glorot and He/Kaiming, zeros.
+
+Every function sets `.data` of the given Values in place and draws from a seedable
+`random.Random` (`seed`: None for the global `random` module, an int, or a Random).
+Names follow `torch.nn.init`; fans are given explicitly because a scalar library has no
+weight matrix to read them from (for a layer: fan_in = inputs, fan_out = neurons).
+"""
+import math
+
+from ._seed import as_rng
+from .activation import activation
+
+
+def calculate_gain(nonlinearity):
+    """The recommended gain for an activation name (as torch.nn.init.calculate_gain).
+
+    >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear")
+    (True, 1.0)
+    """
+    return activation(nonlinearity)[2]
+
+
+def uniform_(values, a=-1.0, b=1.0, seed=None):
+    """Each value from U(a, b); the defaults are micrograd's.
+
+    >>> from autograd import Value
+    >>> all(-1 <= v.data <= 1 for v in uniform_([Value(0.0) for _ in range(5)], seed=0))
+    True
+    """
+    if not a <= b:
+        raise ValueError(f"uniform_: need a <= b, got a={a!r}, b={b!r}")
+    rng = as_rng(seed)
+    for v in values:
+        v.data = rng.uniform(a, b)
+    return values
+
+
+def normal_(values, mean=0.0, std=1.0, seed=None):
+    """Each value from N(mean, std**2).
+
+    >>> from autograd import Value
+    >>> len(normal_([Value(0.0)] * 3, std=0.1, seed=0))
+    3
+    """
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std!r}")
+    rng = as_rng(seed)
+    for v in values:
+        v.data = rng.gauss(mean, std)
+    return values
+
+
+def constant_(values, val):
+    """Every value set to `val`.
+
+    >>> from autograd import Value
+    >>> constant_([Value(1.0)], 0.5)[0].data
+    0.5
+    """
+    val = float(val)
+    for v in values:
+        v.data = val
+    return values
+
+
+def zeros_(values):
+    """Every value set to 0 (the default for biases)."""
+    return constant_(values, 0.0)
+
+
+def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
+    """Glorot & Bengio (2010): U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    >>> from autograd import Value
+    >>> all(abs(v.data) <= 1 for v in xavier_uniform_([Value(0.0)] * 4, 3, 3, seed=0))
+    True
+    """
+    bound = gain * math.sqrt(6.0 / _fans(fan_in, fan_out))
+    return uniform_(values, -bound, bound, seed)
+
+
+def xavier_normal_(values, fan_in, fan_out, gain=1.0, seed=None):
+    """Glorot & Bengio (2010): N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    >>> from autograd import Value
+    >>> len(xavier_normal_([Value(0.0)] * 4, 2, 2, seed=0))
+    4
+    """
+    return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans(fan_in, fan_out)), seed)
+
+
+def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
+    """He et al. (2015): U(-a, a) with a = gain * sqrt(3 / fan_in).
+
+    >>> from autograd import Value
+    >>> all(abs(v.data) <= 6 ** 0.5 for v in kaiming_uniform_([Value(0.0)] * 4, 1, seed=0))
+    True
+    """
+    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / _fans(fan_in))
+    return uniform_(values, -bound, bound, seed)
+
+
+def kaiming_normal_(values, fan_in, nonlinearity="relu", seed=None):
+    """He et al. (2015): N(0, std**2) with std = gain / sqrt(fan_in).
+
+    >>> from autograd import Value
+    >>> len(kaiming_normal_([Value(0.0)] * 4, 2, seed=0))
+    4
+    """
+    return normal_(values, 0.0, calculate_gain(nonlinearity) / math.sqrt(_fans(fan_in)), seed)
+
+
+# Schemes a layer accepts by name: f(values, fan_in, fan_out, activation, rng).
+SCHEMES = {
+    "uniform": lambda vs, fi, fo, act, rng: uniform_(vs, -1.0, 1.0, rng),
+    "zeros": lambda vs, fi, fo, act, rng: zeros_(vs),
+    "xavier_uniform": lambda vs, fi, fo, act, rng: xavier_uniform_(vs, fi, fo, seed=rng),
+    "xavier_normal": lambda vs, fi, fo, act, rng: xavier_normal_(vs, fi, fo, seed=rng),
+    "kaiming_uniform": lambda vs, fi, fo, act, rng: kaiming_uniform_(vs, fi, act, rng),
+    "kaiming_normal": lambda vs, fi, fo, act, rng: kaiming_normal_(vs, fi, act, rng),
+}
+ALIASES = {
+    "micrograd": "uniform", "xavier": "xavier_uniform", "glorot": "xavier_uniform",
+    "glorot_uniform": "xavier_uniform", "glorot_normal": "xavier_normal",
+    "he": "kaiming_normal", "kaiming": "kaiming_normal",
+    "he_uniform": "kaiming_uniform", "he_normal": "kaiming_normal",
+}
+
+
+def scheme(name):
+    """The canonical scheme name for `name` (aliases like 'he' resolved); ValueError if unknown.
+
+    >>> scheme("he"), scheme("glorot")
+    ('kaiming_normal', 'xavier_uniform')
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"init must be a scheme name (str), got {type(name).__name__}: {name!r}")
+    name = ALIASES.get(name, name)
+    if name not in SCHEMES:
+        raise ValueError(f"unknown init {name!r}; choose one of {', '.join(list(SCHEMES) + list(ALIASES))}")
+    return name
+
+
+def init_layer(weights, fan_in, fan_out, activation_name, init, seed=None):
+    """Initialize a layer's weights (all neurons, in order) with the scheme `init`."""
+    SCHEMES[scheme(init)](weights, fan_in, fan_out, activation_name, as_rng(seed))
+    return weights
+
+
+def _fans(*fans):
+    for fan in fans:
+        if isinstance(fan, bool) or not isinstance(fan, int) or fan < 1:
+            raise ValueError(f"fans must be positive ints, got {fan!r}")
+    return sum(fans)

@@ -1,0 +1,163 @@
+"""`Neuron`, `Layer` and `MLP`: micrograd's network, with selectable activations and init."""
+import numbers
+from operator import mul
+
+from autograd import Value
+
+from ._check import positive_int
+from ._seed import as_rng
+from .activation import activation as _activation
+from .init import init_layer, scheme
+from .module import Module
+
+
+class Neuron(Module):
+    """act(w . x + b) for `nin` inputs: weights `w` (list of Values), bias `b` (a Value).
+
+    >>> n = Neuron(2, activation="linear", init="zeros")
+    >>> n.w[0].data, n.w[1].data = 1.0, -2.0
+    >>> n([3.0, 1.0]).data
+    1.0
+    """
+
+    def __init__(self, nin, activation="relu", init="uniform", seed=None):
+        nin = positive_int(nin, "nin")
+        self.activation, self._act, _ = _activation(activation)
+        self.w = [Value(0.0) for _ in range(nin)]
+        self.b = Value(0.0)
+        init_layer(self.w, nin, 1, self.activation, init, seed)
+
+    def __call__(self, x):
+        return self._forward(_inputs(x, len(self.w), self))
+
+    forward = __call__
+
+    def _forward(self, x):
+        # micrograd's sum: one * and one + node per input, the engine's fastest ops.
+        act = sum(map(mul, self.w, x), self.b)
+        f = self._act
+        return act if f is None else f(act)
+
+    def get_config(self):
+        """Constructor arguments for `save`: nin and activation."""
+        return {"nin": len(self.w), "activation": self.activation}
+
+    def extra_repr(self):
+        return f"{len(self.w)} -> 1, {self.activation}"
+
+
+class Layer(Module):
+    """`nout` neurons reading the same `nin` inputs; attribute `neurons`.
+
+    Calling it returns a list of Values, or a single Value when `nout == 1` (as micrograd).
+
+    >>> layer = Layer(3, 2, activation="tanh", init="xavier_uniform", seed=0)
+    >>> len(layer([1.0, 2.0, 3.0])), len(layer.parameters())
+    (2, 8)
+    """
+
+    def __init__(self, nin, nout, activation="relu", init="uniform", seed=None):
+        nin, nout = positive_int(nin, "nin"), positive_int(nout, "nout")
+        scheme(init)  # fail before drawing anything
+        rng = as_rng(seed)
+        self.neurons = [Neuron(nin, activation, "zeros") for _ in range(nout)]
+        self.activation = self.neurons[0].activation
+        # One draw over the whole layer, neuron by neuron: micrograd's order, the layer's fans.
+        init_layer([w for n in self.neurons for w in n.w], nin, nout, self.activation, init, rng)
+
+    @property
+    def nin(self):
+        """The number of inputs."""
+        return len(self.neurons[0].w)
+
+    def __call__(self, x):
+        out = self._forward(_inputs(x, self.nin, self))
+        return out[0] if len(out) == 1 else out
+
+    forward = __call__
+
+    def _forward(self, x):
+        return [n._forward(x) for n in self.neurons]
+
+    def get_config(self):
+        """Constructor arguments for `save`: nin, nout and activation."""
+        return {"nin": self.nin, "nout": len(self.neurons), "activation": self.activation}
+
+    def extra_repr(self):
+        return f"{self.nin} -> {len(self.neurons)}, {self.activation}"
+
+    def __repr__(self):
+        return f"Layer({self.extra_repr()})"  # one line, not one per neuron
+
+
+class MLP(Module):
+    """A multi-layer perceptron: `nin` inputs, then one `Layer` per entry of `nouts`.
+
+    `activation` is a name for every hidden layer (the last layer stays linear, as in
+    micrograd) or a list with one name per layer. `init` names the weight scheme ('uniform'
+    as micrograd, 'xavier_uniform', 'xavier_normal', 'kaiming_uniform', 'kaiming_normal',
+    aliases 'xavier', 'he', ...); biases start at 0. `seed`: None draws from the global
+    `random` module (so `random.seed(n)` reproduces, as in micrograd), or an int.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> type(model([1.0, -1.0])).__name__, len(model.parameters())
+    ('Value', 337)
+    """
+
+    def __init__(self, nin, nouts, activation="relu", init="uniform", seed=None):
+        nin = positive_int(nin, "nin")
+        if isinstance(nouts, numbers.Integral):
+            nouts = [nouts]
+        nouts = [positive_int(n, "each entry of nouts") for n in nouts]
+        if not nouts:
+            raise ValueError("MLP needs at least one layer: nouts is empty")
+        if isinstance(activation, (list, tuple)):
+            if len(activation) != len(nouts):
+                raise ValueError(f"activation: got {len(activation)} names for {len(nouts)} layers")
+            activations = list(activation)
+        else:
+            activations = [activation] * (len(nouts) - 1) + ["linear"]
+        for name in activations:  # check everything before drawing any random number
+            _activation(name)
+        scheme(init)
+        rng = as_rng(seed)
+        sizes = [nin] + nouts
+        self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], init, rng) for i in range(len(nouts))]
+
+    @property
+    def nin(self):
+        """The number of inputs."""
+        return self.layers[0].nin
+
+    def __call__(self, x):
+        x = _inputs(x, self.layers[0].nin, self)
+        for layer in self.layers:
+            x = [n._forward(x) for n in layer.neurons]
+        return x[0] if len(x) == 1 else x
+
+    forward = __call__
+
+    def get_config(self):
+        """Constructor arguments for `save`: nin, nouts and one activation per layer."""
+        return {"nin": self.nin, "nouts": [len(layer.neurons) for layer in self.layers],
+                "activation": [layer.activation for layer in self.layers]}
+
+    def extra_repr(self):
+        nouts = [len(layer.neurons) for layer in self.layers]
+        return f"{self.nin} -> {nouts}, {len(self.parameters())} parameters"
+
+
+def _inputs(x, n, module):
+    """`x` as a list of n Values; a lone number or Value is accepted when n == 1."""
+    try:
+        size = len(x)
+    except TypeError:
+        if n == 1 and isinstance(x, (Value, numbers.Real)):
+            x, size = [x], 1
+        else:
+            raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values, "
+                            f"got {type(x).__name__}") from None
+    if size != n:
+        raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}")
+    # Wrap numbers once here, not once per neuron inside `w * x`: about 10% faster forward.
+    return [v if v.__class__ is Value else Value(v) for v in x]

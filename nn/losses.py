@@ -1,0 +1,231 @@
+"""Losses on Values (targets are plain numbers), `softmax`, and the L2 penalty.
+
+Each loss takes one prediction and its target, or a batch (a list of predictions and a list
+of targets), and returns a `Value`: the mean over the batch by default (`reduction='sum'`
+gives the sum, `'none'` the list of per-element losses), as PyTorch.
+"""
+import math
+import numbers
+
+from autograd import Value
+
+_LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps log(p) at -100 in binary cross-entropy
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: (input - target) ** 2 averaged.
+
+    >>> from autograd import Value
+    >>> mse_loss([Value(1.0), Value(3.0)], [0.0, 1.0]).data
+    2.5
+    """
+    terms = []
+    for x, t in _pairs(input, target, "mse_loss"):
+        d = x - t
+        terms.append(d * d)
+    return _reduce(terms, reduction)
+
+
+def binary_cross_entropy(input, target, reduction="mean"):
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1] and targets t in [0, 1].
+
+    Each log is clamped at -100 (as PyTorch), so p = 0 or 1 gives a large finite loss.
+    For raw scores, `binary_cross_entropy_with_logits` is exact and stable.
+
+    >>> from autograd import Value
+    >>> round(binary_cross_entropy(Value(0.8), 1.0).data, 4)
+    0.2231
+    """
+    terms = []
+    for p, t in _pairs(input, target, "binary_cross_entropy"):
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(f"binary_cross_entropy needs probabilities in [0, 1], got {p.data!r} "
+                             "(for raw scores use binary_cross_entropy_with_logits)")
+        t = _binary_target(t, "binary_cross_entropy")
+        terms.append(-(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p)))
+    return _reduce(terms, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """Binary cross-entropy of sigmoid(x), computed stably as softplus(x) - t * x.
+
+    >>> from autograd import Value
+    >>> binary_cross_entropy_with_logits(Value(-1000.0), 1.0).data  # sigmoid(-1000) underflows; this doesn't
+    1000.0
+    """
+    terms = []
+    for x, t in _pairs(input, target, "binary_cross_entropy_with_logits"):
+        t = _binary_target(t, "binary_cross_entropy_with_logits")
+        terms.append(x.softplus() - t * x)
+    return _reduce(terms, reduction)
+
+
+def hinge_loss(input, target, reduction="mean"):
+    """micrograd's max-margin loss relu(1 - y * score) for labels y = +1 / -1 (0 counts as -1).
+
+    >>> from autograd import Value
+    >>> hinge_loss([Value(2.0), Value(0.5)], [1, -1]).data  # (0 + 1.5) / 2
+    0.75
+    """
+    terms = []
+    for s, t in _pairs(input, target, "hinge_loss"):
+        if t not in (-1, 0, 1):
+            raise ValueError(f"hinge_loss needs labels -1/+1 (or 0/1), got {t!r}")
+        y = 1.0 if t == 1 else -1.0
+        terms.append((1.0 + (-y) * s).relu())
+    return _reduce(terms, reduction)
+
+
+def cross_entropy(input, target, reduction="mean"):
+    """Softmax cross-entropy: log-sum-exp(logits) - logits[target], for class indices.
+
+    One sample: a list of logits and an int; a batch: a list of such lists and a list of ints.
+    The largest logit is subtracted (as a constant) before exp, so nothing overflows.
+
+    >>> from autograd import Value
+    >>> round(cross_entropy([Value(1000.0), Value(0.0)], 1).data, 6)
+    1000.0
+    """
+    if isinstance(target, (list, tuple)):
+        if (not isinstance(input, (list, tuple)) or len(input) != len(target)
+                or not all(isinstance(logits, (list, tuple)) for logits in input)):
+            raise ValueError("cross_entropy: for a batch, give a list of logit lists "
+                             f"and a list of as many class indices (got {len(target)} targets)")
+        pairs = zip(input, target)
+    else:
+        pairs = [(input, target)]
+    terms = []
+    for logits, t in pairs:
+        logits = _logits(logits)
+        t = _class_index(t, len(logits))
+        terms.append(_logsumexp(logits) - logits[t])
+    return _reduce(terms, reduction)
+
+
+def softmax(logits):
+    """exp(x_i) / sum_j exp(x_j) for one list of logits, as Values; stable for any size.
+
+    >>> from autograd import Value
+    >>> [round(p.data, 4) for p in softmax([Value(1000.0), Value(1000.0)])]
+    [0.5, 0.5]
+    """
+    logits = _logits(logits)
+    m = max(x.data for x in logits)
+    exps = [(x + (-m)).exp() for x in logits]
+    inverse = _total(exps) ** -1
+    return [e * inverse for e in exps]
+
+
+def log_softmax(logits):
+    """log(softmax(logits)) = x_i - log-sum-exp(x), as Values; stable for any size.
+
+    >>> from autograd import Value
+    >>> [round(p.data, 4) for p in log_softmax([Value(0.0), Value(0.0)])]
+    [-0.6931, -0.6931]
+    """
+    logits = _logits(logits)
+    lse = _logsumexp(logits)
+    return [x - lse for x in logits]
+
+
+def l2_penalty(params, alpha=1e-4):
+    """alpha * sum(p * p): weight decay added to the loss (micrograd's demo uses 1e-4).
+
+    `params` is an iterable of Values or a Module (its parameters are used).
+
+    >>> from autograd import Value
+    >>> l2_penalty([Value(1.0), Value(2.0)], alpha=0.1).data
+    0.5
+    """
+    if hasattr(params, "parameters"):
+        params = params.parameters()
+    squares = [p * p for p in _as_values(params, "l2_penalty(params)")]
+    if not squares:
+        raise ValueError("l2_penalty: no parameters given")
+    return alpha * _total(squares)
+
+
+# ----- helpers ----------------------------------------------------------------------------
+def _logsumexp(logits):
+    m = max(x.data for x in logits)  # a constant: the result is exact for any shift
+    return _total([(x + (-m)).exp() for x in logits]).log() + m
+
+
+def _clamped_log(p):
+    # max(p, floor) built from relu: clamping is decided when the graph runs, not when it is
+    # built, so the graph's shape never depends on the data.
+    return (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
+
+
+def _pairs(input, target, who):
+    """[(Value, target)] for one prediction or a batch (nested lists are flattened)."""
+    if isinstance(input, (list, tuple)) != isinstance(target, (list, tuple)):
+        raise ValueError(f"{who}: give one prediction and one target, or two lists of the same length")
+    xs, ts = [], []
+    _flatten(input, target, xs, ts, who)
+    if not xs:
+        raise ValueError(f"{who}: the batch is empty")
+    return zip(_as_values(xs, who), ts)
+
+
+def _flatten(x, t, xs, ts, who):
+    if isinstance(x, (list, tuple)):
+        if not isinstance(t, (list, tuple)) or len(x) != len(t):
+            size = len(t) if isinstance(t, (list, tuple)) else "a single"
+            raise ValueError(f"{who}: {len(x)} predictions but {size} targets")
+        for xi, ti in zip(x, t):
+            _flatten(xi, ti, xs, ts, who)
+    elif isinstance(t, (Value, numbers.Real)) and not isinstance(t, bool):
+        xs.append(x)
+        ts.append(t)
+    else:
+        raise TypeError(f"{who}: targets must be numbers, got {type(t).__name__}: {t!r}")
+
+
+def _as_values(items, who):
+    out = []
+    for x in items:
+        if x.__class__ is not Value:
+            if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
+                raise TypeError(f"{who}: predictions must be Values or numbers, got {type(x).__name__}: {x!r}")
+            x = Value(x)
+        out.append(x)
+    return out
+
+
+def _logits(logits):
+    if not isinstance(logits, (list, tuple)) or not logits:
+        raise ValueError(f"expected a non-empty list of logits, got {logits!r}")
+    return _as_values(logits, "logits")
+
+
+def _binary_target(t, who):
+    value = t.data if isinstance(t, Value) else t
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{who} needs targets in [0, 1], got {value!r} (for -1/+1 labels use (y + 1) / 2)")
+    return t
+
+
+def _class_index(t, n):
+    if isinstance(t, float) and t.is_integer():
+        t = int(t)
+    if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+        raise TypeError(f"cross_entropy: targets must be class indices (ints), got {type(t).__name__}: {t!r}")
+    if not 0 <= t < n:
+        raise ValueError(f"cross_entropy: class index {t} is out of range for {n} classes (0..{n - 1})")
+    return int(t)
+
+
+def _total(values):
+    # Start from the first term, not 0: no extra constant node.
+    return sum(values[1:], values[0])
+
+
+def _reduce(terms, reduction):
+    if reduction == "mean":
+        return _total(terms) * (1.0 / len(terms)) if len(terms) > 1 else terms[0]
+    if reduction == "sum":
+        return _total(terms)
+    if reduction == "none":
+        return terms
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")

@@ -1,0 +1,221 @@
+"""`Module`: the base class that finds its parameters, sub-modules and state by itself."""
+import collections
+import collections.abc
+
+from autograd import Value
+
+from ._check import is_number
+
+_IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+# Every Module subclass by "module.QualifiedName": `nn.load` may only build one of these, and
+# never imports anything by name.
+registry = {}
+
+
+def class_name(cls):
+    """The name a model file records for a Module class, e.g. 'nn.layers.MLP'."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class _ModuleMeta(type):
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        registry[class_name(cls)] = cls
+
+    def __call__(cls, *args, **kwargs):
+        module = super().__call__(*args, **kwargs)
+        # Runs after __init__, so the outermost module constructed last names everything.
+        for name, p in module.named_parameters():
+            p.label = name
+        return module
+
+
+class Module(metaclass=_ModuleMeta):
+    """Base class: public attributes that are `Value`s, `Module`s or (nested) lists of them
+    are its parameters and sub-modules, found in attribute order; no `parameters()` to write.
+
+    >>> class Line(Module):
+    ...     def __init__(self):
+    ...         self.a, self.b = Value(2.0), Value(1.0)
+    ...     def forward(self, x):
+    ...         return self.a * x + self.b
+    >>> line = Line()
+    >>> [name for name, p in line.named_parameters()], line(3.0).data
+    (['a', 'b'], 7.0)
+    """
+
+    training = True  # set per instance by train() / eval()
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward() or __call__()")
+
+    # ----- what the module holds ---------------------------------------------------------
+    def _members(self):
+        """(name, Value or Module) for each public attribute, lists flattened as name.i."""
+        out = []
+        for name, item in vars(self).items():
+            if not name.startswith("_"):
+                _flatten(name, item, out)
+        return out
+
+    def named_parameters(self, prefix=""):
+        """(dotted name, Value) for every parameter, each once, in attribute order.
+
+        >>> from nn import Neuron
+        >>> [name for name, _ in Neuron(2).named_parameters()]
+        ['w.0', 'w.1', 'b']
+        """
+        out = []
+        _collect(self, prefix, out, set())
+        return out
+
+    def parameters(self):
+        """Every parameter `Value`, as a list (what an optimizer takes).
+
+        >>> from nn import MLP
+        >>> len(MLP(2, [16, 16, 1]).parameters())
+        337
+        """
+        out = []
+        _collect(self, None, out, set())  # None: no names to build, this is the hot path
+        return [p for _, p in out]
+
+    def named_modules(self, prefix=""):
+        """(dotted name, Module) for this module ('' or `prefix`) and every sub-module."""
+        out = [(prefix, self)]
+        for name, item in self._members():
+            if isinstance(item, Module):
+                out += item.named_modules(f"{prefix}.{name}" if prefix else name)
+        return out
+
+    def modules(self):
+        """This module and every sub-module."""
+        return [m for _, m in self.named_modules()]
+
+    def zero_grad(self):
+        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def train(self, mode=True):
+        """Put this module and its sub-modules in training mode (or evaluation mode); returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode) takes a bool, got {type(mode).__name__}")
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self):
+        """Evaluation mode: `train(False)`."""
+        return self.train(False)
+
+    # ----- state ------------------------------------------------------------------------
+    def state_dict(self):
+        """{dotted name: float} for every parameter.
+
+        >>> from nn import Neuron
+        >>> Neuron(1, init="zeros").state_dict()
+        {'w.0': 0.0, 'b': 0.0}
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy numbers from `state_dict` (as made by `state_dict()`) into the parameters.
+
+        With `strict`, the keys must match exactly. Everything is checked before anything is
+        written, so on error the module is unchanged. Returns (missing_keys, unexpected_keys).
+        """
+        if not isinstance(state_dict, collections.abc.Mapping):
+            raise TypeError(f"load_state_dict needs a mapping of name -> number, got {type(state_dict).__name__}")
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise ValueError(f"state_dict does not match {type(self).__name__}: "
+                             f"missing keys {_few(missing)}, unexpected keys {_few(unexpected)}")
+        updates = []
+        for name, p in own.items():
+            if name in state_dict:
+                x = state_dict[name]
+                if not is_number(x):
+                    raise ValueError(f"state_dict[{name!r}] must be a finite number, got {x!r}")
+                updates.append((p, float(x)))
+        for p, x in updates:
+            p.data = x
+        return _IncompatibleKeys(missing, unexpected)
+
+    def get_config(self):
+        """The constructor arguments that rebuild this architecture (used by `save`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define get_config(), so it cannot be saved")
+
+    def save(self, path):
+        """Write the architecture and every parameter to `path` as JSON (atomically); see `nn.save`."""
+        from .serialize import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """A new module of this class read from a file written by `save`; see `nn.load`."""
+        from .serialize import load
+        return load(path, cls)
+
+    # ----- repr -------------------------------------------------------------------------
+    def extra_repr(self):
+        """The text inside the parentheses of this module's repr."""
+        return ""
+
+    def __repr__(self):
+        children = [(n, m) for n, m in self._members() if isinstance(m, Module)]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = []
+        # Runs of identical children (a layer's neurons, say) collapse into one line.
+        for text, group in _runs([(n, repr(m)) for n, m in children]):
+            names = group[0] if len(group) == 1 else f"{group[0]}..{group[-1].rsplit('.', 1)[-1]}"
+            count = "" if len(group) == 1 else f"{len(group)} x "
+            lines.append(f"  ({names}): {count}" + text.replace("\n", "\n  "))
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _flatten(name, item, out):
+    if isinstance(item, (Value, Module)):
+        out.append((name, item))
+    elif isinstance(item, (list, tuple)):
+        for i, x in enumerate(item):
+            _flatten(f"{name}.{i}", x, out)
+
+
+def _collect(item, name, out, seen):
+    """Append (dotted name, Value) for every parameter in `item`; name None builds no names."""
+    if isinstance(item, Value):
+        if item not in seen:  # a shared parameter is listed (and updated) once
+            seen.add(item)
+            out.append((name, item))
+    elif isinstance(item, Module):
+        for key, value in vars(item).items():
+            if not key.startswith("_"):
+                _collect(value, None if name is None else f"{name}.{key}" if name else key, out, seen)
+    elif isinstance(item, (list, tuple)):
+        for i, value in enumerate(item):
+            _collect(value, None if name is None else f"{name}.{i}", out, seen)
+
+
+def _runs(pairs):
+    """Group consecutive (name, text) pairs with equal text: [(text, [names])]."""
+    groups = []
+    for name, text in pairs:
+        if groups and groups[-1][0] == text:
+            groups[-1][1].append(name)
+        else:
+            groups.append((text, [name]))
+    return groups
+
+
+def _few(keys, limit=5):
+    shown = ", ".join(repr(k) for k in keys[:limit])
+    return f"[{shown}{', ...' if len(keys) > limit else ''}] ({len(keys)})" if keys else "none"

@@ -1,0 +1,163 @@
+"""Optimizers: `SGD` (momentum, Nesterov, weight decay) and `Adam`, with PyTorch's update rules.
+
+Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
+attributes (`opt.lr`, ...), which is what the learning-rate schedules change.
+"""
+import math
+
+from autograd import Value
+
+from ._check import is_number, nonnegative, number, positive_int
+
+
+class Optimizer:
+    """Base class: holds the parameters, their per-parameter state and the hyperparameters."""
+
+    _hyper = ()     # names of the hyperparameters, in constructor order
+    _buffers = ()   # names of the per-parameter state lists
+
+    def __init__(self, params, **hyper):
+        if isinstance(params, Value):
+            raise TypeError("params must be an iterable of Values (e.g. model.parameters()), got a single Value")
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"params[{i}] is a {type(p).__name__}, not a Value")
+        if len(set(map(id, params))) != len(params):
+            raise ValueError("some parameters appear more than once in params")
+        self.params = params
+        for name, value in hyper.items():
+            setattr(self, name, value)
+        self.steps = 0
+        self._state = {name: None for name in self._buffers}  # lists are made on the first step
+
+    def zero_grad(self):
+        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self):
+        """Update every parameter from its `.grad`."""
+        raise NotImplementedError
+
+    def state_dict(self):
+        """Hyperparameters, step count and per-parameter buffers, as plain JSON-able data."""
+        return {"type": type(self).__name__, "steps": self.steps,
+                **{name: getattr(self, name) for name in self._hyper},
+                "state": {k: (None if v is None else list(v)) for k, v in self._state.items()}}
+
+    def load_state_dict(self, state):
+        """Restore what `state_dict()` returned; checked in full first, so a bad dict changes nothing."""
+        if not isinstance(state, dict) or state.get("type") != type(self).__name__:
+            found = state.get("type") if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"not a {type(self).__name__} state_dict (found {found!r})")
+        missing = [k for k in ("steps", "state", *self._hyper) if k not in state]
+        if missing:
+            raise ValueError(f"{type(self).__name__} state_dict is missing {missing}")
+        buffers = state["state"]
+        if not isinstance(buffers, dict) or set(buffers) != set(self._buffers):
+            raise ValueError(f"state_dict['state'] must have the keys {list(self._buffers)}")
+        for name, buf in buffers.items():
+            if buf is not None and (not isinstance(buf, list) or len(buf) != len(self.params)
+                                    or not all(is_number(x) for x in buf)):
+                raise ValueError(f"state_dict['state'][{name!r}] must be None or a list of "
+                                 f"{len(self.params)} numbers (one per parameter)")
+        steps = positive_int(state["steps"], "state_dict['steps']", minimum=0)
+        # Reuse the constructor's checks on the hyperparameters.
+        checked = type(self)(self.params, **{name: state[name] for name in self._hyper})
+        for name in self._hyper:
+            setattr(self, name, getattr(checked, name))
+        self.steps = steps
+        self._state = {k: (None if v is None else [float(x) for x in v]) for k, v in buffers.items()}
+
+    def __repr__(self):
+        hyper = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
+        return f"{type(self).__name__}({len(self.params)} parameters, {hyper})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, as torch.optim.SGD:
+
+    g = grad + weight_decay * p;  with momentum: buf = momentum * buf + (1 - dampening) * g
+    (buf = g on the first step), g = g + momentum * buf if nesterov else buf;  p -= lr * g.
+
+    >>> from autograd import Value
+    >>> p = Value(1.0); p.grad = 0.5
+    >>> SGD([p], lr=0.1).step(); p.data
+    0.95
+    """
+
+    _hyper = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+    _buffers = ("momentum_buffer",)
+
+    def __init__(self, params, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+        lr = nonnegative(lr, "lr")
+        momentum = nonnegative(momentum, "momentum")
+        if nesterov and (momentum <= 0.0 or dampening != 0.0):
+            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0")
+        super().__init__(params, lr=lr, momentum=momentum, dampening=number(dampening, "dampening"),
+                         weight_decay=nonnegative(weight_decay, "weight_decay"), nesterov=bool(nesterov))
+
+    def step(self):
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        params = self.params
+        if mu == 0.0:
+            for p in params:
+                p.data -= lr * (p.grad + wd * p.data)
+        else:
+            buf = self._state["momentum_buffer"]
+            first = buf is None
+            if first:
+                buf = self._state["momentum_buffer"] = [0.0] * len(params)
+            keep = 1.0 - self.dampening
+            for i, p in enumerate(params):
+                g = p.grad + wd * p.data
+                b = buf[i] = g if first else mu * buf[i] + keep * g
+                p.data -= lr * (g + mu * b if self.nesterov else b)
+        self.steps += 1
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), as torch.optim.Adam (weight decay is added to the gradient):
+
+    m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g**2;
+    p -= lr / (1 - b1**t) * m / (sqrt(v) / sqrt(1 - b2**t) + eps).
+
+    >>> from autograd import Value
+    >>> p = Value(1.0); p.grad = 0.5
+    >>> Adam([p], lr=0.1).step(); round(p.data, 6)  # the first step moves by about lr
+    0.9
+    """
+
+    _hyper = ("lr", "betas", "eps", "weight_decay")
+    _buffers = ("exp_avg", "exp_avg_sq")
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        if not isinstance(betas, (list, tuple)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = (number(b, "betas") for b in betas)
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
+            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+        super().__init__(params, lr=nonnegative(lr, "lr"), betas=(b1, b2), eps=nonnegative(eps, "eps"),
+                         weight_decay=nonnegative(weight_decay, "weight_decay"))
+
+    def step(self):
+        if self._state["exp_avg"] is None:
+            self._state = {"exp_avg": [0.0] * len(self.params), "exp_avg_sq": [0.0] * len(self.params)}
+        m, v = self._state["exp_avg"], self._state["exp_avg_sq"]
+        (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
+        self.steps += 1
+        step_size = self.lr / (1.0 - b1 ** self.steps)
+        correction2 = math.sqrt(1.0 - b2 ** self.steps)
+        for i, p in enumerate(self.params):
+            g = p.grad + wd * p.data
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)
+
+    def load_state_dict(self, state):
+        if isinstance(state, dict) and isinstance(state.get("betas"), list):
+            state = {**state, "betas": tuple(state["betas"])}  # JSON turns the tuple into a list
+        super().load_state_dict(state)

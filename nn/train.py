@@ -1,0 +1,228 @@
+"""Training helpers: `fit` (the mini-batch loop), `evaluate`, `accuracy` and `predict`."""
+import dataclasses
+import math
+import numbers
+from typing import Optional
+
+from autograd import no_grad
+
+from ._check import positive_int
+from .data import DataLoader, as_dataset, as_rows
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
+                     l2_penalty, mse_loss)
+from .optim import Adam
+
+LOSSES = {
+    "mse": mse_loss, "hinge": hinge_loss, "cross_entropy": cross_entropy,
+    "bce": binary_cross_entropy, "bce_with_logits": binary_cross_entropy_with_logits,
+}
+# Where a single output splits the two classes: scores and logits at 0, probabilities at 0.5.
+_THRESHOLDS = {hinge_loss: 0.0, binary_cross_entropy_with_logits: 0.0, binary_cross_entropy: 0.5}
+
+
+@dataclasses.dataclass
+class EpochStats:
+    """One epoch of `fit`: mean training loss over its batches, accuracy on the training data
+    after the epoch, the same on the validation data (None when not measured), and the lr used."""
+
+    epoch: int
+    loss: float
+    accuracy: Optional[float] = None
+    val_loss: Optional[float] = None
+    val_accuracy: Optional[float] = None
+    lr: Optional[float] = None
+
+    def __str__(self):
+        return _line(self, str(self.epoch))
+
+
+def batch_loss(model, loss, xb, yb, l2=0.0):
+    """The loss of `model` on one mini-batch, as a Value: loss(outputs, targets) + l2 penalty.
+
+    `fit` differentiates exactly this function, with `loss.backward()` or compiled.
+
+    >>> from nn import MLP, mse_loss
+    >>> model = MLP(1, [1], seed=0)
+    >>> batch_loss(model, mse_loss, [[0.0]], [model.layers[0].neurons[0].b.data]).data
+    0.0
+    """
+    total = loss([model(x) for x in xb], yb)
+    if l2:
+        total = total + l2_penalty(model.parameters(), l2)
+    return total
+
+
+def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=None, seed=None,
+        verbose=True, compile=False, scheduler=None, l2=0.0, threshold="auto"):
+    """Train `model` on (X, y) with mini-batches; returns the history, one `EpochStats` per epoch.
+
+    Each batch: `optimizer.zero_grad()`, forward, loss, backward, `optimizer.step()`.
+    `loss`: a name ('mse', 'hinge', 'cross_entropy', 'bce', 'bce_with_logits') or a function
+    (outputs, targets) -> Value. `optimizer`: default `Adam(model.parameters(), lr=0.01)`.
+    `batch_size=None`: the whole set. `validation=(X_val, y_val)`. `seed`: the shuffle order.
+    `verbose`: True prints a line per epoch, an int n every n-th epoch, False nothing.
+    `compile=True` replays a compiled graph (autograd.compile) instead of rebuilding it.
+    `scheduler` (an lr schedule) steps once per epoch; `l2` adds `l2_penalty(params, l2)`.
+    `threshold` splits a single output into two classes for accuracy ('auto': 0 for scores
+    and logits, 0.5 for probabilities, the labels' midpoint for MSE, None for regression).
+    """
+    loss_fn = _loss_function(loss)
+    X, y = as_dataset(X, y, "X, y")
+    if validation is not None:
+        if not isinstance(validation, (list, tuple)) or len(validation) != 2:
+            raise TypeError("validation must be a pair (X_val, y_val)")
+        validation = as_dataset(*validation, "validation")
+    epochs = positive_int(epochs, "epochs", minimum=0)
+    params = model.parameters()
+    optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
+    threshold = _resolve_threshold(threshold, loss_fn, y)
+    loader = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
+
+    def loss_of_batch(xb, yb):
+        return batch_loss(model, loss_fn, xb, yb, l2)
+
+    if compile:
+        from autograd.compile import compile as compile_step  # optional, and heavy to import
+        step = compile_step(loss_of_batch, params=params)     # returns a float, adds into .grad
+    else:
+        def step(xb, yb):
+            value = loss_of_batch(xb, yb)
+            value.backward()
+            return value.data
+
+    history = []
+    for epoch in range(1, epochs + 1):
+        lr = getattr(optimizer, "lr", None)
+        record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
+        if scheduler is not None:
+            scheduler.step()
+        record.accuracy = evaluate(model, X, y, threshold=threshold)["accuracy"]
+        if validation is not None:
+            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold)
+            record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
+        history.append(record)
+        if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
+            print(_line(record, f"{epoch:>{len(str(epochs))}}/{epochs}"))
+    return history
+
+
+def _run_epoch(model, loader, step, optimizer, epoch):
+    """One pass over the mini-batches; returns the mean training loss."""
+    model.train()
+    total = 0.0
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        total += step(xb, yb) * len(xb)
+        optimizer.step()
+    if not math.isfinite(total):
+        raise FloatingPointError(f"epoch {epoch}: the training loss is {total}; try a smaller learning rate")
+    return total / len(loader.X)
+
+
+def evaluate(model, X, y, loss=None, threshold="auto"):
+    """{'loss': mean loss or None, 'accuracy': fraction correct or None}, without recording a graph.
+
+    `threshold`: as in `accuracy`; None skips accuracy for a single output (regression);
+    'auto' picks it from the loss as `fit` does (0 when no loss is given).
+
+    >>> from nn import MLP
+    >>> evaluate(MLP(2, [1], init="zeros"), [[1.0, 2.0]], [1], loss="mse")
+    {'loss': 1.0, 'accuracy': 0.0}
+    """
+    X, y = as_dataset(X, y, "X, y")
+    loss_fn = None if loss is None else _loss_function(loss)
+    threshold = _resolve_threshold(threshold, loss_fn, y)
+    outputs = _outputs(model, X)
+    with no_grad():
+        value = None if loss_fn is None else float(loss_fn(outputs, y))
+    data = [_data(out) for out in outputs]
+    if threshold is None and not isinstance(data[0], list):
+        return {"loss": value, "accuracy": None}
+    return {"loss": value, "accuracy": sum(_is_correct(out, t, threshold) for out, t in zip(data, y)) / len(y)}
+
+
+def accuracy(model, X, y, threshold=0.0):
+    """Fraction of rows classified right. Several outputs: the largest is the class index.
+    One output: class 1 (or +1) when it exceeds `threshold` (0 for scores, 0.5 for
+    probabilities); labels may be 0/1 or -1/+1.
+
+    >>> from nn import MLP
+    >>> accuracy(MLP(1, [1], activation="linear", init="zeros"), [[1.0]], [-1])
+    1.0
+    """
+    if threshold is None:
+        raise ValueError("accuracy needs a threshold for a single-output model")
+    return evaluate(model, X, y, threshold=threshold)["accuracy"]
+
+
+def predict(model, X, threshold=0.0, labels=(0, 1)):
+    """Predicted classes: the index of the largest output, or for one output labels[1] when
+    it exceeds `threshold`, else labels[0]. `threshold=None` returns the raw outputs (floats).
+
+    >>> from nn import MLP
+    >>> predict(MLP(1, [1], activation="linear", init="zeros"), [[1.0], [2.0]], labels=(-1, 1))
+    [-1, -1]
+    """
+    X = as_rows(X, "X")
+    result = []
+    for out in map(_data, _outputs(model, X)):
+        if isinstance(out, list):
+            result.append(out.index(max(out)))
+        else:
+            result.append(out if threshold is None else labels[1] if out > threshold else labels[0])
+    return result
+
+
+def _outputs(model, X):
+    """The model's outputs on every row, in evaluation mode, recording no graph."""
+    was_training = getattr(model, "training", None)
+    if was_training is not None:
+        model.eval()
+    try:
+        with no_grad():
+            return [model(x) for x in X]
+    finally:
+        if was_training is not None:
+            model.train(was_training)
+
+
+def _data(out):
+    return [float(v) for v in out] if isinstance(out, (list, tuple)) else float(out)
+
+
+def _is_correct(out, target, threshold):
+    if isinstance(out, list):
+        return out.index(max(out)) == target
+    return (out > threshold) == (target > 0)
+
+
+def _resolve_threshold(threshold, loss_fn, y):
+    if threshold != "auto":
+        return threshold
+    if loss_fn is None:
+        return 0.0
+    if loss_fn in _THRESHOLDS:
+        return _THRESHOLDS[loss_fn]
+    labels = set(y) if all(isinstance(t, numbers.Real) for t in y) else set()
+    if labels and labels <= {0, 1}:
+        return 0.5
+    if labels and labels <= {-1, 1}:
+        return 0.0
+    return None  # regression: no accuracy for a single output
+
+
+def _loss_function(loss):
+    if callable(loss):
+        return loss
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; give a function or one of {', '.join(LOSSES)}")
+    return LOSSES[loss]
+
+
+def _line(record, epoch):
+    parts = [f"epoch {epoch}", f"loss {record.loss:.4f}"]
+    for name in ("accuracy", "val_loss", "val_accuracy", "lr"):
+        value = getattr(record, name)
+        if value is not None:
+            parts.append(f"{name} {value:.4g}" if name == "lr" else f"{name} {value:.4f}")
+    return "  ".join(parts)
