@@ -1,0 +1,48 @@
+"""Progress of a training run: a tqdm bar when tqdm is installed, and a plain line every N steps."""
+import sys
+
+
+class Progress:
+    """Report steps 1..total: `update(step, **metrics)` after each one; use it in a `with`.
+
+    A line with the metrics is printed every `every` steps and at the last one. When tqdm
+    is installed and the output is a terminal, a live bar runs underneath too.
+
+    >>> with Progress(4, every=2) as bar:
+    ...     for step in range(1, 5):
+    ...         bar.update(step, loss=1.0 / step)
+    step 2/4  loss 0.5000
+    step 4/4  loss 0.2500
+    """
+
+    def __init__(self, total, every=1, name="step"):
+        self.total, self.every, self.name = total, max(1, every), name
+        self._bar = None
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return
+        if sys.stderr.isatty():  # a bar in a log file or a test's captured output is noise
+            self._bar = tqdm(total=total, unit=name, leave=False, dynamic_ncols=True)
+
+    def update(self, step, **metrics):
+        text = "  ".join(f"{k} {v:.4f}" for k, v in metrics.items())
+        if self._bar is not None:
+            self._bar.update(1)
+            self._bar.set_postfix_str(text, refresh=False)
+        if step % self.every == 0 or step == self.total:
+            line = f"{self.name} {step:>{len(str(self.total))}}/{self.total}  {text}"
+            if self._bar is not None:
+                self._bar.write(line)
+            else:
+                print(line)
+
+    def close(self):
+        if self._bar is not None:
+            self._bar.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

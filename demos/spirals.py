@@ -1,0 +1,44 @@
+"""Spirals: n-class softmax cross-entropy with Adam, a validation split, and decision regions."""
+import dataclasses
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from demos import _cli, _plot  # noqa: E402
+from nn import MLP, Adam, fit, make_spirals, train_test_split  # noqa: E402
+
+
+def main(argv=None):
+    p = _cli.parser("spirals", __doc__, every=5)
+    p.add_argument("--classes", type=_cli.at_least(int, 2), default=3, help="spiral arms (classes)")
+    p.add_argument("--samples", type=_cli.at_least(int, 5), default=300,
+                   help="points in all; 20%% are held out for validation")
+    p.add_argument("--noise", type=_cli.nonnegative_float, default=0.2, help="std of the noise on each point's angle")
+    p.add_argument("--hidden", type=_cli.positive_int, nargs="+", default=[16, 16], metavar="N",
+                   help="neurons per hidden layer: '--hidden 32' gives one layer")
+    p.add_argument("--epochs", type=_cli.positive_int, default=40, help="passes over the training points")
+    p.add_argument("--batch-size", type=_cli.positive_int, default=16, help="points per mini-batch")
+    p.add_argument("--lr", type=_cli.positive_float, default=0.05, help="Adam's learning rate")
+    args = _cli.parse(p, argv)
+
+    X, y = make_spirals(args.samples, classes=args.classes, noise=args.noise, seed=args.seed)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.2, seed=args.seed)
+    model = MLP(2, args.hidden + [args.classes], activation="relu", init="he", seed=args.seed)
+    print(f"{model}\n{len(X_train)} training points, {len(X_val)} held out for validation; "
+          f"softmax cross-entropy, Adam lr {args.lr}, mini-batches of {args.batch_size}\n")
+    history = fit(model, X_train, y_train, "cross_entropy", Adam(model.parameters(), lr=args.lr),
+                  epochs=args.epochs, batch_size=args.batch_size, validation=(X_val, y_val),
+                  seed=args.seed, verbose=args.every)
+    last = history[-1]
+    print(f"\ntraining accuracy {last.accuracy:.0%}, validation accuracy {last.val_accuracy:.0%}\n")
+
+    rows = [dataclasses.asdict(record) for record in history]
+    _cli.save_history(rows, args, "spirals")
+    _cli.wrote(_plot.regions(model, X_train, y_train, _cli.plot_path(args, "regions"),
+                             f"spirals: training points, validation accuracy {last.val_accuracy:.0%}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
