@@ -110,8 +110,8 @@ def softmax(logits):
     [0.5, 0.5]
     """
     logits = _logits(logits)
-    m = max(x.data for x in logits)
-    exps = [(x + (-m)).exp() for x in logits]
+    m = _running_max(logits)
+    exps = [(x - m).exp() for x in logits]
     inverse = _total(exps) ** -1
     return [e * inverse for e in exps]
 
@@ -147,8 +147,17 @@ def l2_penalty(params, alpha=1e-4):
 
 # ----- helpers ----------------------------------------------------------------------------
 def _logsumexp(logits):
-    m = max(x.data for x in logits)  # a constant: the result is exact for any shift
-    return _total([(x + (-m)).exp() for x in logits]).log() + m
+    m = _running_max(logits)  # the shift keeps exp from overflowing; any shift is exact
+    return _total([(x - m).exp() for x in logits]).log() + m
+
+
+def _running_max(values):
+    # max as a Value, built from relu: the graph's shape never depends on the data, so a
+    # compiled replay picks the right maximum for every sample. (Its gradient cancels out.)
+    m = values[0]
+    for x in values[1:]:
+        m = m + (x - m).relu()
+    return m
 
 
 def _clamped_log(p):

@@ -1,0 +1,190 @@
+"""Code generation: one line of Python per traced operation, for the forward and backward pass.
+
+The table `TEMPLATES` holds, for every op of the engine, its forward expression and its local
+derivatives as source text; the backward pass is the chain rule written out, one line per
+input: `g_a += <d out / d a> * g_out`.
+"""
+import collections
+import keyword
+import math
+import re
+
+from .trace import CompileError
+
+# Fields: {a}, {b} the inputs, {out} the result, {n} the op's constant, {n1} = n - 1, and
+# {a_n1} = a ** (n - 1). Derivatives with a top-level + - or `if` are parenthesized, since a
+# backward line multiplies them by the output's gradient. The NumPy columns replace the
+# branches evaluated per sample with `where` (None: the Python text works on arrays as is).
+Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da", defaults=(None, None, None))
+TEMPLATES = {
+    "+": Row("{a} + {b}", "1.0", "1.0"),
+    "*": Row("{a} * {b}", "{b}", "{a}"),
+    "**": Row("power({a}, {b})", "{b} * safe_power({a}, {b} - 1.0)", "{out} * log_of_base({a})"),
+    "**0": Row("1.0", "0.0"),
+    "**n": Row("{a} ** {n}", "{n} * {a_n1}"),  # n a whole number >= 1: nothing can fail
+    "**x": Row("power({a}, {n})", "{n} * safe_power({a}, {n1})"),  # other constants: checked
+    "exp": Row("exp({a})", "{out}"),
+    "log": Row("log({a})", "1.0 / {a}"),
+    "tanh": Row("tanh({a})", "(1.0 - {out} * {out})"),
+    "sigmoid": Row("sigmoid({a})", "{out} * (1.0 - {out})"),
+    "relu": Row("{a} if {a} > 0.0 else 0.0", "(1.0 if {a} > 0.0 else 0.0)", None,
+                "where({a} > 0.0, {a}, 0.0)", "where({a} > 0.0, 1.0, 0.0)"),
+    "abs": Row("abs({a})", "(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0)", None,
+               None, "sign({a})"),
+    "softplus": Row("softplus({a})", "sigmoid({a})"),
+    "leaky_relu": Row("{a} if {a} > 0.0 else {n} * {a}", "(1.0 if {a} > 0.0 else {n})", None,
+                      "where({a} > 0.0, {a}, {n} * {a})", "where({a} > 0.0, 1.0, {n})"),
+}
+# Names the generated code reads from its namespace (see compile.py), and its own names.
+HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
+           "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs")
+_RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step"}
+
+
+def row_key(op):
+    """The `TEMPLATES` key for an op: its name, with constants folded into a kind.
+
+    >>> from autograd import Value
+    >>> [row_key((Value(2.0) ** n)._op) for n in (0, 2, 0.5, -1)]
+    ['**0', '**n', '**x', '**x']
+    """
+    if op.name.startswith("leaky_relu"):
+        return "leaky_relu"
+    if op.name.startswith("**") and op.arg is not None:
+        n = op.arg
+        if n == 0.0:
+            return "**0"
+        return "**n" if math.isfinite(n) and n >= 1.0 and n.is_integer() else "**x"
+    return op.name
+
+
+def row_for(op):
+    """The template row for an op; `CompileError` if the table has none."""
+    row = TEMPLATES.get(row_key(op))
+    if row is None:
+        raise CompileError(f"compile: no code template for op {op.name!r}; add a row to "
+                           "autograd.codegen.TEMPLATES")
+    return row
+
+
+def number(x):
+    """A float as Python source: its repr, parenthesized when negative; `inf`, `nan` by name.
+
+    >>> number(0.5), number(-2.0), number(float("-inf"))
+    ('0.5', '(-2.0)', '(-inf)')
+    """
+    if math.isnan(x):
+        return "nan"
+    text = ("inf" if x > 0.0 else "-inf") if math.isinf(x) else repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+def render(template, v, ref):
+    """Fill a template for node `v`, naming its inputs and result with `ref`."""
+    arg = v._op.arg
+    fields = {"a": ref(v._a), "b": ref(v._b) if v._b is not None else "", "out": ref(v)}
+    if arg is not None:
+        fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
+        fields["a_n1"] = fields["a"] if arg == 2.0 else f"{fields['a']} ** {number(arg - 1.0)}"
+    return template.format(**fields)
+
+
+def describe(v, ref):
+    """`t3 = relu(t2)`: the operation of node `v`, for comments."""
+    name, a = v._op.name, ref(v._a)
+    if name in ("+", "*", "**"):
+        return f"{ref(v)} = {a} {name} {ref(v._b)}"
+    if name.startswith("**"):
+        return f"{ref(v)} = {a} ** {name[2:]}"
+    if "(" in name:  # leaky_relu(0.2)
+        base, arg = name[:-1].split("(")
+        return f"{ref(v)} = {base}({a}, {arg})"
+    return f"{ref(v)} = {name}({a})"
+
+
+def line(code, comment=""):
+    return f"{code.ljust(38)}  # {comment}" if comment else code
+
+
+class Namer:
+    """Variable names for nodes: cleaned labels where given, else `prefix` + a counter."""
+
+    def __init__(self, taken=()):
+        self.taken = set(_RESERVED) | set(taken)
+        self.names = {}
+        self._count = 0
+
+    def child(self):
+        other = Namer(self.taken)
+        other.names = dict(self.names)
+        return other
+
+    def add(self, node, prefix, label=None):
+        """Name `node` after `label` (default: its own label), or `prefix` + a counter."""
+        if node in self.names:
+            return self.names[node]
+        base = _clean(node.label if label is None else label)
+        name, k = base, 2
+        while name is None or name in self.taken:
+            if base is None:
+                name = f"{prefix}{self._count}"
+                self._count += 1
+            else:
+                name = f"{base}_{k}"
+                k += 1
+        self.taken.add(name)
+        self.names[node] = name
+        return name
+
+
+def _clean(label):
+    """A label as an identifier (None if empty); never a keyword or a gradient's `g_` name."""
+    name = re.sub(r"\W", "_", re.sub(r"\.(\d+)", r"\1", label))  # layers.0.w.1 -> layers0_w1
+    if not name:
+        return None
+    # The loop's inputs are x0, x1, ..., y, y0, ...; gradients are g_<name>.
+    if name[0].isdigit() or name.startswith("g_") or keyword.iskeyword(name) or re.fullmatch(r"[xy]\d*", name):
+        name = "v_" + name
+    return name
+
+
+def forward_lines(nodes, ref, numpy):
+    """One assignment per node, in order."""
+    out = []
+    for v in nodes:
+        row = row_for(v._op)
+        template = row.numpy_forward if numpy and row.numpy_forward else row.forward
+        branches = " if " in template or "where(" in template  # name what the branch computes
+        comment = v._op.name.split("(")[0] if branches else ""
+        out.append(line(f"{ref(v)} = {render(template, v, ref)}", comment))
+    return out
+
+
+def backward_lines(nodes, ref, gref, wants, accumulates, assigned, numpy, batched=False):
+    """The chain rule over `nodes`, last first: each wanted input gains d out/d input * g_out.
+
+    `assigned` holds the nodes whose gradient variable exists already (and grows). With
+    `batched` (NumPy, one array entry per sample), what flows into an accumulator is summed.
+    """
+    out = []
+    for v in reversed(nodes):
+        if v not in assigned:
+            continue  # no gradient reaches this node, or none is needed from it
+        row = row_for(v._op)
+        das = (row.numpy_da if numpy and row.numpy_da else row.da, row.db)
+        g, comment = gref(v), "from " + describe(v, ref)
+        for x, d in zip(v._prev, das):
+            if not wants(x):
+                continue
+            term = g if d == "1.0" else f"{render(d, v, ref)} * {g}"
+            target = gref(x)
+            if accumulates(x):
+                term = f"total({term})" if batched else term
+                code = f"{target} = {target} + {term}" if numpy else f"{target} += {term}"
+            elif x in assigned:
+                code = f"{target} = {target} + {term}" if numpy else f"{target} += {term}"
+            else:
+                code = f"{target} = {term}"
+                assigned.add(x)
+            out.append(line(code, comment))
+    return out

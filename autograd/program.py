@@ -1,0 +1,184 @@
+"""The generated step function: parameter code, one loop per kind of sample, the reduction."""
+import textwrap
+
+from .codegen import Namer, backward_lines, forward_lines, line, number
+
+
+class Variant:
+    """Samples whose graphs are identical: one loop of generated code serves them all."""
+
+    def __init__(self, sample, sig, row_len, target, width):
+        self.sample, self.sig = sample, sig    # the traced sample the code is written from
+        self.row_len, self.target = row_len, target  # target: "class", "float" or its length
+        self.width = width  # how many of its values the reduction reads
+        self.header = self.forward = self.store = self.backward = None
+
+    def input_names(self):
+        xs = [f"x{k}" for k in range(self.row_len)]
+        ys = [] if self.target == "class" else ["y"] if self.target == "float" else \
+            [f"y{k}" for k in range(self.target)]
+        return xs, ys
+
+
+class Program:
+    """Source parts for one traced batch; `source(variants)` assembles the function."""
+
+    def __init__(self, s, variants, seeds, numpy):
+        self.numpy, self.linear = numpy, seeds is not None
+        self.slots = {x: k for k, x in enumerate(x for out in s.outputs for x in out)}
+        accum = set(s.params) | set(s.param_nodes)
+        self.names = names = Namer()
+        if s.root in s.qindex or s.root in s.reduce_nodes:
+            names.add(s.root, "r", s.root.label or "loss")
+        self.params = [names.add(p, "p") for p in s.params]
+        for v in s.param_nodes:
+            names.add(v, "q")
+        ref = self._ref(s, names.names, {})
+        gref = self._gref(names.names, {})
+        self.param_forward = forward_lines(s.param_nodes, ref, numpy)
+        self.accumulators = [gref(x) for x in s.params + s.param_nodes if x in s.requires]
+        for v in variants:
+            self._variant(s, v, names.child())
+        self._reduction(s, names.child(), accum)
+        prelude = []
+        if s.root in accum and s.root in s.requires:  # the loss reads parameters only
+            prelude.append(f"{gref(s.root)} += 1.0")
+        self.param_backward = prelude + backward_lines(
+            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum), numpy)
+        outs = {x: f"B[{k}]" for x, k in self.slots.items()}
+        self.loss = outs[s.root] if s.root in outs else self._ref(s, names.names, outs)(s.root)
+        self.grads = [gref(p) if p in s.requires else "0.0" for p in s.params]
+
+    def _ref(self, s, names, inputs):
+        const = s.const
+
+        def ref(x):
+            if x in const:
+                return number(const[x])
+            name = names.get(x)
+            return name if name is not None else inputs[x]
+        return ref
+
+    @staticmethod
+    def _gref(names, slots):
+        def gref(x):
+            name = names.get(x)
+            return f"g_{name}" if name is not None else slots[x]
+        return gref
+
+    def _variant(self, s, var, names):
+        i, numpy = var.sample, self.numpy
+        xs, ys = var.input_names()
+        inputs = {x: (xs + ys)[pos] for x, (k, pos) in s.where.items() if k == i}
+        names.taken.update(xs + ys)
+        for v in s.samples[i]:
+            names.add(v, "t")
+        ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
+        var.forward = forward_lines(s.samples[i], ref, numpy)
+        outputs = s.outputs[i]
+        offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
+        var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
+        seeded = [x for x in outputs if x in s.requires and x._a is not None]
+        var.backward = [line(f"{gref(x)} = S[{o}]", "d loss / d this output, from the reduction")
+                        for o, x in zip(offsets, outputs) if x in seeded]
+        accum = set(s.params) | set(s.param_nodes)
+        var.backward += backward_lines(s.samples[i], ref, gref, s.requires.__contains__,
+                                       accum.__contains__, set(seeded), numpy, batched=numpy)
+        data = ["X"] + (["Y"] if ys else [])
+        if numpy:
+            var.header = [f"j, {', '.join(data)} = groups[{{v}}]", f"{_unpack(xs)} = X.T"]
+            if ys:
+                var.header.append(f"{_unpack(ys)} = Y.T" if len(ys) > 1 or var.target != "float" else "y = Y")
+        else:
+            target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
+            var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
+
+    def _reduction(self, s, names, accum):
+        linear, nodes = self.linear, s.reduce_nodes
+        for v in nodes:
+            names.add(v, "r")
+        outs = {x: f"B[{k}]" for x, k in self.slots.items()}
+        ref = self._ref(s, names.names, outs)
+        seeds = {x: f"S[{k}]" for x, k in self.slots.items()}
+        gref = self._gref(names.names, seeds)
+        wanted = {x for x in accum if x in s.requires}
+        if not linear:
+            wanted.update(x for x in self.slots if x in s.requires)
+        for v in nodes:
+            if v._a in wanted or v._b in wanted:
+                wanted.add(v)
+        self.reduce_forward = forward_lines(nodes, ref, self.numpy)
+        self.reduce_backward = []
+        assigned = set()
+        if s.root in wanted and s.root in nodes:
+            self.reduce_backward.append(f"{gref(s.root)} = 1.0")
+            assigned.add(s.root)
+        grows = accum if linear else accum | set(self.slots)
+        self.reduce_backward += backward_lines(nodes, ref, gref, wanted.__contains__,
+                                               grows.__contains__, assigned, self.numpy)
+
+    def source(self, variants, title):
+        """The whole step function as text, one loop per variant in `variants`' order."""
+        numpy, n = self.numpy, len(self.slots)
+        body = [f'"""{title}', "",
+                "P: the parameters' values; groups: (slot, rows[, targets]) for each kind of sample.",
+                'Returns the loss and d loss / d parameter for every parameter."""']
+        body += _wrap("(", self.params, ") = P")
+        if self.param_forward:
+            body += ["# computed from the parameters alone, once per batch"] + self.param_forward
+        if self.accumulators:
+            body += ["# gradients of the parameters, summed over the batch"]
+            body += [" = ".join(names) + " = 0.0" for names in _chunks(self.accumulators, 84)]
+        body += [f"B = zeros({n})" if numpy else f"B = [0.0] * {n}  # each sample's outputs"]
+        if self.linear:
+            body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
+        for v, var in enumerate(variants):
+            parts = var.forward + var.store + (var.backward if self.linear else [])
+            body += _loop(var, v, parts, numpy, "forward, then backward" if self.linear else "forward")
+        if numpy:
+            body.append("B = B.tolist()")
+        if self.reduce_forward:
+            body += ["# the batch reduction: each sample's outputs B into the loss"] + self.reduce_forward
+        if not self.linear:
+            body.append(f"S = [0.0] * {n}")
+        body += self.reduce_backward
+        if not self.linear:
+            body += ["S = asarray(S)"] if numpy else []
+            for v, var in enumerate(variants):
+                body += _loop(var, v, var.forward + var.backward, numpy, "again, with the reduction's gradients")
+        if self.param_backward:
+            body += ["# backward through the parameter-only values"] + self.param_backward
+        body += _wrap(f"return {self.loss}, (", self.grads, ")")
+        return "def step(P, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+
+
+def _unpack(names):
+    """'(a, b)' as an assignment target; '(a,)' for one name."""
+    return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+
+def _loop(var, v, parts, numpy, what):
+    head = [h.format(v=v) for h in var.header]
+    comment = f"# samples like sample {var.sample}: {what}"
+    if numpy:
+        return [comment] + head + parts
+    return [comment] + head + [("    " + p) for p in parts or ["pass"]]
+
+
+def _chunks(names, width):
+    """Consecutive runs of `names` whose ' = '-joined text fits in `width`."""
+    runs = [[]]
+    for name in names:
+        if runs[-1] and len(" = ".join(runs[-1] + [name])) > width:
+            runs.append([])
+        runs[-1].append(name)
+    return runs
+
+
+def _wrap(opening, items, closing, width=92):
+    """`opening item, item, ... closing` on one line, or one indented block of items if long."""
+    text = ", ".join(items) + ("," if len(items) == 1 else "")
+    if len(opening + text + closing) <= width:
+        return [opening + text + closing]
+    return [opening] + ["    " + x for x in textwrap.wrap(text, width - 4, break_long_words=False,
+                                                            break_on_hyphens=False)] + [closing]

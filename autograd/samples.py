@@ -1,0 +1,128 @@
+"""Kinds of samples: which samples of a traced batch build the same graph, so share one code.
+
+Samples with the same structure (row length, target kind) must build the same graph;
+otherwise the function reads the data while it builds the graph, and cannot be replayed.
+Sums over the batch blur the border between a sample and the reduction: `sum(losses)`
+starts with `0 + loss_0`, and a loss that sums its terms starts with `term_0 + term_1` of
+the first sample. `group` moves such additions into the reduction before comparing.
+"""
+from .trace import MULTI, CompileError
+
+
+def group(s, skeys):
+    """([(sample, signature)] for each kind of sample, {structure key: kind index}).
+
+    Raises CompileError if two samples of the same structure build different graphs.
+
+    >>> from autograd import Value
+    >>> from autograd.trace import placeholders, split
+    >>> w = Value(0.5)
+    >>> rows, _, where = placeholders([[1.0], [2.0]], [None, None], targets_as_data=False)
+    >>> s = split(sum(w * r[0] for r in rows), [w], where, 2)   # sum() adds 0 + the first
+    >>> kinds, kind_of = group(s, [(1, "x"), (1, "x")])
+    >>> len(kinds), [len(part) for part in s.samples], len(s.reduce_nodes)
+    (1, [1, 1], 2)
+    """
+    members = {}
+    for i, k in enumerate(skeys):
+        members.setdefault(k, []).append(i)
+    sigs, moved = [None] * len(skeys), []
+    for i in range(len(skeys)):
+        while _peel(s, i, moved, identities_only=True):
+            pass
+    for k, same in members.items():
+        for i in same:
+            sigs[i] = signature(s, i)
+        ref = min((sigs[i] for i in same), key=len)  # the one with nothing to move
+        for i in same:
+            while sigs[i] != ref and _peel(s, i, moved):
+                sigs[i] = signature(s, i)
+            if sigs[i] != ref:
+                j = next(j for j in same if sigs[j] == ref)
+                raise CompileError(
+                    f"compile: samples {j} and {i} have inputs of the same shape, but the "
+                    f"function built different graphs for them: {describe_difference(ref, sigs[i])}. "
+                    "The graph depends on the data (a branch on .data, float(x), max(x.data ...), "
+                    "random numbers), so it cannot be compiled; run the function without compile")
+    if moved:
+        s.reduce_nodes = sorted(s.reduce_nodes + moved, key=s.position.__getitem__)
+    kinds, index, kind_of = [], {}, {}
+    for i, k in enumerate(skeys):
+        v = index.get(sigs[i])
+        if v is None:
+            v = index[sigs[i]] = len(kinds)
+            kinds.append((i, sigs[i]))
+        kind_of[k] = v
+    return kinds, kind_of
+
+
+def _peel(s, i, moved, identities_only=False):
+    """Move one addition that only the reduction reads from sample i into the reduction;
+    the sample's values it adds become the sample's outputs. False if there is none."""
+    out, const = s.outputs[i], s.const
+    for k, v in enumerate(out):
+        if v is s.root or s.uses.get(v) or v._a is None:
+            continue
+        a, b, name = v._a, v._b, v._op.name
+        c = const.get(b, const.get(a))
+        identity = (a in const) != (b in const) and (name, c) in (("+", 0.0), ("*", 1.0))
+        if not (identity or name == "+" and not identities_only):
+            continue
+        mine = [x for x in (a, b) if s.owner.get(x) == i]
+        for x in mine:
+            s.uses[x] -= 1
+        out[k:k + 1] = [x for x in dict.fromkeys(mine) if x not in out]
+        s.samples[i].remove(v)
+        s.owner[v] = MULTI
+        moved.append(v)
+        return True
+    return False
+
+
+def signature(s, i):
+    """Sample i's graph as a hashable tuple, equal for samples that need the same code."""
+    local = {v: k for k, v in enumerate(s.samples[i])}
+    const, index, qindex, where = s.const, s.index, s.qindex, s.where
+
+    def ref(x):
+        if x in local:
+            return local[x]
+        if x in const:
+            return ("c", const[x])
+        if x in index:
+            return ("p", index[x])
+        if x in where:
+            return ("x", where[x][1])
+        return ("q", qindex[x])
+
+    ops = tuple((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b))
+                for v in s.samples[i])
+    return ops + (tuple(ref(x) for x in s.outputs[i]),)
+
+
+def describe_difference(sig_a, sig_b):
+    """Where two sample signatures first differ, in words (for error messages)."""
+    *ops_a, out_a = sig_a
+    *ops_b, out_b = sig_b
+    for k, (x, y) in enumerate(zip(ops_a, ops_b)):
+        if x != y:
+            return f"operation {k} is {_describe(x)} in one and {_describe(y)} in the other"
+    if len(ops_a) != len(ops_b):
+        return f"one has {len(ops_a)} operations, the other {len(ops_b)}"
+    return f"the reduction reads {_words(out_a)} from one and {_words(out_b)} from the other"
+
+
+def _describe(entry):
+    name, _, a, b = entry
+    return f"{name!r} of ({_words(r for r in (a, b) if r is not None)})"
+
+
+def _words(refs):
+    return ", ".join(_ref_words(r) for r in refs)
+
+
+def _ref_words(r):
+    if isinstance(r, int):
+        return f"node {r}"
+    kind, x = r
+    return {"c": "constant", "p": "parameter", "x": "input", "q": "parameter-only node"}[kind] + f" {x!r}"

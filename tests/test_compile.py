@@ -1,0 +1,229 @@
+"""compile: the generated step agrees with the dynamic engine, retraces, and refuses what it can't replay."""
+import random
+
+import pytest
+from compile_helpers import BACKENDS, assert_close, compiled, dynamic, mean
+from op_table import OPS
+
+from autograd import CompileError, Value, compile, ops
+from autograd.codegen import TEMPLATES, row_for
+from autograd.gradcheck import numeric_grad
+
+
+# ----- every op of the engine has code, and that code agrees ------------------------------
+def engine_ops():
+    """Every Op in autograd.ops: the table's rows and ops made by its factories."""
+    found = [op for op in vars(ops).values() if isinstance(op, ops.Op)]
+    factories = [f for name, f in vars(ops).items() if name.endswith("_op") and callable(f)]
+    assert factories, "autograd.ops has no op factories any more: update this test"
+    for make in factories:
+        found += [make(x) for x in (0.0, 1.0, 2.0, 3.0, -1.0, 0.5, 0.2, 0.01)]
+    return found
+
+
+@pytest.mark.parametrize("op", engine_ops(), ids=repr)
+def test_every_engine_op_has_a_code_template(op):
+    row = row_for(op)
+    assert row.forward and row.da
+    assert (row.db is not None) == (op.name in ("+", "*", "**"))
+
+
+def test_an_op_without_a_template_is_refused_by_name():
+    with pytest.raises(CompileError, match="'sin'"):
+        row_for(ops.Op("sin", lambda x: x, lambda x, out: (1.0,)))
+    assert "sin" not in TEMPLATES
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name, f, points", [(name, f, points) for name, f, _, points in OPS],
+                         ids=[row[0] for row in OPS])
+def test_each_op_of_the_test_table_agrees_with_the_engine(name, f, points, backend):
+    # All points in one batch: relu/abs/leaky_relu take both branches in the same code.
+    xb = [list(p) if isinstance(p, tuple) else [p] for p in points]
+    w = [Value(1.0, label="w"), Value(1.0, label="v")]
+    params = w[:len(xb[0])]
+
+    def fn(rows, targets):
+        return mean(f(*(wi * x for wi, x in zip(params, row))) for row in rows)
+    step = compile(fn, params, backend=backend)
+    assert_close(compiled(step, params, xb, [0.0] * len(xb)), dynamic(fn, params, xb, [0.0] * len(xb)))
+    flipped = [[-x if name in ("relu", "abs", "leaky_relu") else x for x in row] for row in reversed(xb)]
+    assert_close(compiled(step, params, flipped, [0.0] * len(xb)), dynamic(fn, params, flipped, [0.0] * len(xb)))
+    assert step.trace_count == 1
+
+
+# ----- the step's contract -------------------------------------------------------------------
+def hinge_setup(n=6, seed=0):
+    rng = random.Random(seed)
+    w = [Value(rng.uniform(-1, 1), label=f"w{k}") for k in range(2)]
+    b = Value(0.1, label="b")
+
+    def fn(rows, targets):
+        scores = [(w[0] * x[0] + w[1] * x[1] + b).tanh() for x in rows]
+        losses = [(1 + -y * s).relu() for s, y in zip(scores, targets)]
+        return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in w)
+    xb = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(n)]
+    yb = [1.0 if k % 2 else -1.0 for k in range(n)]
+    return fn, w + [b], xb, yb
+
+
+def test_gradients_accumulate_like_backward_and_unused_parameters_are_untouched():
+    fn, params, xb, yb = hinge_setup()
+    unused = Value(3.0)
+    unused.grad = 7.0
+    step = compile(fn, params + [unused])
+    loss, grads = compiled(step, params, xb, yb)
+    step(xb, yb)
+    assert [p.grad for p in params] == pytest.approx([2 * g for g in grads], rel=1e-15)
+    assert unused.grad == 7.0
+    assert isinstance(loss, float)
+
+
+def test_retraces_when_the_batch_structure_changes_and_reuses_known_structures():
+    fn, params, xb, yb = hinge_setup(8)
+    step = compile(fn, params)
+    for batch, traces in [(4, 1), (4, 1), (6, 2), (4, 2), (8, 3)]:
+        assert_close(compiled(step, params, xb[:batch], yb[:batch]), dynamic(fn, params, xb[:batch], yb[:batch]))
+        assert step.trace_count == traces
+    shorter = [[x[0]] for x in xb[:4]]
+    g = compile(lambda rows, ys: sum(params[0] * r[-1] for r in rows), params)
+    g(xb[:4], yb[:4])
+    g(shorter, yb[:4])  # rows of another length
+    assert g.trace_count == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_targets_that_are_class_indices_are_structure(backend):
+    rng = random.Random(1)
+    w = [[Value(rng.uniform(-1, 1)) for _ in range(2)] for _ in range(3)]
+    params = [p for row in w for p in row]
+
+    def fn(rows, targets):  # softmax cross-entropy, written without reading .data
+        losses = []
+        for x, t in zip(rows, targets):
+            logits = [wc[0] * x[0] + wc[1] * x[1] for wc in w]
+            losses.append(sum(z.exp() for z in logits).log() - logits[t])
+        return mean(losses)
+    xb = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(6)]
+    step = compile(fn, params, backend=backend)
+    for yb in ([0, 1, 0, 1, 1, 0], [1, 0, 1, 1, 0, 0], [2, 2, 2, 2, 2, 2], [0, 1, 2, 2, 1, 0]):
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    # Traced once, then once more when class 2 first appears; the code for classes 0 and 1,
+    # absent from that batch, is kept, so the last batch needs no trace.
+    assert step.trace_count == 2
+
+
+def test_check_catches_a_graph_that_depends_on_the_data():
+    w = Value(0.5)
+
+    def fn(rows, targets):  # branches on the data while building the graph
+        return sum((w * x[0] if x[0].data > 0 else w.exp() * x[0]) for x in rows)
+    positive, negative = [[1.0], [2.0]], [[-1.0], [-2.0]]
+    silent = compile(fn, [w])
+    silent(positive, [0.0, 0.0])
+    assert compiled(silent, [w], negative, [0.0, 0.0])[0] != pytest.approx(dynamic(fn, [w], negative, [0.0, 0.0])[0])
+    checked = compile(fn, [w], check=True)
+    checked(positive, [0.0, 0.0])
+    w.grad = 0.25
+    with pytest.raises(CompileError, match="depends on the data"):
+        checked(negative, [0.0, 0.0])
+    assert w.grad == 0.25  # nothing was added
+    with pytest.raises(CompileError, match="samples 0 and 1"):  # both branches in one batch
+        compile(fn, [w])([[1.0], [-1.0], [2.0]], [0.0] * 3)
+    assert w.grad == 0.25
+
+
+@pytest.mark.parametrize("backend, error", [("python", ValueError), ("numpy", FloatingPointError)])
+def test_errors_surface_as_in_the_engine_and_change_nothing(backend, error):
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(1.0)
+    step = compile(lambda rows, ys: mean((w * r[0]).log() for r in rows), [w], backend=backend)
+    step([[1.0], [2.0]], [0.0, 0.0])
+    w.grad = 0.5
+    with pytest.raises(error):
+        step([[1.0], [-2.0]], [0.0, 0.0])  # log of a negative number
+    assert w.grad == 0.5
+
+
+def test_compiled_gradients_pass_gradcheck():
+    fn, params, xb, yb = hinge_setup(5)
+    step = compile(fn, params)
+
+    def loss_at(*values):
+        for p, v in zip(params, values):
+            p.data = float(v)
+        return step(xb, yb)
+    start = [p.data for p in params]
+    _, grads = compiled(step, params, xb, yb)
+    numeric = numeric_grad(loss_at, start)
+    for p, v in zip(params, start):
+        p.data = v
+    assert grads == pytest.approx(numeric, rel=1e-4, abs=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reductions_of_every_shape(backend):
+    w, c = Value(0.3, label="w"), Value(-0.2, label="c")
+    xb, yb = [[0.5], [-1.5], [2.0]], [0.1, 0.2, 0.3]
+    fns = {
+        "one sample": lambda rows, ys: (w * rows[0][0] - ys[0]) ** 2,
+        "no data": lambda rows, ys: (w * c).exp(),
+        "a parameter": lambda rows, ys: w,
+        "nonlinear": lambda rows, ys: sum((w * r[0] + c).exp() for r in rows).log() * c,
+        "two outputs": lambda rows, ys: sum(w * r[0] for r in rows) * 0.5 + sum(c * y for y in ys),
+        "parameter-only values read by samples": lambda rows, ys: mean(w.exp() * r[0] + c.tanh() for r in rows),
+    }
+    for name, fn in fns.items():
+        step = compile(fn, [w, c], backend=backend)
+        batch = (xb[:1], yb[:1]) if name == "one sample" else (xb, yb)
+        assert_close(compiled(step, [w, c], *batch), dynamic(fn, [w, c], *batch))
+
+
+def test_source_is_readable_python():
+    fn, params, xb, yb = hinge_setup(3)
+    step = compile(fn, params)
+    with pytest.raises(RuntimeError, match="call the step once"):
+        _ = step.source
+    step(xb, yb)
+    source = step.source
+    assert source.startswith("def step(P, groups):")
+    assert "(w0, w1, b) = P" in source
+    assert "g_w0 += x0 * g_" in source  # the chain rule for w0 * x0, written out
+    assert "# from " in source and "tanh(" in source
+    assert " if " in source  # relu's branch is taken at run time
+    forward = [ln for ln in source.splitlines() if ln.startswith("        t")]
+    assert len(forward) == len({ln.split(" = ")[0] for ln in forward})  # one line per operation
+
+
+def test_bad_input_is_refused_clearly_and_changes_nothing():
+    fn, params, xb, yb = hinge_setup(3)
+    step = compile(fn, params)
+    for p in params:
+        p.grad = 0.5
+    for args, error, text in [
+        ((5, yb), TypeError, "xb must be a list"),
+        ((xb, yb[:2]), ValueError, "3 rows in xb but 2 targets"),
+        (([[1.0, "a"]] + xb[1:], yb), TypeError, r"xb\[0\]\[1\] must be a number"),
+        (([], []), ValueError, "empty"),
+        ((xb, [None] * 3), TypeError, r"yb\[0\] must be a list of numbers"),
+    ]:
+        with pytest.raises(error, match=text):
+            step(*args)
+    with pytest.raises(TypeError, match="return the loss as a Value"):
+        compile(lambda rows, ys: 1.0, params)(xb, yb)
+    assert [p.grad for p in params] == [0.5] * len(params)
+    with pytest.raises(TypeError, match="params"):
+        compile(fn, [1.0])
+    with pytest.raises(ValueError, match="leaves"):
+        compile(fn, [params[0] * 2])
+    with pytest.raises(ValueError, match="backend"):
+        compile(fn, params, backend="cuda")
+    with pytest.raises(TypeError, match="callable"):
+        compile(None, params)
+
+
+def test_the_compile_guide_runs_as_shown():
+    from test_docs import ROOT, run_markdown_examples
+    result = run_markdown_examples(ROOT / "docs" / "compile.md")
+    assert result.failed == 0 and result.attempted >= 5
