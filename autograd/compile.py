@@ -4,7 +4,6 @@ The generated code is what a person would derive by hand: one line per operation
 sample, looped over the batch, then the chain rule line by line (`step.source` shows it).
 """
 import builtins
-import gc
 import itertools
 import linecache
 import math
@@ -82,7 +81,7 @@ class CompiledStep:
         plan = self._plans.get(key)
         kinds = None if plan is None else plan.assign(skeys)
         if kinds is None:
-            plan, xb, yb, skeys = self._retrace(xb, yb, skeys, key, plan)
+            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key, plan)
             kinds = plan.assign(skeys)
         loss, grads = plan.run([p.data for p in self.params], xb, yb, kinds)
         loss = float(loss)
@@ -92,17 +91,6 @@ class CompiledStep:
             p.grad += g
         self._last = plan
         return loss
-
-    def _retrace(self, xb, yb, skeys, key, old):
-        # Tracing makes tens of thousands of objects without cycles: the cyclic garbage
-        # collector would scan them again and again for nothing (it doubles the time).
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            return self._trace_and_generate(xb, yb, skeys, key, old)
-        finally:
-            if paused:
-                gc.enable()
 
     def _trace_and_generate(self, xb, yb, skeys, key, old):
         start = time.perf_counter()
