@@ -8,8 +8,10 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .value import Value
+from .draw import draw
+from .compile import CompileError, compile_step as compile  # noqa: A001 (the issue's name)
 
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",
-    "is_grad_enabled", "topological_order",
+    "is_grad_enabled", "topological_order", "draw", "compile", "CompileError",
 ]
