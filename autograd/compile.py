@@ -96,15 +96,20 @@ class CompiledStep:
         start = time.perf_counter()
         try:
             s = trace(self.fn, self.params, xb, yb, self._targets_as_data)
-        except (TypeError, ValueError):
-            # The function needs its targets as plain numbers (it compares or validates
-            # them): trace them as structure instead, one kind of sample per target value.
+        except (TypeError, ValueError) as error:
+            # Maybe the function needs its targets as plain numbers (it compares or validates
+            # them): try them as structure, one kind of sample per target value. Switch only
+            # if that works; any other error (a log of a negative number, a typo) is the user's.
             if not self._targets_as_data or not any(k[1] != "class" for k in key):
                 raise
+            xb2, yb2, skeys2, key2 = structure(xb, yb, False)
+            try:
+                s = trace(self.fn, self.params, xb2, yb2, False)
+            except Exception:
+                raise error from None
             self._targets_as_data = False
-            xb, yb, skeys, key = structure(xb, yb, False)
+            xb, yb, skeys, key = xb2, yb2, skeys2, key2
             old = self._plans.get(key)
-            s = trace(self.fn, self.params, xb, yb, False)
         plan = _Plan(self, s, skeys, old, time.perf_counter() - start)
         self.trace_count += 1
         if len(plan.variants) > _MANY_KINDS:

@@ -85,8 +85,8 @@ def _select(root, order, max_nodes):
         v = frontier[0]
         new = [p for p in dict.fromkeys(v._prev) if p not in queued]
         # Every queued value still hidden becomes one placeholder: count those too.
-        if drawn + cost(v) + len(frontier) - 1 + len(new) > max_nodes:
-            break
+        if shown and drawn + cost(v) + len(frontier) - 1 + len(new) > max_nodes:
+            break  # (the output itself is always drawn, however small max_nodes is)
         frontier.popleft()
         shown.add(v)
         drawn += cost(v)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TASKS = ("step", "nn", "chain", "bytes")
 
 
 def moons(n, noise=0.1, seed=0):
@@ -165,8 +166,9 @@ def measure(engine, task, gc_on, steps=3):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="subprocess runs per cell (>= 5)")
-    parser.add_argument("--tasks", default="step,nn,chain,bytes", help="comma-separated subset")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="fresh-process runs per cell; the medians are what's reported (default 5)")
+    parser.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated subset of {','.join(TASKS)}")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -178,6 +180,9 @@ def main():
     except ImportError:
         sys.exit("the peer is missing: pip install micrograd==0.1.0")
     tasks = args.tasks.split(",")
+    unknown = sorted(set(tasks) - set(TASKS))
+    if unknown or args.repeats < 1:
+        parser.error(f"unknown task(s) {unknown}; choose from {list(TASKS)}" if unknown else "--repeats must be >= 1")
     rows = []
     cells = [(t, g) for t in ("step", "nn") if t in tasks for g in (True, False)]
     cells += [(t, True) for t in ("chain", "bytes") if t in tasks]

@@ -128,7 +128,8 @@ def history(rows, path, title=""):
         if metric == "accuracy":
             ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
+        # Curves fall (loss) or rise (accuracy): the opposite corner stays clear of them.
+        ax.legend(fontsize=8, loc="lower right" if metric == "accuracy" else "upper right")
     return _save(plt, fig, path)
 
 

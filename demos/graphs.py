@@ -59,6 +59,7 @@ def main(argv=None):
 
     graphs = [("neuron", *neuron()), ("xor", *xor_sample(args.seed)),
               ("mlp_capped", *larger_mlp(args.seed, args.sizes))]
+    explained = False
     for name, root, options in graphs:
         order = topological_order(root)
         nodes = len(order) + sum(not v.is_leaf for v in order)  # a value box, plus its op's
@@ -68,9 +69,11 @@ def main(argv=None):
         except ImportError as e:
             print(f"cannot draw: {e}", file=sys.stderr)
             return 1
-        except RuntimeError as e:  # no renderer: draw() saved the .dot and says how to go on
-            print(f"{path} not rendered:\n{e}", file=sys.stderr)
-            return 1
+        except RuntimeError as e:  # no renderer: draw() saved the .dot; say how to go on, once
+            _cli.wrote(path.with_suffix(".dot"))
+            if not explained:
+                print(f"{path} not rendered:\n{e}\n(or run this demo with --format dot)\n", file=sys.stderr)
+                explained = True
         capped = ": a capped view, the part nearest the output" if nodes > args.max_nodes else ""
         print(f"    {len(order)} values, {nodes} nodes{capped}")
     return 0

@@ -90,7 +90,7 @@ def draw_one_sample(model, x, target, path):
     inputs = [Value(xi, label=f"x{i + 1}") for i, xi in enumerate(x)]
     out = model(inputs)
     out.label = "out"
-    loss = 0.5 * (out - target) ** 2
+    loss = 0.5 * (out - Value(target, label="target")) ** 2
     loss.label = "loss"
     model.zero_grad()
     loss.backward()

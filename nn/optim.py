@@ -19,6 +19,9 @@ class Optimizer:
     def __init__(self, params, **hyper):
         if isinstance(params, Value):
             raise TypeError("params must be an iterable of Values (e.g. model.parameters()), got a single Value")
+        if hasattr(params, "parameters") and not hasattr(params, "__iter__"):
+            raise TypeError(f"params must be an iterable of Values: pass {type(params).__name__}.parameters(), "
+                            "not the model itself")
         params = list(params)
         if not params:
             raise ValueError("optimizer got an empty parameter list")

@@ -227,3 +227,13 @@ def test_the_compile_guide_runs_as_shown():
     from test_docs import ROOT, run_markdown_examples
     result = run_markdown_examples(ROOT / "docs" / "compile.md")
     assert result.failed == 0 and result.attempted >= 5
+
+
+def test_a_failing_first_batch_does_not_change_how_later_batches_compile():
+    w = Value(0.5)
+    step = compile(lambda xb, yb: sum((w * x[0] - y) ** 2 + (x[0] + 1.0).log() for x, y in zip(xb, yb)), [w])
+    with pytest.raises(ValueError, match="log") as info:
+        step([[-3.0], [2.0]], [0.25, 0.75])  # log of a negative number while tracing: the user's error
+    for batch in range(4):
+        step([[1.0 + batch], [2.0]], [0.1 * batch, 0.3])  # new float targets: data, no retrace
+    assert step.trace_count == 1

@@ -418,10 +418,22 @@ def test_demo_renders_svg(tmp_path, capsys):
         assert path.endswith(".svg") and ET.parse(path).getroot().tag.endswith("svg")
 
 
-def test_demo_without_a_renderer_says_how_to_go_on(tmp_path, capsys, no_renderer):
+def test_demo_without_a_renderer_writes_every_dot_and_says_how_to_go_on(tmp_path, capsys, no_renderer):
     code, paths, out = run_demo(tmp_path, capsys)
-    assert code == 1 and paths == []
-    assert "pip install graphviz-pure" in out and (tmp_path / "neuron.dot").exists()
+    assert code == 0
+    assert paths == [str(tmp_path / f"{name}.dot") for name in ("neuron", "xor", "mlp_capped")]
+    assert all(os.path.exists(p) for p in paths)
+    assert out.count("pip install graphviz-pure") == 1 and "--format dot" in out
+
+
+def test_capped_view_always_shows_the_output():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(20):
+        y = (y * 1.5).tanh()
+    y.label = "y"
+    nodes, _ = parse(draw(y, max_nodes=1).source)
+    assert any(cells(attrs)[:1] == ["y"] for attrs in nodes.values())
 
 
 def test_docs_examples_run():

@@ -147,3 +147,8 @@ def test_bad_hyperparameters(make, error, match):
 def test_repr_lists_hyperparameters():
     assert repr(SGD([Value(1.0)], lr=0.5)) == (
         "SGD(1 parameters, lr=0.5, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)")
+
+
+def test_passing_the_model_instead_of_its_parameters_says_so():
+    with pytest.raises(TypeError, match=r"MLP\.parameters\(\)"):
+        SGD(MLP(2, [1], seed=0), lr=0.1)

@@ -119,3 +119,10 @@ def test_loading_into_an_existing_model_leaves_it_unchanged_on_failure(tmp_path)
     assert model.state_dict() == before
     with pytest.raises(FileNotFoundError):
         nn.load(tmp_path / "missing.json")
+
+
+def test_saving_into_a_missing_directory_names_the_users_path(tmp_path):
+    target = tmp_path / "no-such-dir" / "model.json"
+    with pytest.raises(FileNotFoundError, match="no-such-dir") as info:
+        MLP(2, [1], seed=0).save(target)
+    assert ".tmp-" not in str(info.value)
