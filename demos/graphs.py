@@ -49,8 +49,9 @@ def main(argv=None):
     p.add_argument("--format", choices=("svg", "png", "dot"), default="svg", help="file format")
     p.add_argument("--seed", type=int, default=0, help="seed of the networks' weights")
     p.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left-to-right or top-to-bottom")
-    p.add_argument("--max-nodes", type=_cli.positive_int, default=500, metavar="N",
-                   help="drawn nodes above which the larger MLP is capped")
+    p.add_argument("--max-nodes", type=_cli.positive_int, default=150, metavar="N",
+                   help="drawn nodes above which the larger MLP is capped (draw() itself "
+                        "defaults to 500; fewer stay legible on a screen)")
     p.add_argument("--sizes", type=_cli.positive_int, nargs="+", default=[4, 16, 16, 1], metavar="N",
                    help="layer sizes of the larger MLP, inputs first")
     args = _cli.parse(p, argv)
