@@ -2,6 +2,7 @@
 import numbers
 
 from . import grad_mode
+from .value import Value
 
 
 def topological_order(root, leaves=True):
@@ -15,6 +16,8 @@ def topological_order(root, leaves=True):
     >>> [v.label for v in topological_order(y)]
     ['x', 'y']
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
     order, seen = [], set()
     stack = [root]
     pop, push, visit = stack.pop, stack.append, seen.add
@@ -64,7 +67,6 @@ def grad(output, inputs, create_graph=False):
     >>> dy.data, grad(dy, [x])[0]
     (27.0, 18.0)
     """
-    from .value import Value
     if not isinstance(output, Value):
         raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}")
     inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
@@ -89,7 +91,6 @@ def grad(output, inputs, create_graph=False):
 
 
 def _seed(grad):
-    from .value import Value
     if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward(grad=...) must be a real number, got {type(grad).__name__}")
     return float(grad)

@@ -151,3 +151,8 @@ def test_grad_works_inside_no_grad_and_restores_mode():
         (dx,) = grad(y, [x], create_graph=True)
         assert not is_grad_enabled()
     assert grad(dx, [x]) == (12.0,)
+
+
+def test_topological_order_rejects_non_values():
+    with pytest.raises(TypeError, match="float"):
+        topological_order(1.0)
