@@ -9,7 +9,7 @@ from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .value import Value
 from .draw import draw
-from .compile import CompileError, compile_step as compile  # noqa: A001 (the issue's name)
+from .compile import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
 
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",

@@ -13,7 +13,7 @@ import sysconfig
 from pathlib import Path
 
 FORMATS = ("svg", "png", "dot")
-# In order of preference: a system Graphviz first, as the issue asks, then the pip bundle.
+# In order of preference: a system Graphviz first (the reference build), then the pip bundle.
 RENDERERS = ("dot", "graphviz-pure")
 
 

@@ -11,7 +11,7 @@ from nn import MLP, mse_loss  # noqa: E402
 
 
 def neuron():
-    """tanh(x * w + b): the issue's first picture, with numeric gradients beside autograd's."""
+    """tanh(x * w + b): a single neuron, with numeric gradients beside autograd's."""
     x = Value(0.5, label="x"); w = Value(-1.5, label="w"); b = Value(2.0, label="b")
     y = (x * w + b).tanh()
     y.label = "y"
