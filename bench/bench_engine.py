@@ -7,7 +7,6 @@ garbage collector (as users run it) and again with it off. Reported: medians and
 """
 import argparse
 import json
-import math
 import random
 import statistics
 import subprocess
@@ -20,18 +19,11 @@ TASKS = ("step", "nn", "chain", "bytes")
 
 
 def moons(n, noise=0.1, seed=0):
-    """Two interleaving half circles, labels -1/+1 (plain Python, same for both engines)."""
-    rng = random.Random(seed)
-    X, y = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        if i % 2:
-            X.append([math.cos(t) + rng.gauss(0, noise), math.sin(t) + rng.gauss(0, noise)])
-            y.append(1.0)
-        else:
-            X.append([1 - math.cos(t) + rng.gauss(0, noise), 0.5 - math.sin(t) + rng.gauss(0, noise)])
-            y.append(-1.0)
-    return X, y
+    """nn's two-moons data with labels -1/+1, as the hinge loss wants (same for both engines)."""
+    sys.path.insert(0, str(ROOT))
+    from nn import make_moons
+    X, y = make_moons(n, noise=noise, seed=seed)
+    return X, [2.0 * label - 1.0 for label in y]
 
 
 def plain_mlp(Value, sizes, seed=0):
