@@ -8,8 +8,8 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .value import Value
-from .draw import draw
-from .compile import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
+from .drawing import draw
+from .compiler import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
 
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",

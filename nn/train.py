@@ -82,7 +82,7 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
         return batch_loss(model, loss_fn, xb, yb, l2)
 
     if compile:
-        from autograd.compile import compile as compile_step  # optional, and heavy to import
+        from autograd.compiler import compile_step  # optional, and heavy to import
         step = compile_step(loss_of_batch, params=params)     # returns a float, adds into .grad
     else:
         def step(xb, yb):

@@ -6,7 +6,7 @@ from compile_helpers import BACKENDS, assert_close, compiled, dynamic, mean
 from op_table import OPS
 
 from autograd import CompileError, Value, compile, ops
-from autograd.codegen import TEMPLATES, row_for
+from autograd.compiler.codegen import TEMPLATES, row_for
 from autograd.gradcheck import numeric_grad
 
 

@@ -121,13 +121,13 @@ def can_render():
         import graphviz  # noqa: F401
     except ImportError:
         return False
-    from autograd.render import find_renderers
+    from autograd.drawing.render import find_renderers
     return bool(find_renderers())
 
 
 def test_xor_without_a_renderer_writes_the_dot_file_and_says_how_to_render(tmp_path, capsys, monkeypatch):
     pytest.importorskip("graphviz")
-    from autograd import render
+    from autograd.drawing import render
     monkeypatch.setattr(render, "find_renderers", lambda: [])
     assert xor.main(["--epochs", "5", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -139,7 +139,7 @@ def test_xor_without_a_renderer_writes_the_dot_file_and_says_how_to_render(tmp_p
 
 
 def test_xor_without_the_graphviz_package_still_runs(tmp_path, capsys, monkeypatch):
-    from autograd import render
+    from autograd.drawing import render
     monkeypatch.setitem(sys.modules, "graphviz", None)
     render._drawing_class.cache_clear()  # forget a Drawing class built with the real package
     try:

@@ -11,10 +11,10 @@ import autograd
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules whose examples need optional packages are checked in their own test files.
-OPTIONAL = {"autograd.draw", "autograd.render"}
+OPTIONAL = {"autograd.drawing", "autograd.drawing.dot", "autograd.drawing.render"}
 MODULES = sorted(
-    f"autograd.{m.name}" for m in pkgutil.iter_modules(autograd.__path__)
-    if f"autograd.{m.name}" not in OPTIONAL
+    m.name for m in pkgutil.walk_packages(autograd.__path__, "autograd.")
+    if m.name not in OPTIONAL
 )
 
 

@@ -14,9 +14,9 @@ import pytest
 pytest.importorskip("graphviz")
 
 from autograd import Value, draw, render, topological_order  # noqa: E402
-from autograd.render import RenderError, RendererNotFoundError  # noqa: E402
+from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
-draw_module = sys.modules["autograd.draw"]  # `autograd.draw` is the function, not the module
+draw_module = sys.modules["autograd.drawing.dot"]  # `autograd.draw` is the function, not the module
 NODE = re.compile(r"^\s+(v\d+(?:op)?) \[(.*)\]$", re.MULTILINE)
 EDGE = re.compile(r"^\s+(v\w+) -> (v\w+)(?: \[label=\"?([^\]\"]*)\"?\])?$", re.MULTILINE)
 

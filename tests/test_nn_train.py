@@ -205,7 +205,7 @@ def test_three_class_spirals_reach_90_percent_validation_accuracy():
 
 # ----- compiled replay ------------------------------------------------------------------------
 def test_compiled_fit_matches_the_dynamic_one():
-    pytest.importorskip("autograd.compile")
+    pytest.importorskip("autograd.compiler")
     X, y = _moons(24)
     runs = []
     for compiled in (False, True):

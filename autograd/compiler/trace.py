@@ -7,9 +7,9 @@ looped over the batch, instead of once per node of the whole batch.
 """
 import numbers
 
-from . import grad_mode
-from .graph import topological_order
-from .value import Value
+from .. import grad_mode
+from ..graph import topological_order
+from ..value import Value
 
 MULTI = -1  # owner of a node that mixes several samples: the batch reduction
 

@@ -4,10 +4,10 @@ import html
 import math
 from collections import deque
 
-from .gradcheck import numeric_grad
-from .graph import topological_order
+from ..gradcheck import numeric_grad
+from ..graph import topological_order
 from .render import RenderError, RendererNotFoundError, check_target, digraph, write
-from .value import Value
+from ..value import Value
 
 __all__ = ["draw", "RendererNotFoundError", "RenderError"]
 

@@ -63,7 +63,7 @@ def row_for(op):
     row = TEMPLATES.get(row_key(op))
     if row is None:
         raise CompileError(f"compile: no code template for op {op.name!r}; add a row to "
-                           "autograd.codegen.TEMPLATES")
+                           "autograd.compiler.codegen.TEMPLATES")
     return row
 
 

@@ -15,7 +15,7 @@ def group(s, skeys):
     Raises CompileError if two samples of the same structure build different graphs.
 
     >>> from autograd import Value
-    >>> from autograd.trace import placeholders, split
+    >>> from autograd.compiler.trace import placeholders, split
     >>> w = Value(0.5)
     >>> rows, _, where = placeholders([[1.0], [2.0]], [None, None], targets_as_data=False)
     >>> s = split(sum(w * r[0] for r in rows), [w], where, 2)   # sum() adds 0 + the first

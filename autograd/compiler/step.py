@@ -10,10 +10,10 @@ import math
 import time
 import warnings
 
-from . import ops as _ops
-from . import value as _value
-from .grad_mode import enable_grad
-from .graph import grad
+from .. import ops as _ops
+from .. import value as _value
+from ..grad_mode import enable_grad
+from ..graph import grad
 from .program import Program, Variant
 from .samples import group
 from .trace import CompileError, reduction_seeds, structure, trace
@@ -55,7 +55,7 @@ class CompiledStep:
         self.params = _parameters(params)
         self.namespace = _python_namespace()
         if backend == "numpy":
-            from ._numpy_backend import namespace
+            from .numpy_backend import namespace
             self.namespace.update(namespace())  # ImportError here if NumPy is missing
         self.trace_count = 0
         self._plans = {}
@@ -198,7 +198,7 @@ class _Plan:
                 t.append(y)
         groups = [g if var.target != "class" else g[:2] for g, var in zip(groups, self.variants)]
         if self.numpy:
-            from ._numpy_backend import arrays, errors_raise
+            from .numpy_backend import arrays, errors_raise
             with errors_raise():
                 return self.function(params, arrays(groups, self.variants))
         return self.function(params, groups)
