@@ -1,0 +1,59 @@
+"""Checks of exercise 6: values and gradients against nn.mse_loss and nn.cross_entropy."""
+import random
+
+from autograd import Value
+
+import nn
+
+from ._tools import Fail, case, expect_all_close, expect_value, grad_of, number, show
+
+HINTS = {
+    "OverflowError": "exp of a large logit overflows: subtract the largest logit from every "
+                     "logit before exp (log-sum-exp), then add it back.",
+    "ValueError": "log of 0? With the largest logit subtracted, the sum of exps is at least 1.",
+}
+
+
+def _compare(learner, name, data, target, reference, hint_of):
+    mine_in, ref_in = [Value(x) for x in data], [Value(x) for x in data]
+    call = f"{name}({show(data)}, {show(target)})"
+    case(call + ": value and gradients, as chainrule's")
+    out = getattr(learner, name)(mine_in, target)
+    expect_value(out, Value, f"{call}'s result")
+    expected = reference(ref_in, target)
+    got = number(out.data, f"{call}.data")
+    if not abs(got - expected.data) <= 1e-9 + 1e-9 * abs(expected.data):
+        raise Fail(f"{call} = {show(expected.data)}", show(got), hint_of(got, expected.data, data))
+    out.backward()
+    expected.backward()
+    expect_all_close([grad_of(v) for v in mine_in], [grad_of(v) for v in ref_in],
+                     f"the gradients of the inputs after {name}(...).backward()",
+                     "build the loss from the Values (no .data), so that backward reaches them",
+                     rel=1e-7, abs_tol=1e-10)
+
+
+def _mse_hint(got, expected, data):
+    n = len(data)
+    if abs(got - expected * n) <= 1e-9 * max(1.0, abs(got)):
+        return f"that is the sum: divide by the number of outputs ({n}) for the mean."
+    return "square each difference: (output - target)**2."
+
+
+def _ce_hint(got, expected, data):
+    if abs(got + expected) <= 1e-9 * max(1.0, abs(got)):
+        return "off by a sign: the loss is MINUS log of the probability (always >= 0)."
+    return "cross_entropy = log(sum_j exp(z_j)) - z_target."
+
+
+def run(learner):
+    rng = random.Random(6)
+    mse_cases = [([2.5, 0.0], [3.0, 1.0]), ([1.0], [-2.0])]
+    mse_cases += [([round(rng.uniform(-3, 3), 2) for _ in range(5)],
+                   [round(rng.uniform(-3, 3), 2) for _ in range(5)]) for _ in range(3)]
+    for outputs, targets in mse_cases:
+        _compare(learner, "mse", outputs, targets, nn.mse_loss, _mse_hint)
+    ce_cases = [([2.0, 0.5, -1.0], 0), ([0.0, 0.0], 1)]
+    ce_cases += [([round(rng.uniform(-4, 4), 2) for _ in range(4)], rng.randrange(4)) for _ in range(3)]
+    ce_cases += [([1000.0, 0.0], 1), ([1000.0, 0.0], 0), ([-1000.0, 5.0, 3.0], 0), ([800.0, 800.0], 1)]
+    for logits, target in ce_cases:
+        _compare(learner, "cross_entropy", logits, target, nn.cross_entropy, _ce_hint)

@@ -1,0 +1,123 @@
+"""Checks of exercise 7: step, batches and epoch against chainrule doing the same; XOR learnt."""
+import random
+
+from autograd import Value
+
+import nn
+
+from ._tools import Fail, case, expect_all_close, expect_close, grad_of, show
+
+
+def _params(rng, n=4):
+    ps = [Value(round(rng.uniform(-2, 2), 2)) for _ in range(n)]
+    for p in ps:
+        p.grad = round(rng.uniform(-1, 1), 2)
+    return ps
+
+
+def _check_zero_and_step(learner, rng):
+    ps = _params(rng)
+    data = [p.data for p in ps]
+    case(f"zero_grad on parameters with data {show(data)} and grads {show([p.grad for p in ps])}")
+    learner.zero_grad(ps)
+    expect_all_close([p.grad for p in ps], [0.0] * len(ps), "every .grad after zero_grad")
+    expect_all_close([p.data for p in ps], data, "every .data after zero_grad (unchanged)")
+    ps = _params(rng)
+    data, grads, lr = [p.data for p in ps], [p.grad for p in ps], 0.1
+    case(f"sgd_step with lr = {lr} on parameters with data {show(data)} and grads {show(grads)}")
+    learner.sgd_step(ps, lr)
+    expected = [d - lr * g for d, g in zip(data, grads)]
+    got = [p.data for p in ps]
+    hint = ""
+    if all(abs(x - (d + lr * g)) < 1e-12 for x, d, g in zip(got, data, grads)):
+        hint = "that is a step UP the gradient: subtract lr * grad to go downhill."
+    elif all(abs(x - (d - g)) < 1e-12 for x, d, g in zip(got, data, grads)):
+        hint = "the step ignores lr: multiply the gradient by the learning rate."
+    expect_all_close(got, expected, "every .data after the step, data - lr * grad", hint)
+
+
+def _check_batches(learner):
+    for n, size in ((10, 3), (4, 4), (7, 2)):
+        case(f"minibatches({n}, {size}, random.Random(0))")
+        batches = learner.minibatches(n, size, random.Random(0))
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+        if not isinstance(batches, list) or [len(b) if isinstance(b, (list, tuple)) else None
+                                             for b in batches] != sizes:
+            raise Fail(f"batches of sizes {sizes}", show(batches),
+                       "cut the shuffled indices every batch_size; keep the shorter last one")
+        flat = [i for b in batches for i in b]
+        if sorted(flat) != list(range(n)):
+            raise Fail(f"each of the indices 0..{n - 1} exactly once", show(batches))
+    case("minibatches(20, 5, rng) twice with one rng: two epochs, two different orders")
+    rng = random.Random(1)
+    first, second = learner.minibatches(20, 5, rng), learner.minibatches(20, 5, rng)
+    flat = [i for b in first for i in b]
+    if flat == list(range(20)) or first == second:
+        raise Fail("shuffled indices, a new order each epoch", f"{show(first)} then {show(second)}",
+                   "shuffle the indices with rng.shuffle(indices) before cutting them")
+
+
+def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True):
+    params = model.parameters()
+    losses = []
+    for batch in learner.minibatches(len(X), size, random.Random(seed)):
+        if zero:
+            for p in params:
+                p.grad = 0.0
+        loss = nn.mse_loss([model(X[i]) for i in batch], [y[i] for i in batch])
+        loss.backward()
+        for p in params:
+            p.data -= lr * grad_of(p)
+        losses.append(loss.data)
+    return sum(losses) / len(losses)
+
+
+def _check_epoch(learner, rng):
+    X = [[round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)] for _ in range(10)]
+    y = [round(rng.uniform(-1, 1), 2) for _ in range(10)]
+    case("train_epoch(nn.MLP(2, [3, 1]), 10 random points, lr=0.1, batch_size=4, random.Random(2)) "
+         "vs the same epoch done by chainrule")
+    mine = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+    ref = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+    loss = learner.train_epoch(mine, X, y, 0.1, 4, random.Random(2))
+    expected = _reference_epoch(learner, ref, X, y, 0.1, 4, 2)
+    got = [p.data for p in mine.parameters()]
+    hint = ""
+    if not all(abs(a - b.data) < 1e-9 for a, b in zip(got, ref.parameters())):
+        other = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+        _reference_epoch(learner, other, X, y, 0.1, 4, 2, zero=False)
+        if all(abs(a - b.data) < 1e-9 for a, b in zip(got, other.parameters())):
+            hint = ("these are the parameters you get when the gradients are not zeroed before "
+                    "each batch: call zero_grad before each backward()")
+        else:
+            hint = ("for each batch of minibatches(len(X), batch_size, rng): zero_grad, forward, "
+                    "mse loss over the batch, backward, sgd_step")
+    expect_all_close(got, [p.data for p in ref.parameters()],
+                     "the parameters after the epoch", hint, rel=1e-9, abs_tol=1e-12)
+    expect_close(loss, expected, "the returned loss (the mean of the 3 batches' losses)", rel=1e-9)
+
+
+def _check_xor(learner):
+    X, y = nn.make_xor()
+    case("train(nn.MLP(2, [4, 1], activation='tanh', seed=0), XOR, epochs=200, lr=0.2, "
+         "batch_size=2, seed=0), then the four XOR points")
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    losses = learner.train(model, X, y, 200, 0.2, 2, 0)
+    if not isinstance(losses, list) or len(losses) != 200:
+        raise Fail("a list of 200 epoch losses", show(losses)[:80])
+    outputs = [model(x).data for x in X]
+    right = sum((o > 0.5) == bool(t) for o, t in zip(outputs, y))
+    if right != 4:
+        raise Fail("all 4 XOR points right (output > 0.5 for class 1)",
+                   f"{right} of 4; outputs {show([round(o, 3) for o in outputs])}, "
+                   f"last loss {losses[-1]:.4g}")
+    if not losses[-1] < 0.01 < losses[0]:
+        raise Fail("the loss to fall below 0.01", f"from {losses[0]:.4g} to {losses[-1]:.4g}")
+
+
+def run(learner):
+    rng = random.Random(8)
+    _check_zero_and_step(learner, rng)
+    _check_batches(learner)
+    _check_epoch(learner, rng)
+    _check_xor(learner)

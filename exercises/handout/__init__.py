@@ -1,0 +1,1 @@
+"""The learner's set: the files `python -m exercises init DIR` copies. Not imported by the checker."""
