@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections.abc
 import math
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Type, Union
 
 from .activation import activation as _activation
 
@@ -66,7 +66,7 @@ def to_torch(model: Module) -> Sequential:
 
 
 def from_torch(source: Union[TorchModule, collections.abc.Mapping[str, Any]],
-               activation: Union[str, Sequence[str], None] = None, cls: Optional[type] = None) -> MLP:
+               activation: Union[str, Sequence[str], None] = None, cls: Optional[Type[MLP]] = None) -> MLP:
     """A new `MLP` holding the weights of `source`: a `torch.nn.Sequential` of Linear layers
     and activations (or one `Linear`), or a `state_dict()` of one (as `torch.save` writes it).
 
@@ -119,6 +119,7 @@ def _dense_layers(model: Module) -> List[_Dense]:
             raise ValueError(f"to_torch(): the neurons of a Layer use different activations {sorted(names)}; "
                              "a torch layer has one")
         return [([_floats(n.w) for n in model.neurons], [n.b.data for n in model.neurons], names.pop())]
+    assert isinstance(model, MLP)  # the only kind left
     return [dense for layer in model.layers for dense in _dense_layers(layer)]
 
 
@@ -172,7 +173,7 @@ def _activation_name(torch: Any, m: Any) -> Optional[str]:
     if isinstance(m, torch.nn.Identity):
         return "linear"
     if isinstance(m, torch.nn.LeakyReLU):
-        return _activation(f"leaky_relu({m.negative_slope!r})")[0]
+        return str(_activation(f"leaky_relu({m.negative_slope!r})")[0])
     for name, cls in _MODULES.items():
         if type(m) is getattr(torch.nn, cls):
             return name
