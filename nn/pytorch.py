@@ -30,7 +30,11 @@ _Dense = Tuple[List[List[float]], List[float], str]
 
 
 def require_torch(who: str) -> Any:
-    """The `torch` module, or an ImportError naming the command that installs it."""
+    """The `torch` module, or an ImportError naming the command that installs it.
+
+    >>> require_torch("this example").__name__   # doctest: +SKIP
+    'torch'
+    """
     try:
         import torch
     except ImportError:
@@ -74,6 +78,14 @@ def from_torch(source: Union[TorchModule, collections.abc.Mapping[str, Any]],
     as for `MLP(...)`: `activation` is one name for every hidden layer (default 'relu', the
     last layer linear) or a list with one name per layer. Anything else is refused with an
     error naming it; nothing is built until all of `source` has been read.
+
+    >>> from nn import MLP
+    >>> from torch.nn import Linear, Sequential, Tanh                   # doctest: +SKIP
+    >>> MLP.from_torch(Sequential(Linear(2, 3), Tanh(), Linear(3, 1)))  # doctest: +SKIP
+    MLP(2 -> [3, 1], 13 parameters
+      (layers.0): Layer(2 -> 3, tanh)
+      (layers.1): Layer(3 -> 1, linear)
+    )
     """
     from .layers import MLP
 

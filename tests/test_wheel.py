@@ -99,5 +99,7 @@ def test_the_installed_wheel_works_from_anywhere(dist, tmp_path):
     listing = run(bin_dir / "chainrule-demos", cwd=work)
     assert "pytorch" in listing and "xor" in listing
     assert "gradcheck: autograd agrees" in run(bin_dir / "chainrule-demos", "expression", cwd=work)
+    no_torch = subprocess.run([str(python), "-I", "-m", "demos", "pytorch"], cwd=work, capture_output=True, text=True)
+    assert no_torch.returncode == 1 and 'pip install "chainrule[torch]"' in no_torch.stderr  # a venv without torch
     run(python, "-I", "-m", "demos", "moons", "--steps", "2", "--samples", "20", "--out", work / "moons", cwd=work)
     assert (work / "moons" / "history.csv").is_file()
