@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -70,10 +71,17 @@ def test_the_wheel_holds_the_packages_their_data_and_no_tests(dist):
     tops = {name.split("/")[0] for name in names if "/" in name and ".dist-info" not in name}
     assert {"autograd", "nn", "demos"} <= tops and "tests" not in tops and "bench" not in tops
     assert {"autograd/py.typed", "nn/py.typed", "nn/pytorch.py", "demos/__main__.py"} <= names
-    data = [p.relative_to(source).as_posix() for p in (source / "nn").iterdir()
-            if p.is_file() and p.suffix not in (".py", ".pyc")]
-    assert set(data) <= names  # every data file beside nn's modules ships (nn.load_digits reads one)
+    data = {p.relative_to(source).as_posix() for top in tops for p in (source / top).rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc")}
+    assert data <= names, data - names  # every data file beside the modules ships (nn.load_digits reads one)
     assert "chainrule-demos = demos.__main__:main" in entry_points
+
+
+def test_the_sdist_builds_everything_again(dist):
+    out, _ = dist
+    with tarfile.open(next(out.glob("*.tar.gz"))) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"pyproject.toml", "setup.cfg", "README.md", "CHANGELOG.md", "docs/pytorch.md", "nn/py.typed"} <= names
 
 
 def test_the_installed_wheel_works_from_anywhere(dist, tmp_path):
