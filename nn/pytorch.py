@@ -207,7 +207,8 @@ def _read_state_dict(torch: Any, state: collections.abc.Mapping[str, Any]) -> Li
         keys = [f"{prefix}.{leaf}" if prefix else leaf for leaf in ("weight", "bias")]
         missing = [k for k in keys if k not in state]
         if missing:
-            raise ValueError(f"MLP.from_torch(): state_dict has no {missing[0]!r}; every layer needs a weight and a bias")
+            raise ValueError(f"MLP.from_torch(): state_dict has no {missing[0]!r}; "
+                             "every layer needs a weight and a bias")
         dense.append(_linear(torch.as_tensor(state[keys[0]]), torch.as_tensor(state[keys[1]]),
                              f"layer {prefix!r}", dense))
     return dense
