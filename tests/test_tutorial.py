@@ -1,4 +1,4 @@
-"""docs/tutorial.md: eight steps and a ninth towards PyTorch, whose examples run as shown, with working links and pictures."""
+"""docs/tutorial.md: nine steps (the last towards PyTorch) whose examples run as shown, with working links and pictures."""
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
