@@ -1,5 +1,8 @@
 """gradcheck: compare backward's gradients with central finite differences."""
+from __future__ import annotations
+
 import math
+from typing import Callable, Iterable, List, Union
 
 from .grad_mode import no_grad
 from .graph import grad
@@ -10,7 +13,7 @@ class GradcheckError(AssertionError):
     """Raised by `gradcheck` when an autograd gradient disagrees with the numeric one."""
 
 
-def numeric_grad(f, inputs, eps=1e-6):
+def numeric_grad(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], eps: float = 1e-6) -> List[float]:
     """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for each input, in float64.
 
     >>> [round(g, 6) for g in numeric_grad(lambda x, y: x * y, [2.0, 3.0])]
@@ -28,7 +31,8 @@ def numeric_grad(f, inputs, eps=1e-6):
     return result
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-4):
+def gradcheck(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-4) -> bool:
     """Check that backward's gradients of `f(*inputs)` match central differences.
 
     `f` takes one `Value` per input and returns a `Value`; `inputs` are numbers or Values
@@ -55,9 +59,9 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-4):
     return True
 
 
-def _data(x):
+def _data(x: object) -> float:
     if isinstance(x, Value):
-        return x.data
+        return float(x.data)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return float(x)
     raise TypeError(f"gradcheck inputs must be numbers or Values, got {type(x).__name__}")

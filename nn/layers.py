@@ -146,6 +146,13 @@ class MLP(Module):
         nouts = [len(layer.neurons) for layer in self.layers]
         return f"{self.nin} -> {nouts}, {len(self.parameters())} parameters"
 
+    @classmethod
+    def from_torch(cls, source, activation=None):
+        """A new MLP from a torch `Sequential` of Linear layers and activations, or from its
+        `state_dict()` (then name the activations as for `MLP(...)`); see `nn.pytorch`."""
+        from .pytorch import from_torch
+        return from_torch(source, activation, cls)
+
 
 def _inputs(x, n, module):
     """`x` as a list of n Values; a lone number or Value is accepted when n == 1."""

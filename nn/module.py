@@ -163,6 +163,12 @@ class Module(metaclass=_ModuleMeta):
         from .serialize import load
         return load(path, cls)
 
+    def to_torch(self):
+        """This model as a float64 `torch.nn.Sequential` with the same weights (for `Neuron`,
+        `Layer` and `MLP`; needs PyTorch). `MLP.from_torch` goes back; see `nn.pytorch`."""
+        from .pytorch import to_torch
+        return to_torch(self)
+
     # ----- repr -------------------------------------------------------------------------
     def extra_repr(self):
         """The text inside the parentheses of this module's repr."""

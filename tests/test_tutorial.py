@@ -1,5 +1,5 @@
-"""docs/tutorial.md and its Russian translation: eight steps whose examples run as shown, with
-working links and pictures, and the same code in both languages."""
+"""docs/tutorial.md and its Russian translation: nine steps (the last towards PyTorch) whose
+examples run as shown, with working links and pictures, and the same code in both languages."""
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -30,10 +30,10 @@ def test_examples_run_as_shown(path, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("path", TUTORIALS, ids=lambda p: p.name)
-def test_eight_steps_each_with_examples_and_a_pointer_to_the_code(path):
+def test_nine_steps_each_with_examples_and_a_pointer_to_the_code(path):
     sections = re.split(r"^## ", path.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]
     steps = [s for s in sections if re.match(r"\d\. ", s)]
-    assert [int(s[0]) for s in steps] == list(range(1, 9))
+    assert [int(s[0]) for s in steps] == list(range(1, 10))
     pointer = re.escape(TUTORIALS[path]) + r"\s.*\]\(\.\./(nn|autograd)/[\w/]+\.py\)"
     for step in steps:
         title = step.splitlines()[0]
