@@ -50,7 +50,7 @@ def explain(root, grad=1.0, *, apply=False, zero_grad=False):
     >>> from autograd import Value, explain
     >>> x = Value(0.5, label="x"); w = Value(2.0, label="w"); y = x * w; y.label = "y"
     >>> print(explain(y).steps[0].contribution, w.grad)
-    0.5 0.0
+    2.0 0.0
     >>> print(explain(y))                                   # doctest: +NORMALIZE_WHITESPACE
     explain(y): backward() from y takes 2 steps, in reverse topological order
       #  step

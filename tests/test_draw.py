@@ -13,7 +13,8 @@ import pytest
 
 pytest.importorskip("graphviz")
 
-from autograd import Value, draw, render, topological_order  # noqa: E402
+from autograd import Value, draw, topological_order  # noqa: E402
+from autograd.drawing import render  # noqa: E402
 from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
 draw_module = sys.modules["autograd.drawing.dot"]  # `autograd.draw` is the function, not the module
@@ -61,7 +62,7 @@ def test_every_value_and_operation_is_a_node_with_its_edges():
     assert [re.search(r"label=\"?([^ \"]+)", nodes[o]).group(1) for o in ops] == ["*", "+", "tanh"]
     assert cells(nodes["v0"]) == ["x", "data 0.5000", "grad -0.4206"]
     assert cells(nodes["v5"]) == ["y", "data 0.8483", "grad 1.0000"]
-    assert cells(nodes["v2"]) == ["data -0.7500", "grad 0.2804"]  # unlabelled: no name cell
+    assert cells(nodes["v2"]) == ["v2", "data -0.7500", "grad 0.2804"]  # unlabelled: its name, grey
     # inputs -> op in argument order, op -> its value
     assert [(t, h) for t, h, _ in edges] == [("v2op", "v2"), ("v0", "v2op"), ("v1", "v2op"),
                                              ("v4op", "v4"), ("v2", "v4op"), ("v3", "v4op"),
