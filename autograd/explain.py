@@ -1,4 +1,6 @@
 """`explain`: the steps `backward()` takes, one chain-rule application a row, with the numbers."""
+import gc
+import itertools
 import math
 import numbers
 from typing import NamedTuple
@@ -92,21 +94,30 @@ class Explanation:
 
         grads[root] = (grads[root] if root in grads else start(root)) + seed
         steps = []
-        add = steps.append
-        for node in reversed(computed):
-            g = grads[node]
-            for inp, d in _edges(node):
-                c = d * g
-                t = grads.get(inp)
-                first = t is None
-                t = (start(inp) if first else t) + c
-                grads[inp] = t
-                add(Step(node, inp, d, g, c, t))
-                if first and inp in stale:
-                    first_stale[inp] = steps[-1]
+        add, new = steps.append, tuple.__new__  # Step(...) without its Python-level __new__
+        # Millions of small acyclic tuples: the cyclic collector would rescan the growing
+        # list over and over (measured: most of the time), and has nothing to find here.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for node in reversed(computed):
+                g = grads[node]
+                for inp, d in _edges(node):
+                    c = d * g
+                    t = grads.get(inp)
+                    first = t is None
+                    t = (start(inp) if first else t) + c
+                    grads[inp] = t
+                    add(new(Step, (node, inp, d, g, c, t)))
+                    if first and inp in stale:
+                        first_stale[inp] = steps[-1]
+        finally:
+            if collecting:
+                gc.enable()
         self.steps, self.grads, self.stale = steps, grads, stale
         self._first_stale = first_stale
-        self._names = None
+        self._leaves = len(order) - len(computed) - (root.is_leaf)
+        self._index = None
 
     def __len__(self):
         return len(self.steps)
@@ -127,9 +138,10 @@ class Explanation:
         """`v`'s label, or the name the drawing gives it: 'v' + its index in the topological order."""
         if v.label:
             return v.label
-        if self._names is None:
-            self._names = {u: f"v{i}" for i, u in enumerate(self.order)}
-        return self._names.get(v, "?")
+        if self._index is None:
+            self._index = {u: i for i, u in enumerate(self.order)}
+        i = self._index.get(v)
+        return "?" if i is None else f"v{i}"
 
     def row(self, step):
         """One step as text: 'w.grad += dy/dw × y.grad = x (0.5000) × 0.4199 = 0.2100   → w.grad = 0.2100'."""
@@ -191,16 +203,16 @@ class Explanation:
         if len(shown) < len(steps):
             rows.append(f"  … {len(steps) - len(shown)} more steps "
                         f"(.format(max_rows=None) prints them all; .steps holds them as data)")
-        leaves = [v for v in self.order if v.is_leaf and v in self.grads and v is not self.root]
-        listed = leaves if max_rows is None else leaves[:_TOTALS]
+        leaves = (v for v in self.order if v.is_leaf and v is not self.root)
+        listed = list(leaves if max_rows is None else itertools.islice(leaves, _TOTALS))
         contributions = {v: [] for v in listed}
         for s in steps:
             if s.input in contributions:
                 contributions[s.input].append(s.contribution)
         rows.append("grads backward() leaves in the leaves:")
         rows += [f"  {self.total_row(v, contributions[v])}" for v in listed]
-        if len(listed) < len(leaves):
-            rows.append(f"  … {len(leaves) - len(listed)} more leaves")
+        if len(listed) < self._leaves:
+            rows.append(f"  … {self._leaves - len(listed)} more leaves")
         return "\n".join(rows)
 
     __str__ = format

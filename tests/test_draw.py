@@ -441,3 +441,25 @@ def test_docs_examples_run():
     from test_docs import run_markdown_examples
     result = run_markdown_examples(Path(__file__).resolve().parent.parent / "docs" / "drawing.md")
     assert result.failed == 0 and result.attempted > 5
+
+
+# ----- the REPL view and the step-through page's arguments -------------------------------------
+def test_a_drawing_prints_a_short_summary():
+    *_, y = neuron()
+    text = repr(draw(y))
+    assert text == ("<Drawing of y: 6 values, 3 operations, 8 edges; save with draw(y, 'graph.svg') "
+                    "(.png, .html, .dot); .source holds the DOT>")
+    _, capped = chain(200)
+    text = repr(draw(capped, max_nodes=20))
+    assert text.startswith("<Drawing of y: ") and f" of {len(topological_order(capped))} values, " in text
+
+
+def test_step_arguments_are_checked_before_anything_is_written(tmp_path):
+    *_, y = neuron()
+    with pytest.raises(TypeError, match=r"draw\(step=...\) must be True or False"):
+        draw(y, step="yes")
+    with pytest.raises(ValueError, match=r"draw\(step=True\) writes an \.html page"):
+        draw(y, tmp_path / "g.svg", step=True)
+    with pytest.raises(ValueError, match=r"use \.svg, \.png, \.dot or \.html"):
+        draw(y, tmp_path / "g.jpg")
+    assert list(tmp_path.iterdir()) == []

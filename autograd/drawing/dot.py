@@ -2,7 +2,9 @@
 import contextlib
 import html
 import math
+import os
 from collections import deque
+from pathlib import Path
 
 from ..explain import format_number as _fmt
 from ..gradcheck import numeric_grad
@@ -61,9 +63,9 @@ def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
         raise TypeError(f"draw(step=...) must be True or False, got {step!r}")
     params = _as_params(params)
     # A bad path or format fails here, before any work and before any file is touched.
+    if step and isinstance(filename, (str, os.PathLike)) and Path(filename).suffix.lower() not in ("", ".html"):
+        raise ValueError(f"draw(step=True) writes an .html page, not {str(filename)!r}")
     target = None if filename is None else check_target(filename, "html" if step and fmt is None else fmt)
-    if step and target is not None and target[1] != "html":
-        raise ValueError(f"draw(step=True) writes an .html page, not {str(target[0])!r}")
     options = (rankdir, local_grads, numeric, params, max_nodes, cluster)
     if step or (target is not None and target[1] == "html"):
         from .html import step_through  # the page needs the renderer only when asked for
