@@ -163,7 +163,7 @@ class Explanation:
         if op == "+":
             return "1"
         if op == "*":  # d(a*b)/da = b: name the other input
-            a, b = node._prev
+            (a, _), (b, _) = _edges(node)
             return f"{self.name(b if inp is a else a)} ({format_number(d)})"
         formula = _FORMULAS.get(op)
         if formula is None:

@@ -25,7 +25,10 @@ root.querySelectorAll("g.node").forEach(function (g) {
   out[g.querySelector("title").textContent] = Array.from(g.querySelectorAll("text")).map(function (t) { return t.textContent; });
 });
 return out;"""
-HIGHLIGHTED = "return Array.from(document.querySelectorAll('g.cr-hl > title')).map(function (t) { return t.textContent; });"
+STATE = READ.replace("return out;", """
+var titles = function (sel) { return Array.from(document.querySelectorAll(sel)).map(function (t) { return t.textContent; }); };
+return {texts: out, nodes: titles("g.node.cr-hl > title"), edges: titles("g.edge.cr-hl > title"),
+        count: document.querySelector(".cr-count").textContent, row: document.querySelector(".cr-row").textContent};""")
 
 
 def neuron():
@@ -79,37 +82,37 @@ def test_every_frame_of_the_page(browser, tmp_path):  # noqa: F811
     assert button(browser, "Previous step").get_attribute("disabled")
     for v in (v for v in order if not v.is_leaf):  # forward, with the button
         button(browser, "Next step").click()
-        assert browser.execute_script(READ)[name[v]][1] == f"data {fmt(v.data)}"
-        assert set(browser.execute_script(HIGHLIGHTED)) >= {name[v], name[v] + "op"}
-        assert shown(browser)[0].endswith("forward")
+        now = browser.execute_script(STATE)
+        assert now["texts"][name[v]][1] == f"data {fmt(v.data)}" and now["count"].endswith("forward")
+        assert set(now["nodes"]) == {name[v], name[v] + "op"}
     press(browser, Keys.ARROW_RIGHT)  # backward starts: the seed
-    assert shown(browser)[1] == "y.grad = 1.0000  (seed)"
-    grads = {n: t[2] for n, t in browser.execute_script(READ).items() if not n.endswith("op")}
+    now = browser.execute_script(STATE)
+    assert now["row"] == "y.grad = 1.0000  (seed)"
+    grads = {n: t[2] for n, t in now["texts"].items() if not n.endswith("op")}
     assert grads == {name[v]: "grad 1.0000" if v is y else "grad 0.0000" for v in order}
     for i, s in enumerate(story.steps):  # every backward step, buttons and keys in turn
         if i % 2:
             button(browser, "Next step").click()
         else:
             press(browser, Keys.ARROW_RIGHT)
-        count, row = shown(browser)
-        assert row == story.row(s) and count.endswith("backward")
-        assert row.endswith(f"→ {story.name(s.input)}.grad = {fmt(s.total)}")
-        assert browser.execute_script(READ)[name[s.input]][2] == f"grad {fmt(s.total)}"
-        edges = browser.execute_script(
-            "return Array.from(document.querySelectorAll('g.edge.cr-hl > title')).map(function (t) { return t.textContent; });")
-        assert set(edges) == {f"{name[s.input]}->{name[s.node]}op"}
+        now = browser.execute_script(STATE)
+        assert now["row"] == story.row(s) and now["count"].endswith("backward")
+        assert now["row"].endswith(f"→ {story.name(s.input)}.grad = {fmt(s.total)}")
+        assert now["texts"][name[s.input]][2] == f"grad {fmt(s.total)}"
+        assert set(now["edges"]) == {f"{name[s.input]}->{name[s.node]}op"}
         if i == 3:
             shot = tmp_path / "mid_backward.png"
             browser.save_screenshot(str(shot))
             assert shot.stat().st_size > 10_000
             print(f"screenshot of a mid-backward frame: {shot}")
     press(browser, Keys.ARROW_RIGHT)
-    count, row = shown(browser)
+    now = browser.execute_script(STATE)
     t = math.tanh(0.5 * -1.5 + 2.0)  # b's two uses: d y/d b = tanh(...) directly, 2 (1 - tanh²) via +
-    assert count.endswith("done") and f"b.grad = {fmt(t)} + {fmt(2 * (1 - t * t))} = {fmt(b.grad)}, 2 uses" in row
+    assert now["count"].endswith("done")
+    assert f"b.grad = {fmt(t)} + {fmt(2 * (1 - t * t))} = {fmt(b.grad)}, 2 uses" in now["row"]
     assert button(browser, "Next step").get_attribute("disabled")
     # The last frame shows exactly the numbers of the static SVG after backward().
-    assert browser.execute_script(READ) == static
+    assert now["texts"] == static
     assert b.grad == story.grads[b] and x.grad == story.grads[x]
     # Back, with the key and the button; then reset.
     press(browser, Keys.ARROW_LEFT)
@@ -117,13 +120,12 @@ def test_every_frame_of_the_page(browser, tmp_path):  # noqa: F811
     button(browser, "Previous step").click()
     assert shown(browser)[1] == story.row(story.steps[-2])
     button(browser, "Reset").click()
-    assert shown(browser)[0].startswith("frame 0 /")
-    assert browser.execute_script(READ)[name[y]][1:3] == ["data ?", "grad ?"]
+    now = browser.execute_script(STATE)
+    assert now["count"].startswith("frame 0 /") and now["texts"][name[y]][1:3] == ["data ?", "grad ?"]
     # Play runs by itself; the button then reads Pause.
     button(browser, "Play").click()
-    browser.implicitly_wait(0)
     from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, 5).until(lambda d: shown(d)[0].startswith("frame 2 /"))
+    WebDriverWait(browser, 5, poll_frequency=0.1).until(lambda d: shown(d)[0].startswith("frame 2 /"))
     button(browser, "Pause").click()
     assert button(browser, "Play")
     assert console_errors(browser) == []
@@ -132,6 +134,7 @@ def test_every_frame_of_the_page(browser, tmp_path):  # noqa: F811
 
 
 def test_a_capped_view_steps_through_the_drawn_part(browser, tmp_path):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
     x = Value(0.3, label="x")
     y = x
     for i in range(30):
@@ -145,9 +148,10 @@ def test_a_capped_view_steps_through_the_drawn_part(browser, tmp_path):  # noqa:
     assert note.startswith("Capped view: stepping through the ") and "max_nodes=None" in note
     frames = int(shown(browser)[0].split(" / ")[1].split()[0])
     assert frames < 2 * 25 + 3  # the drawn part only
-    for _ in range(frames):
-        button(browser, "Next step").click()
-    assert shown(browser)[0].endswith("done")
+    button(browser, "Next step").click()
+    assert shown(browser)[0].startswith("frame 1 /")
+    press(browser, Keys.ARROW_RIGHT * frames)  # one round trip: to the last frame, and one beyond
+    assert shown(browser)[0] == f"frame {frames} / {frames} · done"
     assert browser.execute_script(READ) == static
     assert console_errors(browser) == []
 
@@ -172,6 +176,23 @@ def test_jupyter_display_works_twice_on_one_page_with_the_bundled_renderer(brows
     counts = [d.find_element("css selector", ".cr-count").text for d in divs]
     assert counts[0].startswith("frame 1 /") and counts[1].startswith("frame 0 /")
     assert console_errors(browser) == []
+
+
+def test_the_page_file_without_a_browser(tmp_path):
+    """Self-contained, named buttons, and frames: start, forward, seed, explain's steps, done."""
+    *_, b, y = neuron()
+    path = Path(draw(y, tmp_path / "graph.html"))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and text.count("<svg") == 1
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import", text)
+    for name in ("Previous step", "Next step", "Play", "Reset"):
+        assert f'aria-label="{name}"' in text
+    page, story = draw(y, step=True), explain(y, zero_grad=True)
+    phases = [f["phase"] for f in page.frames]
+    computed = [v for v in topological_order(y) if not v.is_leaf]
+    assert phases == ["start"] + ["forward"] * len(computed) + ["backward"] * (1 + len(story.steps)) + ["done"]
+    assert [f["text"] for f in page.frames[-len(story.steps) - 1:-1]] == [story.row(s) for s in story.steps]
+    assert y.grad == 0.0 and b.grad == 0.0
 
 
 # ----- issue: text overflowing its box where only DejaVu fonts exist -----------------------------

@@ -116,12 +116,12 @@ def test_a_leaf_output_and_bad_arguments():
 def test_a_huge_graph_prints_a_capped_view():
     x = Value(0.5, label="x")
     y = x
-    for _ in range(100_000):  # 200,000 nodes in a deep chain: no recursion anywhere
+    for _ in range(60_000):  # 180,000 nodes in a deep chain: no recursion anywhere
         y = y * 0.999999 + x
     e = explain(y)
-    assert len(e.steps) == 400_000
+    assert len(e.steps) == 240_000
     text = str(e)
-    assert len(text.splitlines()) < 80 and "… 99981 more leaves" in text
-    assert f"… {400_000 - 40} more steps" in text
+    assert len(text.splitlines()) < 80 and f"… {60_001 - 20} more leaves" in text
+    assert f"… {240_000 - 40} more steps" in text
     y.backward()
     assert e.grads[x] == x.grad

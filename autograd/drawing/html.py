@@ -8,8 +8,6 @@ from ..explain import Explanation, _edges, format_number
 from ..graph import topological_order
 from .render import render_bytes
 
-_INFIX = ("+", "*", "**")
-
 
 def step_through(root, rankdir="LR", local_grads=True, numeric=False, params=None,
                  max_nodes=500, cluster=None):
@@ -115,13 +113,14 @@ def _frame(phase, text, changes, nodes=(), edges=()):
 def _forward_text(v, ins, name):
     """'v2 = x * w = 0.5000 * -1.5000 = -0.7500' or 'y = tanh(v4) = tanh(1.2500) = 0.8483'."""
     op, fmt = v.op, format_number
-    if op in _INFIX and len(ins) == 2:
+    if len(ins) == 2 and not op[:1].isalpha():  # +, *, **, /, ...
         a, b = ins
         return f"{name(v)} = {name(a)} {op} {name(b)} = {fmt(a.data)} {op} {fmt(b.data)} = {fmt(v.data)}"
-    (a,) = ins
-    if op.startswith("**"):
+    if len(ins) == 1 and op.startswith("**"):
+        (a,) = ins
         return f"{name(v)} = {name(a)}{op} = {fmt(a.data)}{op} = {fmt(v.data)}"
-    return f"{name(v)} = {op}({name(a)}) = {op}({fmt(a.data)}) = {fmt(v.data)}"
+    names, values = ", ".join(map(name, ins)), ", ".join(fmt(p.data) for p in ins)
+    return f"{name(v)} = {op}({names}) = {op}({values}) = {fmt(v.data)}"
 
 
 def _capped_note(story, shown):
