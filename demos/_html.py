@@ -54,7 +54,9 @@ class Recorder:
             return None
         svg = svg[svg.index("<svg"):]
         shown = [i for i, v in enumerate(order) if v in g.shown]
-        data = {"rows": self.rows, "keys": [k for k in self.rows[0] if k not in ("epoch", "step", "lr") and self.rows[0][k] is not None],
+        first = self.rows[0]
+        keys = [k for k in first if k not in ("epoch", "step", "lr") and first[k] is not None]
+        data = {"rows": self.rows, "keys": keys,
                 "grid": GRID, "xlim": self.xlim, "ylim": self.ylim,
                 "points": [[x[0], x[1], int(t)] for x, t in zip(self.X, self.y)],
                 "snapshots": [{"epoch": s["epoch"], "classes": s["classes"],
@@ -72,9 +74,11 @@ body {{ font-family: system-ui, sans-serif; margin: 1em; }}
 .row {{ display: flex; gap: 1.5em; flex-wrap: wrap; align-items: flex-start; }}
 #graph {{ overflow: auto; max-width: 100%; border: 1px solid #ddd; }}
 label {{ font-weight: bold; }}
+figcaption {{ max-width: 420px; font-size: 0.9em; }}
 </style></head><body>
 <h1>{title}: training, epoch by epoch</h1>
-<p><label for="epoch">Epoch</label> <input type="range" id="epoch" min="0" value="0" aria-label="Epoch" style="width: 60%">
+<p><label for="epoch">Epoch</label>
+<input type="range" id="epoch" min="0" value="0" aria-label="Epoch" style="width: 60%">
 <span id="status" aria-live="polite"></span></p>
 <div class="row">
 <figure><svg id="regions" width="300" height="300" viewBox="0 0 300 300" role="img" aria-label="decision regions"></svg>
@@ -102,7 +106,8 @@ _JS = """(function () {
   }
   var cell = 300 / D.grid, cells = [];
   for (var r = 0; r < D.grid; r++) for (var c = 0; c < D.grid; c++)  // row 0 at the bottom
-    cells.push(el(regions, "rect", {x: c * cell, y: 300 - (r + 1) * cell, width: cell + 0.5, height: cell + 0.5, "class": "cell"}));
+    cells.push(el(regions, "rect", {x: c * cell, y: 300 - (r + 1) * cell,
+                                    width: cell + 0.5, height: cell + 0.5, "class": "cell"}));
   D.points.forEach(function (p) {
     el(regions, "circle", {cx: (p[0] - D.xlim[0]) / (D.xlim[1] - D.xlim[0]) * 300,
       cy: 300 - (p[1] - D.ylim[0]) / (D.ylim[1] - D.ylim[0]) * 300, r: 3.5,
@@ -122,11 +127,19 @@ _JS = """(function () {
     return [Math.min.apply(null, v), Math.max.apply(null, v)];
   });
   var lines = keys.map(function (k, i) {
-    return el(curves, "polyline", {fill: "none", stroke: COLOURS[i], "stroke-width": 2, "stroke-dasharray": dash[i % 4], "class": "curve"});
+    return el(curves, "polyline", {fill: "none", stroke: COLOURS[i], "stroke-width": 2,
+                                   "stroke-dasharray": dash[i % 4], "class": "curve"});
   });
   var marker = el(curves, "line", {y1: 10, y2: 290, stroke: "#999"});
-  document.getElementById("legend").textContent = keys.map(function (k, i) {
-    return k + " (" + ranges[i][0].toPrecision(3) + " to " + ranges[i][1].toPrecision(3) + ")"; }).join(", ") + ", each scaled to the height";
+  var legend = document.getElementById("legend");
+  keys.forEach(function (k, i) {  // a coloured, dashed swatch per curve, then its name and range
+    var swatch = el(legend.appendChild(document.createElementNS(NS, "svg")), "line", {x1: 0, y1: 6, x2: 24,
+                    y2: 6, stroke: COLOURS[i], "stroke-width": 2, "stroke-dasharray": dash[i % 4]});
+    swatch.parentNode.setAttribute("width", 26); swatch.parentNode.setAttribute("height", 10);
+    legend.appendChild(document.createTextNode(" " + k + " (" + ranges[i][0].toPrecision(3) + " to " +
+                                               ranges[i][1].toPrecision(3) + ")  "));
+  });
+  legend.appendChild(document.createTextNode("each scaled to the height"));
   function x(e) { return 10 + (n > 1 ? (e - 1) / (n - 1) : 0) * 400; }
   function tint(hex) {
     var v = [1, 3, 5].map(function (i) { return Math.round(parseInt(hex.substr(i, 2), 16) * 0.3 + 255 * 0.7); });

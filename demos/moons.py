@@ -49,7 +49,9 @@ def main(argv=None):
     p.add_argument("--samples", type=_cli.positive_int, default=100, help="points in the data set")
     p.add_argument("--noise", type=_cli.nonnegative_float, default=0.1, help="std of the Gaussian noise on the points")
     p.add_argument("--steps", type=_cli.positive_int, default=100, help="full-batch SGD steps")
-    p.add_argument("--html", action="store_true", help="also write DIR/training.html: a slider over the steps showing the regions, the curves and one sample's graph")
+    p.add_argument("--html", action="store_true",
+                   help="also write DIR/training.html: a slider over the steps (regions, curves, "
+                        "one sample's graph)")
     args = _cli.parse(p, argv)
 
     X, y = make_moons(args.samples, noise=args.noise, seed=args.seed)

@@ -28,7 +28,9 @@ def main(argv=None):
     p.add_argument("--epochs", type=_cli.positive_int, default=40, help="passes over the training points")
     p.add_argument("--batch-size", type=_cli.positive_int, default=16, help="points per mini-batch")
     p.add_argument("--lr", type=_cli.positive_float, default=0.05, help="Adam's learning rate")
-    p.add_argument("--html", action="store_true", help="also write DIR/training.html: a slider over the epochs showing the regions, the curves and one sample's graph" + "; fit() then runs one epoch a call")
+    p.add_argument("--html", action="store_true",
+                   help="also write DIR/training.html: a slider over the epochs (regions, curves, "
+                        "one sample's graph) (fit() then runs one epoch a call)")
     args = _cli.parse(p, argv)
 
     X, y = make_spirals(args.samples, classes=args.classes, noise=args.noise, seed=args.seed)

@@ -123,7 +123,9 @@ def main(argv=None):
     p.add_argument("--hidden", type=_cli.positive_int, default=4, help="hidden neurons (the classic: 2 or 4)")
     p.add_argument("--epochs", type=_cli.positive_int, default=1500, help="full-batch training epochs")
     p.add_argument("--lr", type=_cli.positive_float, default=2.0, help="learning rate of gradient descent")
-    p.add_argument("--html", action="store_true", help="also write DIR/training.html: a slider over the epochs showing the regions, the curves and one sample's graph")
+    p.add_argument("--html", action="store_true",
+                   help="also write DIR/training.html: a slider over the epochs (regions, curves, "
+                        "one sample's graph)")
     args = _cli.parse(p, argv)
 
     X, y = make_xor()

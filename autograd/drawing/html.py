@@ -63,7 +63,8 @@ class StepThrough:
         """The whole self-contained HTML document (no network: everything is inline)."""
         title = html.escape(f"backward() step by step: {self.title}")
         return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-                f'<style>body {{ font-family: system-ui, sans-serif; }}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{self.fragment("cr", keys_on_page=True)}\n</body>\n</html>\n')
+                f'<style>body {{ font-family: system-ui, sans-serif; }}</style>\n</head>\n<body>\n'
+                f'<h1>{title}</h1>\n{self.fragment("cr", keys_on_page=True)}\n</body>\n</html>\n')
 
     def save(self, path):
         """Write the page to `path`; return the path as a str."""
@@ -175,7 +176,10 @@ _JS = """(function () {
     root.querySelectorAll(".cr-hl, .cr-new").forEach(function (e) { e.classList.remove("cr-hl", "cr-new"); });
     f.hl.forEach(function (n) { if (nodes[n]) nodes[n].classList.add("cr-hl"); });
     f.edges.forEach(function (n) { (edges[n] || []).forEach(function (e) { e.classList.add("cr-hl"); }); });
-    if (k > 0 && f.phase !== "done") f.set.forEach(function (s) { var t = texts[s[0] + " " + s[1]]; if (t) t.classList.add("cr-new"); });
+    if (k > 0 && f.phase !== "done") f.set.forEach(function (s) {
+      var t = texts[s[0] + " " + s[1]];
+      if (t) t.classList.add("cr-new");
+    });
     row.textContent = f.text;
     count.textContent = "frame " + k + " / " + (frames.length - 1) + " \\u00b7 " + f.phase;
     q(".cr-prev").disabled = k === 0;
