@@ -10,11 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 pytest.importorskip("graphviz")
 
-from autograd import Value, draw, topological_order  # noqa: E402
+from autograd import Value, draw, explain, topological_order  # noqa: E402
 from autograd.drawing import render  # noqa: E402
+from test_properties import inputs, programs, run  # noqa: E402
 from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
 draw_module = sys.modules["autograd.drawing.dot"]  # `autograd.draw` is the function, not the module
@@ -463,3 +465,22 @@ def test_step_arguments_are_checked_before_anything_is_written(tmp_path):
     with pytest.raises(ValueError, match=r"use \.svg, \.png, \.dot or \.html"):
         draw(y, tmp_path / "g.jpg")
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_the_pages_frames_end_at_the_static_drawing_after_backward(program, a, b, c):
+    from autograd.drawing.html import _frames
+    xs = [Value(a, label="a"), Value(b, label="b"), Value(c)]
+    out = run(program, *xs)
+    order = topological_order(out)
+    names = {v: f"v{i}" for i, v in enumerate(order)}
+    frames = _frames(explain(out, zero_grad=True), set(order), names)
+    state = {}
+    for frame in frames:  # what the page's script does: replay every frame's changes
+        for node, field, text in frame["set"]:
+            state[node, field] = f"{field} {text}"
+    out.backward()
+    nodes, _ = parse(draw(out, max_nodes=None).source)
+    for v in order:
+        assert cells(nodes[names[v]])[1:3] == [state[names[v], "data"], state[names[v], "grad"]]
