@@ -38,6 +38,7 @@ def test_steps_follow_backward_order_and_chain_rule(program, a, b, c):
     # One step per (computed node, input), nodes in reverse topological order, inputs in order.
     expected = [(n, i, d) for n in reversed(topological_order(out, leaves=False)) for i, d in _edges(n)]
     assert [(s.node, s.input, s.local) for s in e.steps] == expected
+    assert e.steps[-2:] == list(e.steps)[-2:] and e.steps[0] == next(iter(e.steps))
     running = {}
     for s in e.steps:
         assert s.upstream == e.grads[s.node]  # a node's grad is final before it flows back
@@ -103,7 +104,7 @@ def test_names_are_labels_else_the_drawing_names():
 def test_a_leaf_output_and_bad_arguments():
     x = Value(2.0, label="x")
     e = explain(x)
-    assert e.steps == [] and e.grads == {x: 1.0}
+    assert len(e.steps) == 0 and e.steps == [] and e.grads == {x: 1.0}
     with pytest.raises(TypeError, match=r"explain\(\) needs a Value"):
         explain(2.0)
     with pytest.raises(TypeError, match=r"explain\(grad=...\)"):
