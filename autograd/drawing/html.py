@@ -37,7 +37,7 @@ class StepThrough:
         forward = sum(f["phase"] == "forward" for f in self.frames)
         backward = sum(f["phase"] == "backward" for f in self.frames)
         return (f"<StepThrough of {self.title}: {len(self.frames)} frames ({forward} forward, "
-                f"{backward} backward steps); .save('graph.html') writes it, Jupyter shows it inline>")
+                f"{backward} backward); .save('graph.html') writes it, Jupyter shows it inline>")
 
     def fragment(self, uid=None, keys_on_page=False):
         """The page's body: one <div> with its style, SVG, data and script, ids made unique."""
