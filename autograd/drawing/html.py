@@ -138,8 +138,7 @@ _CSS = """
 #ID .cr-bar { margin: 0.4em 0; }
 #ID .cr-bar button { font-size: 1em; padding: 0.2em 0.8em; }
 #ID .cr-count { margin-left: 1em; font-weight: bold; }
-#ID .cr-graph { overflow: auto; max-width: 100%; }
-#ID .cr-graph svg { max-width: 100%; height: auto; }
+#ID .cr-graph { overflow: auto; max-width: 100%; max-height: 75vh; border: 1px solid #ddd; }
 #ID .cr-row { background: #f6f6f6; padding: 0.5em; min-height: 1.3em; white-space: pre-wrap; }
 #ID .cr-note { color: #a05a00; }
 #ID .cr-help { color: #666; font-size: 0.85em; }
@@ -175,6 +174,8 @@ _JS = """(function () {
     for (var key in state) if (texts[key]) texts[key].textContent = state[key];
     root.querySelectorAll(".cr-hl, .cr-new").forEach(function (e) { e.classList.remove("cr-hl", "cr-new"); });
     f.hl.forEach(function (n) { if (nodes[n]) nodes[n].classList.add("cr-hl"); });
+    // A wide graph scrolls inside its box: bring the step's node into view.
+    if (f.hl.length && nodes[f.hl[0]]) nodes[f.hl[0]].scrollIntoView({block: "nearest", inline: "center"});
     f.edges.forEach(function (n) { (edges[n] || []).forEach(function (e) { e.classList.add("cr-hl"); }); });
     if (k > 0 && f.phase !== "done") f.set.forEach(function (s) {
       var t = texts[s[0] + " " + s[1]];
