@@ -9,9 +9,10 @@ from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .value import Value
 from .drawing import draw
+from .explain import explain
 from .compiler import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
 
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",
-    "is_grad_enabled", "topological_order", "draw", "compile", "CompileError",
+    "is_grad_enabled", "topological_order", "draw", "explain", "compile", "CompileError",
 ]

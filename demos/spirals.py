@@ -5,8 +5,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demos import _cli, _plot  # noqa: E402
-from nn import MLP, Adam, fit, make_spirals, train_test_split  # noqa: E402
+from autograd import Value  # noqa: E402
+from demos import _cli, _html, _plot  # noqa: E402
+from nn import MLP, Adam, cross_entropy, fit, make_spirals, train_test_split  # noqa: E402
+
+
+def one_sample_loss(model, x, target):
+    """The cross-entropy of one sample, its inputs labelled for drawing."""
+    loss = cross_entropy(model([Value(xi, label=f"x{i + 1}") for i, xi in enumerate(x)]), target)
+    loss.label = "loss"
+    return loss
 
 
 def main(argv=None):
@@ -20,6 +28,9 @@ def main(argv=None):
     p.add_argument("--epochs", type=_cli.positive_int, default=40, help="passes over the training points")
     p.add_argument("--batch-size", type=_cli.positive_int, default=16, help="points per mini-batch")
     p.add_argument("--lr", type=_cli.positive_float, default=0.05, help="Adam's learning rate")
+    p.add_argument("--html", action="store_true",
+                   help="also write DIR/training.html: a slider over the epochs (regions, curves, "
+                        "one sample's graph) (fit() then runs one epoch a call)")
     args = _cli.parse(p, argv)
 
     X, y = make_spirals(args.samples, classes=args.classes, noise=args.noise, seed=args.seed)
@@ -27,9 +38,23 @@ def main(argv=None):
     model = MLP(2, args.hidden + [args.classes], activation="relu", init="he", seed=args.seed)
     print(f"{model}\n{len(X_train)} training points, {len(X_val)} held out for validation; "
           f"softmax cross-entropy, Adam lr {args.lr}, mini-batches of {args.batch_size}\n")
-    history = fit(model, X_train, y_train, "cross_entropy", Adam(model.parameters(), lr=args.lr),
-                  epochs=args.epochs, batch_size=args.batch_size, validation=(X_val, y_val),
-                  seed=args.seed, verbose=args.every)
+    optimizer = Adam(model.parameters(), lr=args.lr)
+    options = dict(batch_size=args.batch_size, validation=(X_val, y_val))
+    if args.html:  # one fit() call per epoch, so that each epoch can be recorded
+        recorder = _html.Recorder(X_train, y_train, args.epochs,
+                                  lambda m: one_sample_loss(m, X_train[0], y_train[0]))
+        history = []
+        for epoch in range(1, args.epochs + 1):
+            (record,) = fit(model, X_train, y_train, "cross_entropy", optimizer, epochs=1,
+                            seed=args.seed + epoch, verbose=False, **options)
+            record.epoch = epoch
+            history.append(record)
+            recorder(epoch, model, dataclasses.asdict(record))
+            if epoch % args.every == 0 or epoch == args.epochs:
+                print(f"epoch {epoch}/{args.epochs}: loss {record.loss:.4f}, accuracy {record.accuracy:.0%}")
+    else:
+        history = fit(model, X_train, y_train, "cross_entropy", optimizer, epochs=args.epochs,
+                      seed=args.seed, verbose=args.every, **options)
     last = history[-1]
     print(f"\ntraining accuracy {last.accuracy:.0%}, validation accuracy {last.val_accuracy:.0%}\n")
 
@@ -37,6 +62,8 @@ def main(argv=None):
     _cli.save_history(rows, args, "spirals")
     _cli.wrote(_plot.regions(model, X_train, y_train, _cli.plot_path(args, "regions"),
                              f"spirals: training points, validation accuracy {last.val_accuracy:.0%}"))
+    if args.html:
+        _cli.wrote(recorder.save(args.out / "training.html", "spirals"))
     return 0
 
 

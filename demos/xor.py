@@ -5,7 +5,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd import Value, draw  # noqa: E402
-from demos import _cli, _plot  # noqa: E402
+from demos import _cli, _html, _plot  # noqa: E402
 from demos._progress import Progress  # noqa: E402
 from nn import MLP, SGD, evaluate, make_xor, mse_loss, predict  # noqa: E402
 
@@ -68,8 +68,11 @@ def check_gradients(model, X, y):
     return worst
 
 
-def train(model, X, y, epochs, lr, every):
-    """Full-batch gradient descent; returns one dict of metrics per epoch."""
+def train(model, X, y, epochs, lr, every, on_epoch=None):
+    """Full-batch gradient descent; returns one dict of metrics per epoch.
+
+    `on_epoch(epoch, model, metrics)`, when given, is called after each epoch (--html uses it).
+    """
     optimizer = SGD(model.parameters(), lr=lr)
     rows = []
     with Progress(epochs, every, "epoch") as progress:
@@ -80,18 +83,26 @@ def train(model, X, y, epochs, lr, every):
             optimizer.step()
             acc = evaluate(model, X, y, threshold=0.5)["accuracy"]
             rows.append({"epoch": epoch, "loss": loss.data, "accuracy": acc})
+            if on_epoch is not None:
+                on_epoch(epoch, model, rows[-1])
             progress.update(epoch, loss=loss.data, accuracy=acc)
     return rows
 
 
-def draw_one_sample(model, x, target, path):
-    """Draw the graph of one sample's loss, 1/2 (out - target)**2, after backward(): every
-    value with its data and grad, every edge with its local derivative."""
+def one_sample_loss(model, x, target):
+    """1/2 (out - target)**2 for one sample, its inputs and output labelled for drawing."""
     inputs = [Value(xi, label=f"x{i + 1}") for i, xi in enumerate(x)]
     out = model(inputs)
     out.label = "out"
     loss = 0.5 * (out - Value(target, label="target")) ** 2
     loss.label = "loss"
+    return loss
+
+
+def draw_one_sample(model, x, target, path):
+    """Draw the graph of one sample's loss, 1/2 (out - target)**2, after backward(): every
+    value with its data and grad, every edge with its local derivative."""
+    loss = one_sample_loss(model, x, target)
     model.zero_grad()
     loss.backward()
     try:
@@ -112,6 +123,9 @@ def main(argv=None):
     p.add_argument("--hidden", type=_cli.positive_int, default=4, help="hidden neurons (the classic: 2 or 4)")
     p.add_argument("--epochs", type=_cli.positive_int, default=1500, help="full-batch training epochs")
     p.add_argument("--lr", type=_cli.positive_float, default=2.0, help="learning rate of gradient descent")
+    p.add_argument("--html", action="store_true",
+                   help="also write DIR/training.html: a slider over the epochs (regions, curves, "
+                        "one sample's graph)")
     args = _cli.parse(p, argv)
 
     X, y = make_xor()
@@ -124,7 +138,8 @@ def main(argv=None):
         return 1
 
     print(f"\n2. Training: gradient descent, lr {args.lr}, {args.epochs} epochs\n")
-    rows = train(model, X, y, args.epochs, args.lr, args.every)
+    recorder = _html.Recorder(X, y, args.epochs, lambda m: one_sample_loss(m, X[2], y[2]), 0.5) if args.html else None
+    rows = train(model, X, y, args.epochs, args.lr, args.every, recorder)
 
     print("\n3. The trained network:\n\n   x1   x2  target  output  predicted")
     outputs = predict(model, X, threshold=None)
@@ -135,6 +150,8 @@ def main(argv=None):
     _cli.save_history(rows, args, "XOR")
     _cli.wrote(_plot.regions(model, X, y, _cli.plot_path(args, "regions"), "XOR: decision regions after training", 0.5))
     _cli.wrote(draw_one_sample(model, X[2], y[2], args.out / "graph.svg"))
+    if recorder is not None:
+        _cli.wrote(recorder.save(args.out / "training.html", "XOR"))
     return 0
 
 

@@ -10,11 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 pytest.importorskip("graphviz")
 
-from autograd import Value, draw, topological_order  # noqa: E402
+from autograd import Value, draw, explain, topological_order  # noqa: E402
 from autograd.drawing import render  # noqa: E402
+from test_properties import inputs, programs, run  # noqa: E402
 from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
 draw_module = sys.modules["autograd.drawing.dot"]  # `autograd.draw` is the function, not the module
@@ -62,7 +64,7 @@ def test_every_value_and_operation_is_a_node_with_its_edges():
     assert [re.search(r"label=\"?([^ \"]+)", nodes[o]).group(1) for o in ops] == ["*", "+", "tanh"]
     assert cells(nodes["v0"]) == ["x", "data 0.5000", "grad -0.4206"]
     assert cells(nodes["v5"]) == ["y", "data 0.8483", "grad 1.0000"]
-    assert cells(nodes["v2"]) == ["data -0.7500", "grad 0.2804"]  # unlabelled: no name cell
+    assert cells(nodes["v2"]) == ["v2", "data -0.7500", "grad 0.2804"]  # unlabelled: its name, grey
     # inputs -> op in argument order, op -> its value
     assert [(t, h) for t, h, _ in edges] == [("v2op", "v2"), ("v0", "v2op"), ("v1", "v2op"),
                                              ("v4op", "v4"), ("v2", "v4op"), ("v3", "v4op"),
@@ -441,3 +443,44 @@ def test_docs_examples_run():
     from test_docs import run_markdown_examples
     result = run_markdown_examples(Path(__file__).resolve().parent.parent / "docs" / "drawing.md")
     assert result.failed == 0 and result.attempted > 5
+
+
+# ----- the REPL view and the step-through page's arguments -------------------------------------
+def test_a_drawing_prints_a_short_summary():
+    *_, y = neuron()
+    text = repr(draw(y))
+    assert text == ("<Drawing of y: 6 values, 3 operations, 8 edges; save with draw(y, 'graph.svg') "
+                    "(.png, .html, .dot); .source holds the DOT>")
+    _, capped = chain(200)
+    text = repr(draw(capped, max_nodes=20))
+    assert text.startswith("<Drawing of y: ") and f" of {len(topological_order(capped))} values, " in text
+
+
+def test_step_arguments_are_checked_before_anything_is_written(tmp_path):
+    *_, y = neuron()
+    with pytest.raises(TypeError, match=r"draw\(step=...\) must be True or False"):
+        draw(y, step="yes")
+    with pytest.raises(ValueError, match=r"draw\(step=True\) writes an \.html page"):
+        draw(y, tmp_path / "g.svg", step=True)
+    with pytest.raises(ValueError, match=r"use \.svg, \.png, \.dot or \.html"):
+        draw(y, tmp_path / "g.jpg")
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_the_pages_frames_end_at_the_static_drawing_after_backward(program, a, b, c):
+    from autograd.drawing.html import _frames
+    xs = [Value(a, label="a"), Value(b, label="b"), Value(c)]
+    out = run(program, *xs)
+    order = topological_order(out)
+    names = {v: f"v{i}" for i, v in enumerate(order)}
+    frames = _frames(explain(out, zero_grad=True), set(order), names)
+    state = {}
+    for frame in frames:  # what the page's script does: replay every frame's changes
+        for node, field, text in frame["set"]:
+            state[node, field] = f"{field} {text}"
+    out.backward()
+    nodes, _ = parse(draw(out, max_nodes=None).source)
+    for v in order:
+        assert cells(nodes[names[v]])[1:3] == [state[names[v], "data"], state[names[v], "grad"]]

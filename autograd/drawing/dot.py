@@ -2,8 +2,11 @@
 import contextlib
 import html
 import math
+import os
 from collections import deque
+from pathlib import Path
 
+from ..explain import format_number as _fmt
 from ..gradcheck import numeric_grad
 from ..graph import topological_order
 from .render import RenderError, RendererNotFoundError, check_target, digraph, write
@@ -16,10 +19,14 @@ _FILL = {"output": "#c9ecc9", "param": "#cfe2f7", "input": "#fff1c2", "const": "
 _MISMATCH = "#f6b3b3"
 _CLUSTERS = {"neuron": 1, "layer": 2}  # how many "name.index" steps above a parameter
 _RANKDIRS = ("LR", "TB", "RL", "BT")
+# Courier: Graphviz sizes boxes with Courier's metrics, and the SVG asks for
+# "Courier,monospace"; every monospace fallback (DejaVu Sans Mono, Liberation Mono, Menlo,
+# Consolas) is as wide, so labels fit where a proportional font would overflow its box.
+_FONT = "Courier"
 
 
 def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
-         params=None, max_nodes=500, cluster=None, fmt=None):
+         params=None, max_nodes=500, cluster=None, fmt=None, step=False):
     """Draw the graph that made `root`: a `graphviz.Digraph`, or with `filename` a file.
 
     Each value is a box with its label, data and grad; each operation a small node between
@@ -35,6 +42,8 @@ def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
     groups `nn` parameters and the operations that use them into labelled boxes.
     filename: write a file ('.svg', '.png' or '.dot'; `fmt` when it has no suffix) and return
     its path; rendering uses Graphviz's `dot` or the `viz` extra's bundled renderer.
+    '.html' (or step=True): a step-through page of the forward and backward passes, one
+    self-contained file; without a filename, step=True returns it for Jupyter to show inline.
 
     >>> from autograd import Value, draw
     >>> x = Value(0.5, label="x"); y = (x * 3).tanh(); y.backward()
@@ -50,10 +59,19 @@ def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
                                   or max_nodes < 1):
         raise ValueError(f"draw(max_nodes=...) must be a positive int or None, got {max_nodes!r}")
+    if not isinstance(step, bool):
+        raise TypeError(f"draw(step=...) must be True or False, got {step!r}")
     params = _as_params(params)
     # A bad path or format fails here, before any work and before any file is touched.
-    target = None if filename is None else check_target(filename, fmt)
-    graph = _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster)
+    if step and isinstance(filename, (str, os.PathLike)) and Path(filename).suffix.lower() not in ("", ".html"):
+        raise ValueError(f"draw(step=True) writes an .html page, not {str(filename)!r}")
+    target = None if filename is None else check_target(filename, "html" if step and fmt is None else fmt)
+    options = (rankdir, local_grads, numeric, params, max_nodes, cluster)
+    if step or (target is not None and target[1] == "html"):
+        from .html import step_through  # the page needs the renderer only when asked for
+        page = step_through(root, *options)
+        return page if target is None else page.save(target[0])
+    graph = _build(root, *options)
     return graph if target is None else write(graph.source, *target)
 
 
@@ -63,15 +81,6 @@ def _as_params(params):
         if not isinstance(p, Value):
             raise TypeError(f"draw(params=...) must hold Values; item {i} is {type(p).__name__}")
     return None if params is None else set(params)
-
-
-def _fmt(x):
-    """One format for every number: 4 decimals, scientific when tiny or huge."""
-    if x != x or x in (math.inf, -math.inf):
-        return str(x)
-    if x == 0.0 or 1e-3 <= abs(x) < 1e5:
-        return f"{x + 0.0:.4f}"  # + 0.0 turns -0.0 into 0.0
-    return f"{x:.3e}"
 
 
 def _select(root, order, max_nodes):
@@ -167,12 +176,13 @@ def _numeric(order, leaves):
     return result
 
 
-def _value_label(v, kind, num):
-    cells = [f"<b>{html.escape(v.label)}</b>"] if v.label else []
-    cells += [f"data {_fmt(v.data)}", f"grad {_fmt(v.grad)}"]
+def _value_label(v, kind, num, name, grad):
+    # Unlabelled values show, in grey, the name `explain` calls them by.
+    cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
+    cells += [f"data {_fmt(v.data)}", f"grad {_fmt(grad)}"]
     row = "".join(f"<td>{c}</td>" for c in cells)
     if num is not None:
-        bad = not math.isclose(v.grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
+        bad = not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
         colour = f' bgcolor="{_MISMATCH}"' if bad else ""
         row += f"<td{colour}>num {_fmt(num)}{' &#8800;' if bad else ''}</td>"
     border = ' border="2" color="#2e7d32"' if kind == "output" else ' border="0"'
@@ -180,9 +190,9 @@ def _value_label(v, kind, num):
             f'bgcolor="{_FILL[kind]}"><tr>{row}</tr></table>>')
 
 
-def _notes(root, shown, total, local_grads, numeric, max_nodes):
+def _notes(root_grad, shown, total, local_grads, numeric, max_nodes):
     notes = []
-    if root.grad == 0.0:
+    if root_grad == 0.0:
         notes.append("gradients not computed yet: call backward() first")
     if len(shown) < total:
         notes.append(f"capped view: the {len(shown)} values nearest the output, of {total} "
@@ -194,24 +204,28 @@ def _notes(root, shown, total, local_grads, numeric, max_nodes):
     return "".join(note + "\\l" for note in notes)  # \l: left-justified lines
 
 
-def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster):
-    order = topological_order(root)
+def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster, grads=None, order=None):
+    """The Digraph; `grads` (value -> float) replaces `.grad` in the boxes (the step-through
+    page draws the grads of one fresh backward pass)."""
+    order = topological_order(root) if order is None else order
+    grads = {} if grads is None else grads
     shown, hidden = _select(root, order, max_nodes)
     name = {v: f"v{i}" for i, v in enumerate(order)}  # stable: traversal order, never id()
     nums = _numeric(order, [v for v in order if v._a is None and v in shown]) if numeric else {}
     owner = _owners(order, shown, params, _CLUSTERS[cluster]) if cluster else {}
     g = digraph(root.label or "graph")  # the SVG's title: its tooltip in a browser
-    g.attr(rankdir=rankdir, fontname="Arial", fontsize="11", labelloc="t", labeljust="l",
-           label=_notes(root, shown, len(order), local_grads, numeric, max_nodes))
-    g.attr("node", fontname="Arial", fontsize="10")
-    g.attr("edge", fontname="Arial", fontsize="8", fontcolor="#555555", color="#777777")
+    g.attr(rankdir=rankdir, fontname=_FONT, fontsize="11", labelloc="t", labeljust="l",
+           label=_notes(grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
+    g.attr("node", fontname=_FONT, fontsize="10")
+    g.attr("edge", fontname=_FONT, fontsize="9", fontcolor="#555555", color="#777777")
     groups = {}  # cluster name -> node statements, in order of first appearance
     for v in order:
         if v not in shown:
             continue
         body = groups.setdefault(owner.get(v), [])
         kind = _kind(v, root, params)
-        body.append((name[v], {"label": _value_label(v, kind, nums.get(v)), "shape": "plain"}))
+        label = _value_label(v, kind, nums.get(v), name[v], grads.get(v, v.grad))
+        body.append((name[v], {"label": label, "shape": "plain"}))
         if v._a is not None:
             op = v.op
             shape = "circle" if len(op) <= 3 else "ellipse"
@@ -221,6 +235,7 @@ def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster):
         groups.setdefault(None, []).append((name[v], {
             "label": f"... {count} more", "shape": "box", "style": "dashed", "fontcolor": "#777777"}))
     _emit(g, groups, cluster)
+    edges = 0
     for v in order:
         if v not in shown or v._a is None:
             continue
@@ -228,6 +243,11 @@ def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster):
         for p, d in zip(v._prev, v._local):
             if p in shown or p in hidden:
                 g.edge(name[p], name[v] + "op", label=_fmt(d) if local_grads else None)
+                edges += 1
+    ops = sum(1 for v in shown if v._a is not None)
+    g.summary = (f"{len(shown)} of {len(order)} values" if len(shown) < len(order) else f"{len(order)} values",
+                 ops, edges + ops, root.label or name[root])
+    g.shown, g.names = shown, name  # what the step-through page steps through
     return g
 
 

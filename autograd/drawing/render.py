@@ -12,7 +12,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-FORMATS = ("svg", "png", "dot")
+FORMATS = ("svg", "png", "dot", "html")  # html: the step-through page (html.py)
 # In order of preference: a system Graphviz first (the reference build), then the pip bundle.
 RENDERERS = ("dot", "graphviz-pure")
 
@@ -92,7 +92,7 @@ def check_target(filename, fmt=None):
         path = path.with_name(f"{path.name}.{fmt}")
     elif suffix not in FORMATS:
         raise ValueError(f"draw: unknown file format {path.suffix!r} in {str(path)!r}; "
-                         f"use .svg, .png or .dot")
+                         f"use .svg, .png, .dot or .html")
     elif fmt is not None and fmt != suffix:
         raise ValueError(f"draw: fmt={fmt!r} contradicts the file name {str(path)!r}")
     parent = path.parent
@@ -166,6 +166,15 @@ def _drawing_class():
 
     class Drawing(graphviz.Digraph):
         """A `graphviz.Digraph` whose notebook display does not need a system `dot`."""
+
+        summary = None  # (values, operations, edges, output's name), set by draw()
+
+        def __repr__(self):
+            if self.summary is None:
+                return f"<Drawing: {len(self.body)} DOT statements; .source holds the DOT>"
+            values, ops, edges, root = self.summary
+            return (f"<Drawing of {root}: {values}, {ops} operations, {edges} edges; "
+                    f"save with draw({root}, 'graph.svg') (.png, .html, .dot); .source holds the DOT>")
 
         def _repr_mimebundle_(self, include=None, exclude=None, **_):
             try:

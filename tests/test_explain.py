@@ -1,0 +1,128 @@
+"""`explain`: the same steps and totals as `backward()`, reuse, stale grads, capped output."""
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from autograd import Value, explain, topological_order
+from autograd.explain import _edges
+from test_properties import inputs, programs, run
+
+
+def fresh(program, a, b, c):
+    xs = [Value(a, label="a"), Value(b, label="b"), Value(c)]
+    return xs, run(program, *xs)
+
+
+def every_grad(out):
+    return [v.grad for v in topological_order(out)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs(), inputs, inputs, inputs, st.sampled_from([1.0, -0.5, 3.0]))
+def test_totals_equal_backward_exactly_and_grad_is_untouched(program, a, b, c, seed):
+    xs, out = fresh(program, a, b, c)
+    before = every_grad(out)
+    e = explain(out, seed)
+    assert every_grad(out) == before  # explain wrote nothing
+    out.backward(seed)
+    for v in topological_order(out):
+        assert e.grads[v] == v.grad or (math.isnan(v.grad) and math.isnan(e.grads[v]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_steps_follow_backward_order_and_chain_rule(program, a, b, c):
+    xs, out = fresh(program, a, b, c)
+    e = explain(out)
+    # One step per (computed node, input), nodes in reverse topological order, inputs in order.
+    expected = [(n, i, d) for n in reversed(topological_order(out, leaves=False)) for i, d in _edges(n)]
+    assert [(s.node, s.input, s.local) for s in e.steps] == expected
+    assert e.steps[-2:] == list(e.steps)[-2:] and e.steps[0] == next(iter(e.steps))
+    running = {}
+    for s in e.steps:
+        assert s.upstream == e.grads[s.node]  # a node's grad is final before it flows back
+        assert s.contribution == s.local * s.upstream
+        assert s.total == running.get(s.input, 0.0) + s.contribution
+        running[s.input] = s.total
+    assert [e.grads.get(x, 0.0) for x in xs] == [running.get(x, 0.0) for x in xs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_apply_is_backward(program, a, b, c):
+    xs, out = fresh(program, a, b, c)
+    xs2, out2 = fresh(program, a, b, c)
+    for x, x2 in zip(xs, xs2):  # an earlier pass held in the leaves: both accumulate onto it
+        x.grad = x2.grad = 0.25
+    assert explain(out, apply=True).grads[out] == 1.0
+    out2.backward()
+    assert every_grad(out) == every_grad(out2)
+
+
+def test_the_printed_row_shows_the_chain_rule_with_numbers():
+    x = Value(0.5, label="x"); w = Value(0.7, label="w")
+    y = x * w; y.label = "y"
+    rows = str(explain(y, 0.42)).splitlines()
+    assert "w.grad += dy/dw × y.grad = x (0.5000) × 0.4200 = 0.2100   → w.grad = 0.2100" in rows[4]
+    assert "y.grad = 0.4200  (seed)" in rows[2]
+
+
+def test_a_value_used_twice_shows_both_contributions_and_the_sum():
+    a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    c = a * b + b ** 2
+    text = str(explain(c))
+    assert "b.grad = -6.0000 + 2.0000 = -4.0000, 2 uses" in text
+    assert "a.grad = -3.0000\n" in text + "\n" and "a.grad = -3.0000," not in text
+    e = explain(a * a)
+    assert [s.input for s in e.steps] == [a, a] and e.grads[a] == 4.0
+
+
+def test_a_leaf_holding_an_earlier_pass_is_flagged():
+    x = Value(3.0, label="x"); w = Value(2.0, label="w")
+    y = x * w
+    y.backward()
+    e = explain(y)
+    assert e.stale == {x: 2.0, w: 3.0}
+    text = str(e)
+    assert "w.grad held 3.0000 before: forgot zero_grad()?" in text
+    assert "w.grad = 3.0000 (earlier pass) + 3.0000 = 6.0000" in text
+    clean = explain(y, zero_grad=True)
+    assert clean.stale == {} and "zero_grad" not in str(clean)
+    assert clean.grads[w] == 3.0 and w.grad == 3.0  # zero_grad=True wrote nothing either
+
+
+def test_names_are_labels_else_the_drawing_names():
+    x = Value(1.0, label="x")
+    y = (x * 2.0).tanh()
+    e = explain(y)
+    order = topological_order(y)
+    assert [e.name(v) for v in order] == ["x", "v1", "v2", "v3"]
+    assert str(e).startswith("explain(v3): backward() from v3 takes 3 steps")
+
+
+def test_a_leaf_output_and_bad_arguments():
+    x = Value(2.0, label="x")
+    e = explain(x)
+    assert len(e.steps) == 0 and e.steps == [] and e.grads == {x: 1.0}
+    with pytest.raises(TypeError, match=r"explain\(\) needs a Value"):
+        explain(2.0)
+    with pytest.raises(TypeError, match=r"explain\(grad=...\)"):
+        explain(x, "1")
+    with pytest.raises(TypeError, match=r"explain\(apply=...\)"):
+        explain(x, apply=1)
+    assert x.grad == 0.0
+
+
+def test_a_huge_graph_prints_a_capped_view():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(60_000):  # 180,000 nodes in a deep chain: no recursion anywhere
+        y = y * 0.999999 + x
+    e = explain(y)
+    assert len(e.steps) == 240_000
+    text = str(e)
+    assert len(text.splitlines()) < 80 and f"… {60_001 - 20} more leaves" in text
+    assert f"… {240_000 - 40} more steps" in text
+    y.backward()
+    assert e.grads[x] == x.grad
