@@ -5,6 +5,8 @@ import re
 
 from autograd import Value
 
+from ._check import short
+
 # name -> (function applied to a neuron's sum, or None for linear; gain for initialization,
 # as torch.nn.init.calculate_gain: the factor that keeps the variance of activations steady)
 _TABLE = {
@@ -29,18 +31,21 @@ def activation(name):
     if name is None:
         name = "linear"
     if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str), got {type(name).__name__}: {name!r}")
+        raise TypeError(f"activation must be a name (str), got {type(name).__name__}: {short(name)}")
     if name in _TABLE:
         return (name,) + _TABLE[name]
-    match = _LEAKY.fullmatch(name.replace(" ", ""))
+    match = _LEAKY.fullmatch(name.replace(" ", "")) if len(name) <= 100 else None
     if match is None:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+        raise ValueError(f"unknown activation {short(name)}; choose one of {', '.join(NAMES)}")
     slope = 0.01
     if match["slope"] is not None:
         try:
             slope = float(match["slope"])
         except ValueError:
             raise ValueError(f"activation {name!r}: the slope {match['slope']!r} is not a number") from None
-    canonical = "leaky_relu" if slope == 0.01 else f"leaky_relu({slope:g})"
+        if not math.isfinite(slope):
+            raise ValueError(f"activation {name!r}: the slope must be a finite number")
+    # repr, not a rounded format: a saved model must rebuild with exactly this slope.
+    canonical = "leaky_relu" if slope == 0.01 else f"leaky_relu({slope!r})"
     gain = math.sqrt(2.0 / (1.0 + slope * slope))
     return canonical, functools.partial(Value.leaky_relu, negative_slope=slope), gain
