@@ -102,11 +102,11 @@ def data_argument(X, y, what):
     return X, y
 
 
-def rows_argument(X, what):
-    """Rows as lists of floats, every row of the same width."""
+def rows_for(model, X, what):
+    """Rows as lists of floats, all as wide as the model's input (when it states one)."""
     X = as_rows(X, what)
     if X:
-        _same_width(X, what)
+        _width(model, X, what)
     return X
 
 

@@ -32,7 +32,8 @@ def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
     else:
         raise ValueError(f"train_test_split: test_size must be a fraction in (0, 1) or a count, got {short(test_size)}")
     flag(shuffle, "train_test_split: shuffle")
-    return _split(arrays, n, [n_test], as_rng(seed, "train_test_split: seed"), shuffle, "train_test_split")
+    return _split(arrays, n, [n_test], as_rng(seed, "train_test_split: seed"), shuffle,
+                  f"train_test_split (test_size={test_size!r})")
 
 
 def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
@@ -48,7 +49,8 @@ def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
             raise ValueError(f"train_val_test_split: {name} must be a fraction in (0, 1), got {short(size)}")
     n = _common_length(arrays, "train_val_test_split")
     rng = as_rng(seed, "train_val_test_split: seed")
-    return _split(arrays, n, [math.ceil(val_size * n), math.ceil(test_size * n)], rng, True, "train_val_test_split")
+    return _split(arrays, n, [math.ceil(val_size * n), math.ceil(test_size * n)], rng, True,
+                  f"train_val_test_split (val_size={val_size!r}, test_size={test_size!r})")
 
 
 def _split(arrays, n, held_out, rng, shuffle, function):
@@ -76,7 +78,7 @@ class DataLoader:
     """
 
     def __init__(self, X, y, batch_size=32, shuffle=True, seed=None, drop_last=False):
-        n = _common_length([X, y], "DataLoader")
+        n = _common_length([X, y], "DataLoader", names=("X", "y"))
         self.batch_size = n if batch_size is None else positive_int(batch_size, "DataLoader: batch_size")
         self.shuffle = flag(shuffle, "DataLoader: shuffle")
         self.drop_last = flag(drop_last, "DataLoader: drop_last")
@@ -206,16 +208,18 @@ def _float(c):
     return float(c)
 
 
-def _common_length(arrays, function):
+def _common_length(arrays, function, names=None):
     if not arrays:
-        raise ValueError(f"{function}: give at least one list to split")
+        raise ValueError(f"{function}: arrays: give at least one list to split")
     for i, a in enumerate(arrays):
         # Indexed by position: a dict would be read by key, a set has no order.
         if not _indexable(a):
-            raise TypeError(f"{function}: argument {i} must be a list (or tuple), got {type(a).__name__}")
+            what = names[i] if names else f"argument {i}"
+            raise TypeError(f"{function}: {what} must be a list (or tuple), got {type(a).__name__}")
     lengths = {len(a) for a in arrays}
     if len(lengths) != 1:
-        raise ValueError(f"{function}: all lists must have the same length, got lengths {sorted(lengths)}")
+        what = " and ".join(names) if names else "arrays: all lists"
+        raise ValueError(f"{function}: {what} must have the same length, got lengths {[len(a) for a in arrays]}")
     (n,) = lengths
     if n == 0:
         raise ValueError(f"{function}: cannot split or batch an empty dataset")
@@ -227,7 +231,7 @@ def _target_column(target, names, width, path):
         if names is None:
             raise ValueError(f"{path}: target={target!r} is a column name, but the file has no header row")
         if target not in names:
-            raise ValueError(f"{path}: no column named {target!r}; columns are {names}")
+            raise ValueError(f"{path}: target: no column named {target!r}; columns are {names}")
         return names.index(target)
     if isinstance(target, bool) or not isinstance(target, int) or not -width <= target < width:
         raise ValueError(f"{path}: target must be a column name or an index in [-{width}, {width}), got {target!r}")

@@ -124,7 +124,7 @@ def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=N
 def _point(c):
     """A center as a list of finite floats."""
     if not isinstance(c, (list, tuple)) or not all(map(is_number, c)):
-        raise ValueError(f"make_blobs: each center must be a list of finite numbers, got {short(c)}")
+        raise ValueError(f"make_blobs: centers: each must be a list of finite numbers, got {short(c)}")
     return [float(x) for x in c]
 
 

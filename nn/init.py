@@ -14,13 +14,13 @@ from ._seed import as_rng
 from .activation import activation
 
 
-def calculate_gain(nonlinearity):
+def calculate_gain(nonlinearity, what="nonlinearity"):
     """The recommended gain for an activation name (as torch.nn.init.calculate_gain).
 
     >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear")
     (True, 1.0)
     """
-    return activation(nonlinearity)[2]
+    return activation(nonlinearity, what)[2]
 
 
 def uniform_(values, a=-1.0, b=1.0, seed=None):
@@ -79,7 +79,8 @@ def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
     True
     """
     values = _values(values, "xavier_uniform_")
-    bound = nonnegative(gain, "xavier_uniform_: gain") * math.sqrt(6.0 / _fans("xavier_uniform_", fan_in, fan_out))
+    seed = as_rng(seed, "xavier_uniform_: seed")
+    bound = nonnegative(gain, "xavier_uniform_: gain") * math.sqrt(6.0 / _fans("xavier_uniform_", fan_in=fan_in, fan_out=fan_out))
     return uniform_(values, -bound, bound, seed)
 
 
@@ -91,8 +92,9 @@ def xavier_normal_(values, fan_in, fan_out, gain=1.0, seed=None):
     4
     """
     values = _values(values, "xavier_normal_")
+    seed = as_rng(seed, "xavier_normal_: seed")
     gain = nonnegative(gain, "xavier_normal_: gain")
-    return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans("xavier_normal_", fan_in, fan_out)), seed)
+    return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans("xavier_normal_", fan_in=fan_in, fan_out=fan_out)), seed)
 
 
 def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
@@ -103,7 +105,9 @@ def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
     True
     """
     values = _values(values, "kaiming_uniform_")
-    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / _fans("kaiming_uniform_", fan_in))
+    seed = as_rng(seed, "kaiming_uniform_: seed")
+    gain = calculate_gain(nonlinearity, "kaiming_uniform_: nonlinearity")
+    bound = gain * math.sqrt(3.0 / _fans("kaiming_uniform_", fan_in=fan_in))
     return uniform_(values, -bound, bound, seed)
 
 
@@ -115,7 +119,9 @@ def kaiming_normal_(values, fan_in, nonlinearity="relu", seed=None):
     4
     """
     values = _values(values, "kaiming_normal_")
-    return normal_(values, 0.0, calculate_gain(nonlinearity) / math.sqrt(_fans("kaiming_normal_", fan_in)), seed)
+    seed = as_rng(seed, "kaiming_normal_: seed")
+    gain = calculate_gain(nonlinearity, "kaiming_normal_: nonlinearity")
+    return normal_(values, 0.0, gain / math.sqrt(_fans("kaiming_normal_", fan_in=fan_in)), seed)
 
 
 # Schemes a layer accepts by name: f(values, fan_in, fan_out, activation, rng).
@@ -135,17 +141,17 @@ ALIASES = {
 }
 
 
-def scheme(name):
+def scheme(name, what="init"):
     """The canonical scheme name for `name` (aliases like 'he' resolved); ValueError if unknown.
 
     >>> scheme("he"), scheme("glorot")
     ('kaiming_normal', 'xavier_uniform')
     """
     if not isinstance(name, str):
-        raise TypeError(f"init must be a scheme name (str), got {type(name).__name__}: {name!r}")
+        raise TypeError(f"{what} must be a scheme name (str), got {type(name).__name__}: {short(name)}")
     name = ALIASES.get(name, name)
     if name not in SCHEMES:
-        raise ValueError(f"unknown init {name!r}; choose one of {', '.join(list(SCHEMES) + list(ALIASES))}")
+        raise ValueError(f"{what}: unknown init {short(name)}; choose one of {', '.join(list(SCHEMES) + list(ALIASES))}")
     return name
 
 
@@ -181,8 +187,8 @@ def _assign(values, draws, function):
     return values
 
 
-def _fans(function, *fans):
-    for fan in fans:
+def _fans(function, **fans):
+    for name, fan in fans.items():
         if isinstance(fan, bool) or not isinstance(fan, int) or not 1 <= fan <= MAX_SIZE:
-            raise ValueError(f"{function}: fans must be ints in [1, {MAX_SIZE:,}], got {short(fan)}")
-    return sum(fans)
+            raise ValueError(f"{function}: {name} must be an int in [1, {MAX_SIZE:,}], got {short(fan)}")
+    return sum(fans.values())

@@ -29,7 +29,9 @@ class Neuron(Module):
     def __init__(self, nin, activation="relu", init="uniform", seed=None):
         nin = positive_int(nin, "Neuron: nin")
         parameter_count(nin + 1, "Neuron")
-        self.activation, self._act, _ = _activation(activation)
+        self.activation, self._act, _ = _activation(activation, "Neuron: activation")
+        scheme(init, "Neuron: init")
+        seed = as_rng(seed, "Neuron: seed")
         self.w = [Value(0.0) for _ in range(nin)]
         self.b = Value(0.0)
         init_layer(self.w, nin, 1, self.activation, init, seed)
@@ -66,9 +68,9 @@ class Layer(Module):
     def __init__(self, nin, nout, activation="relu", init="uniform", seed=None):
         nin, nout = positive_int(nin, "Layer: nin"), positive_int(nout, "Layer: nout")
         parameter_count((nin + 1) * nout, f"Layer({nin}, {nout})")
-        _activation(activation)
-        scheme(init)  # fail before drawing anything
-        rng = as_rng(seed)
+        _activation(activation, "Layer: activation")
+        scheme(init, "Layer: init")  # fail before drawing anything
+        rng = as_rng(seed, "Layer: seed")
         self.neurons = [Neuron(nin, activation, "zeros") for _ in range(nout)]
         self.activation = self.neurons[0].activation
         # One draw over the whole layer, neuron by neuron: micrograd's order, the layer's fans.
@@ -133,9 +135,9 @@ class MLP(Module):
         else:
             activations = [activation] * (len(nouts) - 1) + ["linear"]
         for name in activations:  # check everything before drawing any random number
-            _activation(name)
-        scheme(init)
-        rng = as_rng(seed)
+            _activation(name, "MLP: activation")
+        scheme(init, "MLP: init")
+        rng = as_rng(seed, "MLP: seed")
         self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], init, rng) for i in range(len(nouts))]
 
     @property
@@ -173,7 +175,7 @@ def _inputs(x, n, module):
         if n == 1 and isinstance(x, (Value, numbers.Real)):
             x, size = [x], 1
         else:
-            raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values, "
+            raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
                             f"got {type(x).__name__}") from None
     if size != n:
         raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}")

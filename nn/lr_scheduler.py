@@ -38,8 +38,8 @@ class LRScheduler:
         except OverflowError:  # gamma ** epoch past the float range
             factor = math.inf
         if not is_number(factor) or factor < 0:
-            raise ValueError(f"{type(self).__name__}: the factor for epoch {epoch} is {short(factor)}; "
-                             "it must be a finite number >= 0")
+            source = f"lr_lambda({epoch})" if isinstance(self, LambdaLR) else f"the factor for epoch {epoch}"
+            raise ValueError(f"{type(self).__name__}: {source} is {short(factor)}; it must be a finite number >= 0")
         lr = (self.base_lr if base_lr is None else base_lr) * float(factor)
         if not math.isfinite(lr):
             raise ValueError(f"{type(self).__name__}: the lr for epoch {epoch} overflows ({lr})")

@@ -139,7 +139,8 @@ class Module(metaclass=_ModuleMeta):
         written, so on error the module is unchanged. Returns (missing_keys, unexpected_keys).
         """
         if not isinstance(state_dict, collections.abc.Mapping):
-            raise TypeError(f"load_state_dict: needs a mapping of name -> number, got {type(state_dict).__name__}")
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> number, "
+                            f"got {type(state_dict).__name__}")
         if not isinstance(strict, bool):
             raise TypeError(f"load_state_dict: strict must be True or False, got {strict!r}")
         own = dict(self.named_parameters())

@@ -39,7 +39,7 @@ def save(model, path):
     )
     """
     if not isinstance(model, Module):
-        raise TypeError(f"save() takes a Module, got {type(model).__name__}")
+        raise TypeError(f"save: model must be a Module, got {type(model).__name__}")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save: path must be a file name (str or path), got {type(path).__name__}: {short(path)}")
     state = model.state_dict()

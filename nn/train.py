@@ -7,7 +7,7 @@ from typing import Optional
 from autograd import no_grad
 
 from . import _validate
-from .data import DataLoader, as_dataset, as_rows
+from .data import DataLoader, as_dataset
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, mse_loss)
 from .optim import Adam
@@ -131,7 +131,7 @@ def evaluate(model, X, y, loss=None, threshold="auto"):
     """
     _validate.model_argument(model, "evaluate")
     _validate.threshold_argument(threshold, "evaluate", auto=True)
-    X, y = as_dataset(X, y, "evaluate: X, y")
+    X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
     threshold = _resolve_threshold(threshold, loss_fn, y)
     outputs = _outputs(model, X)
@@ -155,6 +155,8 @@ def accuracy(model, X, y, threshold=0.0):
     if threshold is None:
         raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
     _validate.threshold_argument(threshold, "accuracy")
+    _validate.model_argument(model, "accuracy")
+    as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
     return evaluate(model, X, y, threshold=threshold)["accuracy"]
 
 
@@ -169,7 +171,7 @@ def predict(model, X, threshold=0.0, labels=(0, 1)):
     _validate.model_argument(model, "predict")
     _validate.threshold_argument(threshold, "predict")
     _validate.labels_argument(labels, "predict")
-    X = as_rows(X, "predict: X")
+    X = _validate.rows_for(model, X, "predict: X")
     result = []
     for out in map(_data, _outputs(model, X)):
         if isinstance(out, list):

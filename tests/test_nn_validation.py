@@ -146,8 +146,8 @@ def test_adam_load_state_dict_refuses_half_a_state():
     (lambda opt: StepLR(opt, 1, gamma=-0.5), "gamma"),
     (lambda opt: ExponentialLR(opt, gamma=-1.0), "gamma"),
     (lambda opt: LinearLR(opt, start_factor=-1.0), "start_factor"),
-    (lambda opt: LambdaLR(opt, lambda epoch: NAN), "factor for epoch 0 is nan"),
-    (lambda opt: LambdaLR(opt, lambda epoch: -1.0), "factor for epoch 0"),
+    (lambda opt: LambdaLR(opt, lambda epoch: NAN), r"lr_lambda\(0\) is nan"),
+    (lambda opt: LambdaLR(opt, lambda epoch: -1.0), r"lr_lambda\(0\) is -1.0"),
 ])
 def test_schedules_refuse_negative_and_non_finite_factors(make, match):
     opt = SGD([Value(0.0)], lr=0.1)
@@ -160,7 +160,7 @@ def test_a_lambda_turning_inf_later_changes_nothing():
     opt = SGD([Value(0.0)], lr=0.1)
     sched = LambdaLR(opt, lambda epoch: 1.0 if epoch < 2 else INF)
     sched.step()
-    with pytest.raises(ValueError, match="LambdaLR: the factor for epoch 2 is inf"):
+    with pytest.raises(ValueError, match=r"LambdaLR: lr_lambda\(2\) is inf"):
         sched.step()
     assert (opt.lr, sched.last_epoch) == (0.1, 1)
 
