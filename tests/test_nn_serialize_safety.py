@@ -1,6 +1,7 @@
 """Loading untrusted or damaged model files: bounded, never hangs, never loads a changed model;
 the checksum follows docs/format.md; killed saves leave old-or-new and their temporaries go."""
 import json
+import math
 import os
 import random
 import signal
@@ -210,3 +211,16 @@ def test_a_save_killed_at_any_moment_leaves_old_or_new_and_the_next_save_cleans_
             assert MLP.load(path).state_dict() in candidates  # never a partial file
     MLP(2, [1], seed=0).save(tmp_path / "other.json")           # any save in the directory cleans up
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_the_example_in_the_format_spec_loads_and_its_checksum_is_right(tmp_path):
+    spec = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "format.md")
+    with open(spec, encoding="utf-8") as f:
+        example = f.read().split("```json\n", 1)[1].split("```", 1)[0]
+    doc = json.loads(example)
+    assert doc["checksum"] == spec_checksum(doc)
+    path = tmp_path / "neuron.json"
+    path.write_text(example)
+    neuron = nn.load(path)
+    assert neuron.state_dict() == {"w.0": 0.5, "w.1": -1.25, "b": 0.1}
+    assert neuron([1.0, 1.0]).data == math.tanh(0.5 - 1.25 + 0.1)
