@@ -2,6 +2,7 @@
 the first step, so a rejected call changes no parameter (validate first, then change)."""
 import collections
 import math
+import numbers
 
 from autograd import Value, no_grad
 
@@ -73,7 +74,7 @@ def threshold_argument(threshold, function, auto=False):
     """TypeError unless `threshold` is None, a finite number (or 'auto' where allowed)."""
     if threshold is None or (auto and isinstance(threshold, str) and threshold == "auto"):
         return threshold
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not math.isfinite(threshold):
         allowed = "'auto', None or a finite number" if auto else "None or a finite number"
         raise TypeError(f"{function}: threshold must be {allowed}, got {short(threshold)}")
     return threshold

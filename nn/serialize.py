@@ -8,6 +8,7 @@ import math
 import os
 import random
 import re
+import stat
 import tempfile
 import time
 
@@ -19,8 +20,10 @@ FORMAT = "chainrule.nn"
 VERSION = 2          # 2 adds "checksum"; version 1 files (no checksum) still load
 _KEYS = {1: {"format", "version", "class", "config", "parameters"},
          2: {"format", "version", "class", "config", "parameters", "checksum"}}
-# Our temporary files: ".tmp-<pid>-<random>.json" (and, from before version 2, ".tmp-<random>.json").
-_TEMPORARY = re.compile(r"\.tmp-(?:(?P<pid>\d+)-)?[A-Za-z0-9_]+\.json")
+# Our temporary files: ".tmp-<pid>-<8 random>.json" (before version 2, ".tmp-<8 random>.json"),
+# holding (the start of) what `save` writes.
+_TEMPORARY = re.compile(r"\.tmp-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.json")
+_HEAD = ('{\n "format": "' + FORMAT + '"').encode()
 _STALE_AFTER = 3600.0  # seconds: older temporaries of unknown or unreachable writers are stale
 _writing = set()       # temporaries this process is writing right now (threads may save at once)
 
@@ -144,11 +147,21 @@ def _remove_stale_temporaries(directory):
             continue
         pid = _TEMPORARY.fullmatch(name)["pid"]
         try:
-            old = now - os.stat(path).st_mtime > _STALE_AFTER
-            if old or (pid is not None and not _running(int(pid))):
+            info = os.stat(path, follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):  # never open a FIFO or follow a link
+                continue
+            old = now - info.st_mtime > _STALE_AFTER
+            if (old or (pid is not None and not _running(int(pid)))) and _ours(path):
                 os.unlink(path)
         except OSError:
             pass  # gone already, or not ours to delete: leave it
+
+
+def _ours(path):
+    """Whether the file holds nothing yet or begins as `save` writes: never delete a user's file."""
+    with open(path, "rb") as f:
+        head = f.read(len(_HEAD))
+    return _HEAD.startswith(head)
 
 
 def _running(pid):

@@ -164,18 +164,23 @@ def test_stale_temporaries_of_dead_or_old_saves_are_removed_by_the_next_save(tmp
     child.wait()                                   # its pid is now free: a killed saver
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        dead_tmp = tmp_path / f".tmp-{child.pid}-k1l2m3.json"
-        live_tmp = tmp_path / f".tmp-{alive.pid}-n4o5p6.json"   # a save in progress elsewhere
-        old_tmp = tmp_path / ".tmp-abcd1234.json"               # a pre-version-2 name, 2 hours old
-        new_tmp = tmp_path / ".tmp-efgh5678.json"               # the same, just written
-        other = tmp_path / ".tmp-notes.txt"
-        for f in (dead_tmp, live_tmp, old_tmp, new_tmp, other):
-            f.write_text("{")
+        dead_tmp = tmp_path / f".tmp-{child.pid}-k1l2m3n4.json"
+        live_tmp = tmp_path / f".tmp-{alive.pid}-n4o5p6q7.json"   # a save in progress elsewhere
+        old_tmp = tmp_path / ".tmp-abcd1234.json"                 # a pre-version-2 name, 2 hours old
+        new_tmp = tmp_path / ".tmp-efgh5678.json"                 # the same, just written
+        empty_tmp = tmp_path / f".tmp-{child.pid}-r8s9t0u1.json"  # killed before writing a byte
+        users = [tmp_path / ".tmp-notes.txt", tmp_path / ".tmp-settings.json"]  # look alike, not ours
+        for f in (dead_tmp, live_tmp, old_tmp, new_tmp):
+            f.write_text('{\n "format": "chainrule')
+        empty_tmp.write_text("")
+        for f in users:
+            f.write_text('{"theme": "dark"}')
         hours_ago = time.time() - 7200
-        os.utime(old_tmp, (hours_ago, hours_ago))
+        for f in (old_tmp, *users):
+            os.utime(f, (hours_ago, hours_ago))
         _saved(tmp_path)
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            [live_tmp.name, new_tmp.name, other.name, "m.json"])
+            [live_tmp.name, new_tmp.name, *(f.name for f in users), "m.json"])
     finally:
         alive.kill()
         alive.wait()
