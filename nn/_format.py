@@ -3,7 +3,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import stat
 import struct
 
@@ -52,25 +51,34 @@ def read_text(path):
                           "not a model file, or corrupt") from None
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
 def parse(text):
-    """json.loads with bounds: nesting depth, integer length, no NaN/Infinity, no duplicate keys."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub("", text)):  # brackets inside strings don't nest
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            raise FormatError(f"arrays or objects nested deeper than {MAX_DEPTH} levels; not a model file")
+    """json.loads with bounds: nesting depth, integer length, no NaN/Infinity, no duplicate keys.
+
+    The C parser is linear in the text and stops deep nesting itself with RecursionError
+    (it counts its recursion), which is turned into the same error as depth > MAX_DEPTH.
+    """
+    too_deep = f"arrays or objects nested deeper than {MAX_DEPTH} levels; not a model file"
     try:
-        return json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant,
-                          object_pairs_hook=_object)
+        document = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant,
+                              object_pairs_hook=_object)
     except json.JSONDecodeError as e:
         raise FormatError(f"not a model file, or truncated/corrupt JSON ({e})") from None
-    except RecursionError:  # unreachable after the depth check; kept as a last guard
-        raise FormatError("nested too deeply; not a model file") from None
+    except RecursionError:
+        raise FormatError(too_deep) from None
+    if _depth(document) > MAX_DEPTH:
+        raise FormatError(too_deep)
+    return document
+
+
+def _depth(document):
+    """How deeply lists and dicts nest (0 for a number or string), walked without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _integer(literal):

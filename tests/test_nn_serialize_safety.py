@@ -51,7 +51,10 @@ def test_the_checksum_is_the_documented_one_and_old_files_still_load(tmp_path):
     (b'{"format": "chainrule.nn", "x": 1e400}', "overflows"),
     (b'{"format": "chainrule.nn", "x": NaN}', "NaN is not allowed"),
     (b'{"format": "chainrule.nn", "format": "chainrule.nn"}', "appears twice"),
-], ids=["invalid-utf8", "deep-nesting", "huge-int", "huge-float", "nan", "duplicate-key"])
+    (b'["' + b'\\"[' * 300000, "truncated/corrupt JSON"),
+    (b"[" * 33 + b"]" * 33, "nested deeper"),
+], ids=["invalid-utf8", "deep-nesting", "huge-int", "huge-float", "nan", "duplicate-key", "unterminated-string",
+        "33-levels"])
 def test_hostile_contents_are_refused_by_the_documented_error(tmp_path, text, match):
     path = tmp_path / "m.json"
     path.write_bytes(text)
