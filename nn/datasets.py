@@ -17,7 +17,8 @@ def make_xor(n=4, noise=0.0, seed=None):
     >>> make_xor()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    n, noise, rng = positive_int(n, "make_xor: n"), nonnegative(noise, "make_xor: noise"), as_rng(seed, "make_xor: seed")
+    n, noise = positive_int(n, "make_xor: n"), nonnegative(noise, "make_xor: noise")
+    rng = as_rng(seed, "make_xor: seed")
     corners = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
     X, y = [], []
     for i in range(n):
@@ -85,7 +86,8 @@ def make_blobs(n=100, centers=3, std=1.0, box=(-10.0, 10.0), seed=None):
     >>> sorted(zip(y, X))[0]
     (0, [0.0, 0.0])
     """
-    n, std, rng = positive_int(n, "make_blobs: n"), nonnegative(std, "make_blobs: std"), as_rng(seed, "make_blobs: seed")
+    n, std = positive_int(n, "make_blobs: n"), nonnegative(std, "make_blobs: std")
+    rng = as_rng(seed, "make_blobs: seed")
     if not isinstance(box, (list, tuple)) or len(box) != 2:
         raise ValueError(f"make_blobs: box must be a pair (low, high), got {short(box)}")
     low, high = number(box[0], "make_blobs: box"), number(box[1], "make_blobs: box")
@@ -113,7 +115,8 @@ def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=N
     >>> all(t == 2 * x[0] for x, t in zip(X, y))
     True
     """
-    n, noise, rng = positive_int(n, "make_curve: n"), nonnegative(noise, "make_curve: noise"), as_rng(seed, "make_curve: seed")
+    n, noise = positive_int(n, "make_curve: n"), nonnegative(noise, "make_curve: noise")
+    rng = as_rng(seed, "make_curve: seed")
     if not callable(fn):
         raise TypeError(f"make_curve: fn must be a function of one float, got {type(fn).__name__}")
     low, high = number(low, "make_curve: low"), number(high, "make_curve: high")

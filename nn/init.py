@@ -80,7 +80,8 @@ def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
     """
     values = _values(values, "xavier_uniform_")
     seed = as_rng(seed, "xavier_uniform_: seed")
-    bound = nonnegative(gain, "xavier_uniform_: gain") * math.sqrt(6.0 / _fans("xavier_uniform_", fan_in=fan_in, fan_out=fan_out))
+    gain = nonnegative(gain, "xavier_uniform_: gain")
+    bound = gain * math.sqrt(6.0 / _fans("xavier_uniform_", fan_in=fan_in, fan_out=fan_out))
     return uniform_(values, -bound, bound, seed)
 
 
@@ -151,7 +152,8 @@ def scheme(name, what="init"):
         raise TypeError(f"{what} must be a scheme name (str), got {type(name).__name__}: {short(name)}")
     name = ALIASES.get(name, name)
     if name not in SCHEMES:
-        raise ValueError(f"{what}: unknown init {short(name)}; choose one of {', '.join(list(SCHEMES) + list(ALIASES))}")
+        choices = ", ".join(list(SCHEMES) + list(ALIASES))
+        raise ValueError(f"{what}: unknown init {short(name)}; choose one of {choices}")
     return name
 
 
