@@ -110,8 +110,8 @@ WORLD = {
     "path": lambda w: w.path, "state": lambda w: None,
 }
 # Words a message may use for an argument instead of its name.
-ALIASES = {"arrays": ("argument",), "name": ("activation",), "x": ("input", "inputs", "row"), "X": ("row",), "state": ("state_dict",),
-           "params": ("param",), "path": ("file", "not a regular file")}
+ALIASES = {"arrays": ("argument",), "name": ("activation",), "x": ("input", "inputs", "row"), "X": ("row",),
+           "state": ("state_dict",), "params": ("param",), "path": ("file", "not a regular file")}
 
 
 def _valid(world, name, kwargs, key):
