@@ -55,6 +55,19 @@ def fit_arguments(model, X, y, loss, optimizer, epochs, batch_size, validation, 
     return FitArguments(loss, X, y, validation, epochs)
 
 
+def batch_arguments(model, loss, xb, yb, l2):
+    """The cheap checks of `batch_loss` (it runs once per batch): types, not data."""
+    if not callable(model):
+        raise TypeError(f"batch_loss: model must be a Module (callable), got {type(model).__name__}")
+    if not callable(loss):
+        raise TypeError(f"batch_loss: loss must be a function (outputs, targets) -> Value, got {short(loss)}")
+    for name, rows in (("xb", xb), ("yb", yb)):
+        if not isinstance(rows, (list, tuple)):
+            raise TypeError(f"batch_loss: {name} must be a list, got {type(rows).__name__}")
+    if l2:
+        nonnegative(l2, "batch_loss: l2")
+
+
 def model_argument(model, function):
     """TypeError unless `model` is a Module (or at least callable with a parameters() method)."""
     if not isinstance(model, Module) and not (callable(model) and callable(getattr(model, "parameters", None))):

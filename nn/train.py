@@ -46,6 +46,7 @@ def batch_loss(model, loss, xb, yb, l2=0.0):
     >>> batch_loss(model, mse_loss, [[0.0]], [model.layers[0].neurons[0].b.data]).data
     0.0
     """
+    _validate.batch_arguments(model, loss, xb, yb, l2)
     total = loss([model(x) for x in xb], yb)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)

@@ -37,7 +37,7 @@ class World:
         self.optimizer = nn.SGD(self.model.parameters(), lr=0.1, momentum=0.5)
         self.scheduler = nn.StepLR(self.optimizer, step_size=1, gamma=0.5)
         self.X, self.y = nn.make_moons(8, noise=0.1, seed=0)
-        self.values = [Value(0.5), Value(-0.5)]
+        self.values = [Value(0.5), Value(0.25)]  # probabilities, for binary_cross_entropy
         self.path = tmp_path / "m.json"
         if not _SAVED:  # save (with its fsync) once; later worlds copy the bytes
             self.model.save(self.path)
@@ -102,16 +102,31 @@ CASES = [
     (("load",), lambda w, **k: nn.load(**k), dict(path=None)),
     (("load_csv",), lambda w, **k: nn.load_csv(**k), dict(path=None, target=-1, header=None, delimiter=",")),
     (("activation",), lambda w, **k: nn.activation(**k), dict(name="leaky_relu(0.2)")),
+    (("mse_loss",), lambda w, **k: nn.mse_loss(**k), dict(input=None, target=[0.0, 1.0], reduction="mean")),
+    (("binary_cross_entropy",), lambda w, **k: nn.binary_cross_entropy(**k),
+     dict(input=None, target=[0.0, 1.0], reduction="sum")),
+    (("binary_cross_entropy_with_logits",), lambda w, **k: nn.binary_cross_entropy_with_logits(**k),
+     dict(input=None, target=[0.0, 1.0], reduction="none")),
+    (("hinge_loss",), lambda w, **k: nn.hinge_loss(**k), dict(input=None, target=[1, -1], reduction="mean")),
+    (("cross_entropy",), lambda w, **k: nn.cross_entropy(**k), dict(input=None, target=1, reduction="mean")),
+    (("softmax",), lambda w, **k: nn.softmax(**k), dict(logits=None)),
+    (("log_softmax",), lambda w, **k: nn.log_softmax(**k), dict(logits=None)),
+    (("l2_penalty",), lambda w, **k: nn.l2_penalty(**k), dict(params=None, alpha=1e-4)),
+    (("batch_loss", "mse_loss", "MLP"), lambda w, **k: nn.batch_loss(**k),  # it calls the model and the loss
+     dict(model=None, loss=nn.mse_loss, xb=[[1.0, 2.0]], yb=[0.5], l2=0.0)),
 ]
 # Arguments whose valid value comes from the world (None in the table above).
 WORLD = {
     "values": lambda w: w.values, "params": lambda w: w.model.parameters(), "optimizer": lambda w: w.optimizer,
     "model": lambda w: w.model, "X": lambda w: w.X, "y": lambda w: w.y, "arrays": lambda w: (w.X, w.y),
     "path": lambda w: w.path, "state": lambda w: None,
+    "input": lambda w: w.values, "logits": lambda w: w.values,
 }
-# Words a message may use for an argument instead of its name.
+# Words a message may use for an argument instead of its name (a mismatch of input and target
+# may name either; batch_loss passes xb and yb on to the model and the loss).
 ALIASES = {"arrays": ("argument",), "name": ("activation",), "x": ("input", "inputs", "row"), "X": ("row",),
-           "state": ("state_dict",), "params": ("param",), "path": ("file", "not a regular file")}
+           "state": ("state_dict",), "params": ("param",), "path": ("file", "not a regular file"),
+           "xb": ("input", "inputs", "row"), "yb": ("target",), "input": ("target",)}
 
 
 def _valid(world, name, kwargs, key):
