@@ -64,8 +64,7 @@ def batch_arguments(model, loss, xb, yb, l2):
     for name, rows in (("xb", xb), ("yb", yb)):
         if not isinstance(rows, (list, tuple)):
             raise TypeError(f"batch_loss: {name} must be a list, got {type(rows).__name__}")
-    if l2:
-        nonnegative(l2, "batch_loss: l2")
+    nonnegative(l2, "batch_loss: l2")
 
 
 def model_argument(model, function):

@@ -163,3 +163,29 @@ def test_every_rejected_call_is_clear_and_changes_nothing(tmp_path, monkeypatch,
                                      for word in (key, *ALIASES.get(key, ()))), message
         assert world.state() == before, message
     # Anything else (AttributeError, IndexError, KeyError, ZeroDivisionError...) fails the test.
+
+
+NUMBERS = {"lr", "momentum", "dampening", "weight_decay", "eps", "gamma", "start_factor", "end_factor", "noise",
+           "std", "factor", "low", "high", "a", "b", "mean", "val", "gain", "alpha", "l2", "threshold", "test_size"}
+SIZES = {"nin", "nout", "n", "classes", "step_size", "total_iters", "epochs", "batch_size", "fan_in", "fan_out"}
+NONE_ALLOWED = {"threshold", "batch_size"}
+
+
+def test_non_finite_or_non_numeric_numbers_and_absurd_sizes_are_never_accepted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    checked = 0
+    for names, call, kwargs in CASES:
+        for key in sorted(kwargs.keys() & (NUMBERS | SIZES)):
+            bad = [math.nan, math.inf, -math.inf, "x", 1j, [], True]
+            bad += [10 ** 30, -1, 2.5] if key in SIZES else []
+            bad += [] if key in NONE_ALLOWED else [None]
+            for value in bad:
+                world = World(tmp_path)
+                args = {k: _valid(world, names[0], kwargs, k) for k in kwargs}
+                args[key] = value
+                before = world.state()
+                with pytest.raises((TypeError, ValueError)):
+                    call(world, **args)
+                assert world.state() == before, (names[0], key, value)
+                checked += 1
+    assert checked > 300
