@@ -4,7 +4,7 @@ import collections.abc
 
 from autograd import Value
 
-from ._check import is_number, short
+from ._check import flag, is_number, short
 
 _IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -104,9 +104,7 @@ class Module(metaclass=_ModuleMeta):
         >>> n = Neuron(1); n.zero_grad(set_to_none=True); n.b.grad is None
         True
         """
-        if not isinstance(set_to_none, bool):
-            raise TypeError(f"zero_grad: set_to_none must be True or False, got {set_to_none!r}")
-        grad = None if set_to_none else 0.0
+        grad = None if flag(set_to_none, "zero_grad: set_to_none") else 0.0
         for p in self.parameters():
             p.grad = grad
 
@@ -141,8 +139,7 @@ class Module(metaclass=_ModuleMeta):
         if not isinstance(state_dict, collections.abc.Mapping):
             raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> number, "
                             f"got {type(state_dict).__name__}")
-        if not isinstance(strict, bool):
-            raise TypeError(f"load_state_dict: strict must be True or False, got {strict!r}")
+        flag(strict, "load_state_dict: strict")
         own = dict(self.named_parameters())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
