@@ -211,3 +211,13 @@ def test_zero_grad_set_to_none_and_optimizers_skip_missing_gradients():
     opt = SGD([a, b], lr=0.1)
     opt.zero_grad(set_to_none=True)
     assert a.grad is None and b.grad is None
+
+
+@pytest.mark.parametrize("compile", [False, True])
+def test_an_overflowing_loss_stops_before_the_step_compiled_or_not(compile):
+    model = MLP(1, [1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(FloatingPointError, match="fit: epoch 1, step 1: the training loss is inf"):
+        fit(model, [[1e200]], [0.0], loss="mse", optimizer=SGD(model.parameters(), lr=1.0), verbose=False,
+            compile=compile)
+    assert model.state_dict() == before
