@@ -30,8 +30,9 @@ positive_float = at_least(float, 0.0, strict=True)
 nonnegative_float = at_least(float, 0.0)
 
 
-def parser(name, doc, every):
-    """An argument parser for `python -m demos NAME` with --seed, --out, --format and --every.
+def parser(name, doc, every, unit="epochs"):
+    """An argument parser for `python -m demos NAME` with --seed, --out, --format and --every
+    (progress every N `unit`: epochs, or steps for a demo that counts steps).
 
     >>> args = parser("xor", "XOR.", every=10).parse_args(["--seed", "3"])
     >>> args.seed, args.out.name, args.format, args.every
@@ -44,7 +45,7 @@ def parser(name, doc, every):
                    help="directory for the files written (made if missing)")
     p.add_argument("--format", choices=("png", "svg"), default="png",
                    help="file format of the plots (when matplotlib is installed)")
-    p.add_argument("--every", type=positive_int, default=every, metavar="N", help="print progress every N epochs")
+    p.add_argument("--every", type=positive_int, default=every, metavar="N", help=f"print progress every N {unit}")
     return p
 
 

@@ -26,7 +26,8 @@ def main(argv=None):
     print("d = tanh(c/4) + log(exp(a)) * sigmoid(b)\n")
     for v in (a, b, c, d):
         print(f"  {v}")
-    print("\nd(d)/da and d(d)/db come from the chain rule applied backwards through the graph.")
+    print(f"\nThe gradient of d with respect to a (a.grad = {a.grad:.6g}) and to b (b.grad = {b.grad:.6g})\n"
+          "comes from the chain rule applied backwards through the graph.")
     f = lambda a, b: ((a * b + b ** 2) / 4).tanh() + a.exp().log() * b.sigmoid()  # noqa: E731
     gradcheck(f, [args.a, args.b])
     print("gradcheck: autograd agrees with central finite differences.")

@@ -45,7 +45,7 @@ def one_sample_loss(model, x, target):
 
 
 def main(argv=None):
-    p = _cli.parser("moons", __doc__, every=1)
+    p = _cli.parser("moons", __doc__, every=1, unit="steps")  # full-batch: one step is one epoch
     p.add_argument("--samples", type=_cli.positive_int, default=100, help="points in the data set")
     p.add_argument("--noise", type=_cli.nonnegative_float, default=0.1, help="std of the Gaussian noise on the points")
     p.add_argument("--steps", type=_cli.positive_int, default=100, help="full-batch SGD steps")

@@ -2,6 +2,13 @@
 import math
 import numbers
 
+# The largest size (inputs, neurons, samples, classes, epochs, ...) any `nn` call accepts, and
+# the most parameters a model may hold. A scalar engine spends about a microsecond per
+# parameter per row; past these bounds a call would run for hours or exhaust memory, so it is
+# refused up front rather than left to hang.
+MAX_SIZE = 10 ** 6
+MAX_PARAMETERS = 10 ** 7
+
 
 def is_number(x):
     """A finite real number that is not a bool."""
@@ -9,9 +16,9 @@ def is_number(x):
 
 
 def number(x, what):
-    """`x` as a float; TypeError unless it is a finite number."""
+    """`x` as a plain float (numpy scalars too); TypeError unless it is a finite real number."""
     if not is_number(x):
-        raise TypeError(f"{what} must be a finite number, got {x!r}")
+        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__}: {short(x)}")
     return float(x)
 
 
@@ -23,8 +30,31 @@ def nonnegative(x, what):
     return x
 
 
-def positive_int(n, what, minimum=1):
-    """`n` as an int; ValueError unless it is an int >= minimum (1 unless told)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"{what} must be {'a positive int' if minimum == 1 else f'an int >= {minimum}'}, got {n!r}")
+def positive_int(n, what, minimum=1, maximum=MAX_SIZE):
+    """`n` as an int; ValueError unless it is an int in [minimum, maximum] (the bound is stated)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not minimum <= n <= maximum:
+        low = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+        raise ValueError(f"{what} must be {low} and at most {maximum:,}, got {short(n)}")
     return int(n)
+
+
+def parameter_count(count, what):
+    """ValueError if a model would hold more than MAX_PARAMETERS parameters."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"{what} would hold {count:,} parameters; at most {MAX_PARAMETERS:,} are allowed")
+
+
+def flag(x, what):
+    """`x` if it is a bool, else TypeError (so 'no' or 0.5 is not silently truthy)."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{what} must be True or False, got {type(x).__name__}: {short(x)}")
+    return x
+
+
+def short(x, limit=60):
+    """repr(x), cut to `limit` characters (a 10**30 or a long list stays readable)."""
+    try:
+        text = repr(x)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = f"<{type(x).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."

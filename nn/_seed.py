@@ -2,7 +2,7 @@
 import random
 
 
-def as_rng(seed):
+def as_rng(seed, what="seed"):
     """None -> the global `random` module (so `random.seed(n)` reproduces, as in micrograd);
     an int -> a fresh `random.Random(seed)`; a `random.Random` -> itself (to share one stream).
 
@@ -15,4 +15,4 @@ def as_rng(seed):
         return seed
     if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
-    raise TypeError(f"seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
+    raise TypeError(f"{what} must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")

@@ -1,12 +1,17 @@
 """Data handling: train/validation/test splits, shuffled mini-batches, and CSV loading."""
+import collections.abc
 import csv
 import errno
+import io
 import math
 import numbers
 import os
+import stat
 
-from ._check import positive_int
+from ._check import flag, positive_int, short
 from ._seed import as_rng
+
+MAX_CSV_BYTES = 1 << 30  # 1 GiB: far past what a scalar engine can train on
 
 
 def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
@@ -19,14 +24,16 @@ def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
     >>> len(X_train), len(X_test)
     (3, 1)
     """
-    n = _common_length(arrays)
+    n = _common_length(arrays, "train_test_split")
     if isinstance(test_size, float) and 0.0 < test_size < 1.0:
         n_test = math.ceil(test_size * n)
     elif isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         n_test = int(test_size)
     else:
-        raise ValueError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
-    return _split(arrays, n, [n_test], seed, shuffle)
+        raise ValueError(f"train_test_split: test_size must be a fraction in (0, 1) or a count, got {short(test_size)}")
+    flag(shuffle, "train_test_split: shuffle")
+    return _split(arrays, n, [n_test], as_rng(seed, "train_test_split: seed"), shuffle,
+                  f"train_test_split (test_size={test_size!r})")
 
 
 def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
@@ -39,19 +46,21 @@ def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
     """
     for name, size in (("val_size", val_size), ("test_size", test_size)):
         if not (isinstance(size, float) and 0.0 < size < 1.0):
-            raise ValueError(f"{name} must be a fraction in (0, 1), got {size!r}")
-    n = _common_length(arrays)
-    return _split(arrays, n, [math.ceil(val_size * n), math.ceil(test_size * n)], seed, True)
+            raise ValueError(f"train_val_test_split: {name} must be a fraction in (0, 1), got {short(size)}")
+    n = _common_length(arrays, "train_val_test_split")
+    rng = as_rng(seed, "train_val_test_split: seed")
+    return _split(arrays, n, [math.ceil(val_size * n), math.ceil(test_size * n)], rng, True,
+                  f"train_val_test_split (val_size={val_size!r}, test_size={test_size!r})")
 
 
-def _split(arrays, n, held_out, seed, shuffle):
+def _split(arrays, n, held_out, rng, shuffle, function):
     """Parts [train, *held_out sizes] of each array: the held-out parts come first in the order."""
     if any(k < 1 for k in held_out) or n - sum(held_out) < 1:
-        raise ValueError(f"cannot split {n} samples into {n - sum(held_out)} for training and {held_out} "
-                         "held out: every part needs at least one")
+        raise ValueError(f"{function}: cannot split {n} samples into {n - sum(held_out)} for training and "
+                         f"{held_out} held out: every part needs at least one")
     order = list(range(n))
     if shuffle:
-        as_rng(seed).shuffle(order)
+        rng.shuffle(order)
     bounds = [0]
     for k in held_out:
         bounds.append(bounds[-1] + k)
@@ -69,11 +78,12 @@ class DataLoader:
     """
 
     def __init__(self, X, y, batch_size=32, shuffle=True, seed=None, drop_last=False):
+        n = _common_length([X, y], "DataLoader", names=("X", "y"))
+        self.batch_size = n if batch_size is None else positive_int(batch_size, "DataLoader: batch_size")
+        self.shuffle = flag(shuffle, "DataLoader: shuffle")
+        self.drop_last = flag(drop_last, "DataLoader: drop_last")
+        self._rng = as_rng(seed, "DataLoader: seed")
         self.X, self.y = X, y
-        n = _common_length([X, y])
-        self.batch_size = n if batch_size is None else positive_int(batch_size, "batch_size")
-        self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
-        self._rng = as_rng(seed)
 
     def __len__(self):
         n, b = len(self.X), self.batch_size
@@ -97,12 +107,12 @@ def load_csv(path, target=-1, header=None, delimiter=","):
     ints when every label is a whole number. Ragged rows, non-numeric cells and missing
     files raise errors that name the file, line and column.
     """
+    text = _read_text(path, delimiter, header)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [(i, row) for i, row in enumerate(csv.reader(f, delimiter=delimiter), 1)
-                    if any(cell.strip() for cell in row)]
-    except FileNotFoundError:
-        raise FileNotFoundError(errno.ENOENT, "load_csv: no such file", os.fspath(path)) from None
+        rows = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+                if any(cell.strip() for cell in row)]
+    except csv.Error as e:
+        raise ValueError(f"{path}: not a CSV file of numbers ({e})") from None
     if not rows:
         raise ValueError(f"{path}: the file has no rows")
     if header is None:
@@ -128,9 +138,43 @@ def load_csv(path, target=-1, header=None, delimiter=","):
     return X, y
 
 
+def _read_text(path, delimiter, header):
+    """The file's text, after checking the arguments; binary or non-UTF-8 files are refused."""
+    # An int is a file descriptor to open(): load_csv(0) would read and close stdin.
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load_csv: path must be a file name (str or path), got {type(path).__name__}: {short(path)}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ValueError(f"load_csv: delimiter must be one character (not a quote or newline), got {short(delimiter)}")
+    if header not in (None, True, False):
+        raise TypeError(f"load_csv: header must be None (detect), True or False, got {short(header)}")
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise ValueError(f"load_csv: {path} is not a regular file")
+        if info.st_size > MAX_CSV_BYTES:
+            raise ValueError(f"load_csv: {path} is {info.st_size:,} bytes; at most {MAX_CSV_BYTES:,} are read")
+        with open(path, "rb") as f:
+            data = f.read(MAX_CSV_BYTES + 1)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "load_csv: no such file", os.fspath(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ValueError(f"{path}, line {line}: not UTF-8 text (byte {data[e.start]:#04x}); "
+                         "load_csv reads CSV files of numbers") from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise ValueError(f"{path}, line {line}: a NUL byte; this looks like a binary file, not a CSV file")
+    return text
+
+
 def as_dataset(X, y, what):
     """(rows, targets) checked: rows as lists of floats, as many targets as rows, at least one."""
-    X, y = as_rows(X, what), list(y)
+    X = as_rows(X, what)
+    if not _indexable(y):
+        raise TypeError(f"{what}: y must be a list of targets, got {type(y).__name__}")
+    y = list(y)
     if len(X) != len(y) or not X:
         raise ValueError(f"{what}: need as many targets as rows, and at least one; got {len(X)} rows, {len(y)} targets")
     return X, y
@@ -138,24 +182,47 @@ def as_dataset(X, y, what):
 
 def as_rows(X, what):
     """Rows as lists of floats (a bare number is a row of one); TypeError names the bad row."""
+    if not _indexable(X):
+        raise TypeError(f"{what}: X must be a list of rows, got {type(X).__name__}")
     rows = []
     for i, row in enumerate(X):
+        if isinstance(row, (str, bytes, collections.abc.Mapping, collections.abc.Set)) or isinstance(row, bool):
+            raise TypeError(f"{what}: row {i} must be a list of numbers, got {type(row).__name__}: {short(row)}")
         try:
-            rows.append([float(row)] if isinstance(row, numbers.Real) else [float(c) for c in row])
+            rows.append([float(row)] if isinstance(row, numbers.Real) else [_float(c) for c in row])
         except (TypeError, ValueError):
-            raise TypeError(f"{what}: row {i} must be a list of numbers, got {row!r}") from None
+            raise TypeError(f"{what}: row {i} must be a list of numbers, got {short(row)}") from None
     return rows
 
 
-def _common_length(arrays):
+def _indexable(a):
+    """A list, tuple, array...: sized and indexed by position (not a str, dict or set)."""
+    return (hasattr(a, "__len__") and hasattr(a, "__getitem__")
+            and not isinstance(a, (str, bytes, collections.abc.Mapping)))
+
+
+def _float(c):
+    """A cell as a float: numbers (and Values, via float()) only, never a str like '1.5'."""
+    if isinstance(c, (str, bytes, bool)) or c is None:
+        raise TypeError
+    return float(c)
+
+
+def _common_length(arrays, function, names=None):
     if not arrays:
-        raise ValueError("give at least one list to split")
+        raise ValueError(f"{function}: arrays: give at least one list to split")
+    for i, a in enumerate(arrays):
+        # Indexed by position: a dict would be read by key, a set has no order.
+        if not _indexable(a):
+            what = names[i] if names else f"argument {i}"
+            raise TypeError(f"{function}: {what} must be a list (or tuple), got {type(a).__name__}")
     lengths = {len(a) for a in arrays}
     if len(lengths) != 1:
-        raise ValueError(f"all lists must have the same length, got lengths {sorted(lengths)}")
+        what = " and ".join(names) if names else "arrays: all lists"
+        raise ValueError(f"{function}: {what} must have the same length, got lengths {[len(a) for a in arrays]}")
     (n,) = lengths
     if n == 0:
-        raise ValueError("cannot split or batch an empty dataset")
+        raise ValueError(f"{function}: cannot split or batch an empty dataset")
     return n
 
 
@@ -164,7 +231,7 @@ def _target_column(target, names, width, path):
         if names is None:
             raise ValueError(f"{path}: target={target!r} is a column name, but the file has no header row")
         if target not in names:
-            raise ValueError(f"{path}: no column named {target!r}; columns are {names}")
+            raise ValueError(f"{path}: target: no column named {target!r}; columns are {names}")
         return names.index(target)
     if isinstance(target, bool) or not isinstance(target, int) or not -width <= target < width:
         raise ValueError(f"{path}: target must be a column name or an index in [-{width}, {width}), got {target!r}")

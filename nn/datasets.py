@@ -6,7 +6,7 @@ module, an int gives the same data on every run.
 """
 import math
 
-from ._check import nonnegative, positive_int
+from ._check import MAX_SIZE, is_number, nonnegative, number, positive_int, short
 from ._seed import as_rng
 
 
@@ -17,7 +17,8 @@ def make_xor(n=4, noise=0.0, seed=None):
     >>> make_xor()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    n, noise, rng = positive_int(n, "n"), nonnegative(noise, "noise"), as_rng(seed)
+    n, noise = positive_int(n, "make_xor: n"), nonnegative(noise, "make_xor: noise")
+    rng = as_rng(seed, "make_xor: seed")
     corners = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
     X, y = [], []
     for i in range(n):
@@ -34,10 +35,10 @@ def make_moons(n=100, noise=0.0, seed=None):
     >>> len(X), sorted(set(y))
     (10, [0, 1])
     """
-    n, noise = positive_int(n, "n"), nonnegative(noise, "noise")
+    n, noise = positive_int(n, "make_moons: n"), nonnegative(noise, "make_moons: noise")
     outer = [([math.cos(t), math.sin(t)], 0) for t in _linspace(0.0, math.pi, n // 2)]
     inner = [([1.0 - math.cos(t), 0.5 - math.sin(t)], 1) for t in _linspace(0.0, math.pi, n - n // 2)]
-    return _finish(outer + inner, noise, as_rng(seed))
+    return _finish(outer + inner, noise, as_rng(seed, "make_moons: seed"))
 
 
 def make_circles(n=100, noise=0.0, factor=0.8, seed=None):
@@ -47,15 +48,15 @@ def make_circles(n=100, noise=0.0, factor=0.8, seed=None):
     >>> sorted(round(math.hypot(*x), 6) for x in X)
     [0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0]
     """
-    n, noise = positive_int(n, "n"), nonnegative(noise, "noise")
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    n, noise = positive_int(n, "make_circles: n"), nonnegative(noise, "make_circles: noise")
+    if not 0.0 < number(factor, "make_circles: factor") < 1.0:
+        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
     points = []
     for label, (count, radius) in enumerate([(n // 2, 1.0), (n - n // 2, factor)]):
         for i in range(count):
             t = 2.0 * math.pi * i / count
             points.append(([radius * math.cos(t), radius * math.sin(t)], label))
-    return _finish(points, noise, as_rng(seed))
+    return _finish(points, noise, as_rng(seed, "make_circles: seed"))
 
 
 def make_spirals(n=300, classes=3, noise=0.2, seed=None):
@@ -67,8 +68,8 @@ def make_spirals(n=300, classes=3, noise=0.2, seed=None):
     >>> len(X), [y.count(k) for k in range(3)]
     (30, [10, 10, 10])
     """
-    n, classes = positive_int(n, "n"), positive_int(classes, "classes")
-    noise, rng = nonnegative(noise, "noise"), as_rng(seed)
+    n, classes = positive_int(n, "make_spirals: n"), positive_int(classes, "make_spirals: classes")
+    noise, rng = nonnegative(noise, "make_spirals: noise"), as_rng(seed, "make_spirals: seed")
     points = []
     for k, count in enumerate(_split(n, classes)):
         for r in _linspace(0.0, 1.0, count):
@@ -85,15 +86,23 @@ def make_blobs(n=100, centers=3, std=1.0, box=(-10.0, 10.0), seed=None):
     >>> sorted(zip(y, X))[0]
     (0, [0.0, 0.0])
     """
-    n, std, rng = positive_int(n, "n"), nonnegative(std, "std"), as_rng(seed)
-    if isinstance(centers, int):
-        low, high = box
-        centers = [[rng.uniform(low, high), rng.uniform(low, high)] for _ in range(positive_int(centers, "centers"))]
-    if not centers or len({len(c) for c in centers}) != 1:
-        raise ValueError(f"centers must be a count or a non-empty list of points of one size, got {centers!r}")
+    n, std = positive_int(n, "make_blobs: n"), nonnegative(std, "make_blobs: std")
+    rng = as_rng(seed, "make_blobs: seed")
+    if not isinstance(box, (list, tuple)) or len(box) != 2:
+        raise ValueError(f"make_blobs: box must be a pair (low, high), got {short(box)}")
+    low, high = number(box[0], "make_blobs: box"), number(box[1], "make_blobs: box")
+    if isinstance(centers, int) and not isinstance(centers, bool):
+        count = positive_int(centers, "make_blobs: centers")
+        centers = [[rng.uniform(low, high), rng.uniform(low, high)] for _ in range(count)]
+    elif not isinstance(centers, (list, tuple)) or not 0 < len(centers) <= MAX_SIZE:
+        raise ValueError(f"make_blobs: centers must be a count or a non-empty list of points, got {short(centers)}")
+    else:
+        centers = [_point(c) for c in centers]
+    if len({len(c) for c in centers}) != 1 or not centers[0]:
+        raise ValueError(f"make_blobs: centers must be points of one size, got {short(centers)}")
     points = []
     for k, count in enumerate(_split(n, len(centers))):
-        points += [([float(c) for c in centers[k]], k) for _ in range(count)]
+        points += [(list(centers[k]), k) for _ in range(count)]
     return _finish(points, std, rng)
 
 
@@ -106,11 +115,20 @@ def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=N
     >>> all(t == 2 * x[0] for x, t in zip(X, y))
     True
     """
-    n, noise, rng = positive_int(n, "n"), nonnegative(noise, "noise"), as_rng(seed)
+    n, noise = positive_int(n, "make_curve: n"), nonnegative(noise, "make_curve: noise")
+    rng = as_rng(seed, "make_curve: seed")
     if not callable(fn):
-        raise TypeError(f"fn must be a function of one float, got {type(fn).__name__}")
+        raise TypeError(f"make_curve: fn must be a function of one float, got {type(fn).__name__}")
+    low, high = number(low, "make_curve: low"), number(high, "make_curve: high")
     X = [[rng.uniform(low, high)] for _ in range(n)]
     return X, [float(fn(x)) + _noise(rng, noise) for (x,) in X]
+
+
+def _point(c):
+    """A center as a list of finite floats."""
+    if not isinstance(c, (list, tuple)) or not all(map(is_number, c)):
+        raise ValueError(f"make_blobs: centers: each must be a list of finite numbers, got {short(c)}")
+    return [float(x) for x in c]
 
 
 def _noise(rng, std):

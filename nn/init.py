@@ -7,17 +7,20 @@ weight matrix to read them from (for a layer: fan_in = inputs, fan_out = neurons
 """
 import math
 
+from autograd import Value
+
+from ._check import MAX_SIZE, nonnegative, number, short
 from ._seed import as_rng
 from .activation import activation
 
 
-def calculate_gain(nonlinearity):
+def calculate_gain(nonlinearity, what="nonlinearity"):
     """The recommended gain for an activation name (as torch.nn.init.calculate_gain).
 
     >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear")
     (True, 1.0)
     """
-    return activation(nonlinearity)[2]
+    return activation(nonlinearity, what)[2]
 
 
 def uniform_(values, a=-1.0, b=1.0, seed=None):
@@ -27,12 +30,12 @@ def uniform_(values, a=-1.0, b=1.0, seed=None):
     >>> all(-1 <= v.data <= 1 for v in uniform_([Value(0.0) for _ in range(5)], seed=0))
     True
     """
+    values = _values(values, "uniform_")
+    a, b = number(a, "uniform_: a"), number(b, "uniform_: b")
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a!r}, b={b!r}")
-    rng = as_rng(seed)
-    for v in values:
-        v.data = rng.uniform(a, b)
-    return values
+    rng = as_rng(seed, "uniform_: seed")
+    return _assign(values, [rng.uniform(a, b) for _ in values], "uniform_")
 
 
 def normal_(values, mean=0.0, std=1.0, seed=None):
@@ -42,12 +45,10 @@ def normal_(values, mean=0.0, std=1.0, seed=None):
     >>> len(normal_([Value(0.0)] * 3, std=0.1, seed=0))
     3
     """
-    if not std >= 0:
-        raise ValueError(f"normal_: std must be >= 0, got {std!r}")
-    rng = as_rng(seed)
-    for v in values:
-        v.data = rng.gauss(mean, std)
-    return values
+    values = _values(values, "normal_")
+    mean, std = number(mean, "normal_: mean"), nonnegative(std, "normal_: std")
+    rng = as_rng(seed, "normal_: seed")
+    return _assign(values, [rng.gauss(mean, std) for _ in values], "normal_")
 
 
 def constant_(values, val):
@@ -57,7 +58,8 @@ def constant_(values, val):
     >>> constant_([Value(1.0)], 0.5)[0].data
     0.5
     """
-    val = float(val)
+    values = _values(values, "constant_")
+    val = number(val, "constant_: val")
     for v in values:
         v.data = val
     return values
@@ -65,6 +67,7 @@ def constant_(values, val):
 
 def zeros_(values):
     """Every value set to 0 (the default for biases)."""
+    values = _values(values, "zeros_")
     return constant_(values, 0.0)
 
 
@@ -75,7 +78,10 @@ def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
     >>> all(abs(v.data) <= 1 for v in xavier_uniform_([Value(0.0)] * 4, 3, 3, seed=0))
     True
     """
-    bound = gain * math.sqrt(6.0 / _fans(fan_in, fan_out))
+    values = _values(values, "xavier_uniform_")
+    seed = as_rng(seed, "xavier_uniform_: seed")
+    gain = nonnegative(gain, "xavier_uniform_: gain")
+    bound = gain * math.sqrt(6.0 / _fans("xavier_uniform_", fan_in=fan_in, fan_out=fan_out))
     return uniform_(values, -bound, bound, seed)
 
 
@@ -86,7 +92,10 @@ def xavier_normal_(values, fan_in, fan_out, gain=1.0, seed=None):
     >>> len(xavier_normal_([Value(0.0)] * 4, 2, 2, seed=0))
     4
     """
-    return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans(fan_in, fan_out)), seed)
+    values = _values(values, "xavier_normal_")
+    seed = as_rng(seed, "xavier_normal_: seed")
+    gain = nonnegative(gain, "xavier_normal_: gain")
+    return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans("xavier_normal_", fan_in=fan_in, fan_out=fan_out)), seed)
 
 
 def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
@@ -96,7 +105,10 @@ def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
     >>> all(abs(v.data) <= 6 ** 0.5 for v in kaiming_uniform_([Value(0.0)] * 4, 1, seed=0))
     True
     """
-    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / _fans(fan_in))
+    values = _values(values, "kaiming_uniform_")
+    seed = as_rng(seed, "kaiming_uniform_: seed")
+    gain = calculate_gain(nonlinearity, "kaiming_uniform_: nonlinearity")
+    bound = gain * math.sqrt(3.0 / _fans("kaiming_uniform_", fan_in=fan_in))
     return uniform_(values, -bound, bound, seed)
 
 
@@ -107,7 +119,10 @@ def kaiming_normal_(values, fan_in, nonlinearity="relu", seed=None):
     >>> len(kaiming_normal_([Value(0.0)] * 4, 2, seed=0))
     4
     """
-    return normal_(values, 0.0, calculate_gain(nonlinearity) / math.sqrt(_fans(fan_in)), seed)
+    values = _values(values, "kaiming_normal_")
+    seed = as_rng(seed, "kaiming_normal_: seed")
+    gain = calculate_gain(nonlinearity, "kaiming_normal_: nonlinearity")
+    return normal_(values, 0.0, gain / math.sqrt(_fans("kaiming_normal_", fan_in=fan_in)), seed)
 
 
 # Schemes a layer accepts by name: f(values, fan_in, fan_out, activation, rng).
@@ -127,17 +142,18 @@ ALIASES = {
 }
 
 
-def scheme(name):
+def scheme(name, what="init"):
     """The canonical scheme name for `name` (aliases like 'he' resolved); ValueError if unknown.
 
     >>> scheme("he"), scheme("glorot")
     ('kaiming_normal', 'xavier_uniform')
     """
     if not isinstance(name, str):
-        raise TypeError(f"init must be a scheme name (str), got {type(name).__name__}: {name!r}")
+        raise TypeError(f"{what} must be a scheme name (str), got {type(name).__name__}: {short(name)}")
     name = ALIASES.get(name, name)
     if name not in SCHEMES:
-        raise ValueError(f"unknown init {name!r}; choose one of {', '.join(list(SCHEMES) + list(ALIASES))}")
+        choices = ", ".join(list(SCHEMES) + list(ALIASES))
+        raise ValueError(f"{what}: unknown init {short(name)}; choose one of {choices}")
     return name
 
 
@@ -147,8 +163,34 @@ def init_layer(weights, fan_in, fan_out, activation_name, init, seed=None):
     return weights
 
 
-def _fans(*fans):
-    for fan in fans:
-        if isinstance(fan, bool) or not isinstance(fan, int) or fan < 1:
-            raise ValueError(f"fans must be positive ints, got {fan!r}")
-    return sum(fans)
+def _values(values, function):
+    """`values` as a list of Values, every item checked before any is written.
+
+    A list stays the same object (the functions return what they were given)."""
+    if isinstance(values, Value):
+        raise TypeError(f"{function}: values must be a list of Values, got a single Value (wrap it: [v])")
+    try:
+        items = values if isinstance(values, list) else list(values)
+    except TypeError:
+        raise TypeError(f"{function}: values must be a list of Values, got {type(values).__name__}") from None
+    for i, v in enumerate(items):
+        if not isinstance(v, Value):
+            raise TypeError(f"{function}: values[{i}] is a {type(v).__name__} ({short(v)}), not a Value; "
+                            "nothing was changed")
+    return items
+
+
+def _assign(values, draws, function):
+    """Write the draws into the values, once every draw is known to be finite."""
+    if not all(map(math.isfinite, draws)):
+        raise ValueError(f"{function}: the bounds are so large that a draw overflowed to inf; nothing was changed")
+    for v, x in zip(values, draws):
+        v.data = x
+    return values
+
+
+def _fans(function, **fans):
+    for name, fan in fans.items():
+        if isinstance(fan, bool) or not isinstance(fan, int) or not 1 <= fan <= MAX_SIZE:
+            raise ValueError(f"{function}: {name} must be an int in [1, {MAX_SIZE:,}], got {short(fan)}")
+    return sum(fans.values())

@@ -1,14 +1,20 @@
 """`Neuron`, `Layer` and `MLP`: micrograd's network, with selectable activations and init."""
+import collections.abc
 import numbers
 from operator import mul
 
 from autograd import Value
 
-from ._check import positive_int
+from ._check import parameter_count, positive_int
 from ._seed import as_rng
 from .activation import activation as _activation
 from .init import init_layer, scheme
 from .module import Module
+
+MAX_LAYERS = 1000  # deeper than any scalar network trains; bounds what a loaded config can ask for
+
+
+_UNORDERED = (collections.abc.Mapping, collections.abc.Set, str, bytes)
 
 
 class Neuron(Module):
@@ -21,8 +27,11 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, activation="relu", init="uniform", seed=None):
-        nin = positive_int(nin, "nin")
-        self.activation, self._act, _ = _activation(activation)
+        nin = positive_int(nin, "Neuron: nin")
+        parameter_count(nin + 1, "Neuron")
+        self.activation, self._act, _ = _activation(activation, "Neuron: activation")
+        scheme(init, "Neuron: init")
+        seed = as_rng(seed, "Neuron: seed")
         self.w = [Value(0.0) for _ in range(nin)]
         self.b = Value(0.0)
         init_layer(self.w, nin, 1, self.activation, init, seed)
@@ -57,9 +66,11 @@ class Layer(Module):
     """
 
     def __init__(self, nin, nout, activation="relu", init="uniform", seed=None):
-        nin, nout = positive_int(nin, "nin"), positive_int(nout, "nout")
-        scheme(init)  # fail before drawing anything
-        rng = as_rng(seed)
+        nin, nout = positive_int(nin, "Layer: nin"), positive_int(nout, "Layer: nout")
+        parameter_count((nin + 1) * nout, f"Layer({nin}, {nout})")
+        _activation(activation, "Layer: activation")
+        scheme(init, "Layer: init")  # fail before drawing anything
+        rng = as_rng(seed, "Layer: seed")
         self.neurons = [Neuron(nin, activation, "zeros") for _ in range(nout)]
         self.activation = self.neurons[0].activation
         # One draw over the whole layer, neuron by neuron: micrograd's order, the layer's fans.
@@ -105,23 +116,28 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, activation="relu", init="uniform", seed=None):
-        nin = positive_int(nin, "nin")
+        nin = positive_int(nin, "MLP: nin")
         if isinstance(nouts, numbers.Integral):
             nouts = [nouts]
-        nouts = [positive_int(n, "each entry of nouts") for n in nouts]
+        if not isinstance(nouts, (list, tuple)):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
+        if len(nouts) > MAX_LAYERS:
+            raise ValueError(f"MLP: nouts has {len(nouts)} layers; at most {MAX_LAYERS} are allowed")
+        nouts = [positive_int(n, "MLP: each entry of nouts") for n in nouts]
         if not nouts:
             raise ValueError("MLP needs at least one layer: nouts is empty")
+        sizes = [nin] + nouts
+        parameter_count(sum((a + 1) * b for a, b in zip(sizes, sizes[1:])), "MLP")
         if isinstance(activation, (list, tuple)):
             if len(activation) != len(nouts):
-                raise ValueError(f"activation: got {len(activation)} names for {len(nouts)} layers")
+                raise ValueError(f"MLP: activation has {len(activation)} names for {len(nouts)} layers")
             activations = list(activation)
         else:
             activations = [activation] * (len(nouts) - 1) + ["linear"]
         for name in activations:  # check everything before drawing any random number
-            _activation(name)
-        scheme(init)
-        rng = as_rng(seed)
-        sizes = [nin] + nouts
+            _activation(name, "MLP: activation")
+        scheme(init, "MLP: init")
+        rng = as_rng(seed, "MLP: seed")
         self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], init, rng) for i in range(len(nouts))]
 
     @property
@@ -156,15 +172,22 @@ class MLP(Module):
 
 def _inputs(x, n, module):
     """`x` as a list of n Values; a lone number or Value is accepted when n == 1."""
+    if x.__class__ is not list and isinstance(x, _UNORDERED):
+        # A dict would be read by its keys, a set in hash order, a str as characters.
+        raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
+                        f"got {type(x).__name__}")
     try:
         size = len(x)
     except TypeError:
         if n == 1 and isinstance(x, (Value, numbers.Real)):
             x, size = [x], 1
         else:
-            raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values, "
+            raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
                             f"got {type(x).__name__}") from None
     if size != n:
         raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}")
     # Wrap numbers once here, not once per neuron inside `w * x`: about 10% faster forward.
-    return [v if v.__class__ is Value else Value(v) for v in x]
+    try:
+        return [v if v.__class__ is Value else Value(v) for v in x]
+    except TypeError as e:  # Value() names the bad item; say which call it came from
+        raise TypeError(f"{type(module).__name__}: input row: {e}") from None

@@ -23,7 +23,7 @@ def mse_loss(input, target, reduction="mean"):
     for x, t in _pairs(input, target, "mse_loss"):
         d = x - t
         terms.append(d * d)
-    return _reduce(terms, reduction)
+    return _reduce(terms, reduction, "mse_loss")
 
 
 def binary_cross_entropy(input, target, reduction="mean"):
@@ -39,11 +39,11 @@ def binary_cross_entropy(input, target, reduction="mean"):
     terms = []
     for p, t in _pairs(input, target, "binary_cross_entropy"):
         if not 0.0 <= p.data <= 1.0:
-            raise ValueError(f"binary_cross_entropy needs probabilities in [0, 1], got {p.data!r} "
+            raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got {p.data!r} "
                              "(for raw scores use binary_cross_entropy_with_logits)")
         t = _binary_target(t, "binary_cross_entropy")
         terms.append(-(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p)))
-    return _reduce(terms, reduction)
+    return _reduce(terms, reduction, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):
@@ -57,7 +57,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     for x, t in _pairs(input, target, "binary_cross_entropy_with_logits"):
         t = _binary_target(t, "binary_cross_entropy_with_logits")
         terms.append(x.softplus() - t * x)
-    return _reduce(terms, reduction)
+    return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
 
 
 def hinge_loss(input, target, reduction="mean"):
@@ -70,10 +70,10 @@ def hinge_loss(input, target, reduction="mean"):
     terms = []
     for s, t in _pairs(input, target, "hinge_loss"):
         if t not in (-1, 0, 1):
-            raise ValueError(f"hinge_loss needs labels -1/+1 (or 0/1), got {t!r}")
+            raise ValueError(f"hinge_loss: target must be labels -1/+1 (or 0/1), got {t!r}")
         y = 1.0 if t == 1 else -1.0
         terms.append((1.0 + (-y) * s).relu())
-    return _reduce(terms, reduction)
+    return _reduce(terms, reduction, "hinge_loss")
 
 
 def cross_entropy(input, target, reduction="mean"):
@@ -89,17 +89,17 @@ def cross_entropy(input, target, reduction="mean"):
     if isinstance(target, (list, tuple)):
         if (not isinstance(input, (list, tuple)) or len(input) != len(target)
                 or not all(isinstance(logits, (list, tuple)) for logits in input)):
-            raise ValueError("cross_entropy: for a batch, give a list of logit lists "
-                             f"and a list of as many class indices (got {len(target)} targets)")
+            raise ValueError("cross_entropy: for a batch, input must be a list of logit lists "
+                             f"and target a list of as many class indices (got {len(target)} targets)")
         pairs = zip(input, target)
     else:
         pairs = [(input, target)]
     terms = []
     for logits, t in pairs:
-        logits = _logits(logits)
+        logits = _logits(logits, "cross_entropy: input")
         t = _class_index(t, len(logits))
         terms.append(_logsumexp(logits) - logits[t])
-    return _reduce(terms, reduction)
+    return _reduce(terms, reduction, "cross_entropy")
 
 
 def softmax(logits):
@@ -109,7 +109,7 @@ def softmax(logits):
     >>> [round(p.data, 4) for p in softmax([Value(1000.0), Value(1000.0)])]
     [0.5, 0.5]
     """
-    logits = _logits(logits)
+    logits = _logits(logits, "softmax: logits")
     m = _running_max(logits)
     exps = [(x - m).exp() for x in logits]
     inverse = _total(exps) ** -1
@@ -123,7 +123,7 @@ def log_softmax(logits):
     >>> [round(p.data, 4) for p in log_softmax([Value(0.0), Value(0.0)])]
     [-0.6931, -0.6931]
     """
-    logits = _logits(logits)
+    logits = _logits(logits, "log_softmax: logits")
     lse = _logsumexp(logits)
     return [x - lse for x in logits]
 
@@ -139,10 +139,19 @@ def l2_penalty(params, alpha=1e-4):
     """
     if hasattr(params, "parameters"):
         params = params.parameters()
-    squares = [p * p for p in _as_values(params, "l2_penalty(params)")]
+    if isinstance(params, (Value, str, bytes)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"l2_penalty: params must be a list of Values or a Module, got {type(params).__name__}")
+    alpha = _alpha(alpha)
+    squares = [p * p for p in _as_values(list(params), "l2_penalty", "params")]
     if not squares:
-        raise ValueError("l2_penalty: no parameters given")
+        raise ValueError("l2_penalty: params is empty (no parameters given)")
     return alpha * _total(squares)
+
+
+def _alpha(alpha):
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not math.isfinite(alpha):
+        raise TypeError(f"l2_penalty: alpha must be a finite number, got {type(alpha).__name__}: {alpha!r}")
+    return float(alpha)
 
 
 # ----- helpers ----------------------------------------------------------------------------
@@ -169,11 +178,12 @@ def _clamped_log(p):
 def _pairs(input, target, who):
     """[(Value, target)] for one prediction or a batch (nested lists are flattened)."""
     if isinstance(input, (list, tuple)) != isinstance(target, (list, tuple)):
-        raise ValueError(f"{who}: give one prediction and one target, or two lists of the same length")
+        raise ValueError(f"{who}: input and target must be one prediction and one target, "
+                         "or two lists of the same length")
     xs, ts = [], []
     _flatten(input, target, xs, ts, who)
     if not xs:
-        raise ValueError(f"{who}: the batch is empty")
+        raise ValueError(f"{who}: the batch is empty (input and target hold nothing)")
     return zip(_as_values(xs, who), ts)
 
 
@@ -181,37 +191,40 @@ def _flatten(x, t, xs, ts, who):
     if isinstance(x, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(x) != len(t):
             size = len(t) if isinstance(t, (list, tuple)) else "a single"
-            raise ValueError(f"{who}: {len(x)} predictions but {size} targets")
+            raise ValueError(f"{who}: input has {len(x)} predictions but target has {size} targets")
         for xi, ti in zip(x, t):
             _flatten(xi, ti, xs, ts, who)
     elif isinstance(t, (Value, numbers.Real)) and not isinstance(t, bool):
         xs.append(x)
         ts.append(t)
     else:
-        raise TypeError(f"{who}: targets must be numbers, got {type(t).__name__}: {t!r}")
+        raise TypeError(f"{who}: target: targets must be numbers, got {type(t).__name__}: {t!r}")
 
 
-def _as_values(items, who):
+def _as_values(items, who, what="input"):
     out = []
     for x in items:
         if x.__class__ is not Value:
             if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
-                raise TypeError(f"{who}: predictions must be Values or numbers, got {type(x).__name__}: {x!r}")
+                kind = "predictions" if what == "input" else "items"
+                raise TypeError(f"{who}: {what}: {kind} must be Values or numbers, got {type(x).__name__}: {x!r}")
             x = Value(x)
         out.append(x)
     return out
 
 
-def _logits(logits):
+def _logits(logits, what):
     if not isinstance(logits, (list, tuple)) or not logits:
-        raise ValueError(f"expected a non-empty list of logits, got {logits!r}")
-    return _as_values(logits, "logits")
+        raise ValueError(f"{what} must be a non-empty list of logits, got {logits!r}")
+    who, _, name = what.partition(": ")
+    return _as_values(logits, who, name)
 
 
 def _binary_target(t, who):
     value = t.data if isinstance(t, Value) else t
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{who} needs targets in [0, 1], got {value!r} (for -1/+1 labels use (y + 1) / 2)")
+        raise ValueError(f"{who}: target must hold targets in [0, 1], got {value!r} "
+                         "(for -1/+1 labels use (y + 1) / 2)")
     return t
 
 
@@ -219,9 +232,9 @@ def _class_index(t, n):
     if isinstance(t, float) and t.is_integer():
         t = int(t)
     if isinstance(t, bool) or not isinstance(t, numbers.Integral):
-        raise TypeError(f"cross_entropy: targets must be class indices (ints), got {type(t).__name__}: {t!r}")
+        raise TypeError(f"cross_entropy: target must be class indices (ints), got {type(t).__name__}: {t!r}")
     if not 0 <= t < n:
-        raise ValueError(f"cross_entropy: class index {t} is out of range for {n} classes (0..{n - 1})")
+        raise ValueError(f"cross_entropy: target: class index {t} is out of range for {n} classes (0..{n - 1})")
     return int(t)
 
 
@@ -230,11 +243,11 @@ def _total(values):
     return sum(values[1:], values[0])
 
 
-def _reduce(terms, reduction):
+def _reduce(terms, reduction, who):
     if reduction == "mean":
         return _total(terms) * (1.0 / len(terms)) if len(terms) > 1 else terms[0]
     if reduction == "sum":
         return _total(terms)
     if reduction == "none":
         return terms
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    raise ValueError(f"{who}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")

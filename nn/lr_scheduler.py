@@ -3,27 +3,47 @@
 Call `scheduler.step()` once per epoch (after `optimizer.step()`); the optimizer's `lr`
 becomes `base_lr * factor(epoch)`, computed in closed form.
 """
-from ._check import number, positive_int
+import math
+
+from ._check import is_number, nonnegative, positive_int, short
 
 
 class LRScheduler:
     """Base class: subclasses define `factor(epoch)`, the multiplier of the initial lr."""
 
     def __init__(self, optimizer):
+        name = type(self).__name__
         if not hasattr(optimizer, "lr"):
-            raise TypeError(f"a schedule needs an optimizer with an `lr` attribute, got {type(optimizer).__name__}")
+            raise TypeError(f"{name}: optimizer must have an `lr` attribute, got {type(optimizer).__name__}")
+        if not is_number(optimizer.lr) or optimizer.lr < 0:
+            raise ValueError(f"{name}: the optimizer's lr must be a finite number >= 0, got {short(optimizer.lr)}")
         self.optimizer = optimizer
-        self.base_lr = optimizer.lr
+        self.base_lr = float(optimizer.lr)
         self.last_epoch = 0
-        optimizer.lr = self.base_lr * self.factor(0)
+        optimizer.lr = self._lr(0)  # checked before the optimizer is touched
 
     def factor(self, epoch):
         raise NotImplementedError
 
     def step(self):
         """Advance one epoch and set the optimizer's lr."""
+        lr = self._lr(self.last_epoch + 1)
         self.last_epoch += 1
-        self.optimizer.lr = self.base_lr * self.factor(self.last_epoch)
+        self.optimizer.lr = lr
+
+    def _lr(self, epoch, base_lr=None):
+        """base_lr * factor(epoch), ValueError (changing nothing) unless a finite number >= 0."""
+        try:
+            factor = self.factor(epoch)
+        except OverflowError:  # gamma ** epoch past the float range
+            factor = math.inf
+        if not is_number(factor) or factor < 0:
+            source = f"lr_lambda({epoch})" if isinstance(self, LambdaLR) else f"the factor for epoch {epoch}"
+            raise ValueError(f"{type(self).__name__}: {source} is {short(factor)}; it must be a finite number >= 0")
+        lr = (self.base_lr if base_lr is None else base_lr) * float(factor)
+        if not math.isfinite(lr):
+            raise ValueError(f"{type(self).__name__}: the lr for epoch {epoch} overflows ({lr})")
+        return lr
 
     def get_last_lr(self):
         """The learning rate set by the latest step (a one-element list, as PyTorch)."""
@@ -33,15 +53,15 @@ class LRScheduler:
         return {"base_lr": self.base_lr, "last_epoch": self.last_epoch}
 
     def load_state_dict(self, state):
-        """Restore what `state_dict()` returned."""
+        """Restore what `state_dict()` returned; checked first, so a bad dict changes nothing."""
+        where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict) or set(state) != {"base_lr", "last_epoch"}:
-            raise ValueError(f"not a schedule state_dict (need keys base_lr, last_epoch): {state!r}")
-        base_lr = number(state["base_lr"], "state_dict['base_lr']")
-        last_epoch = state["last_epoch"]
-        if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < 0:
-            raise ValueError(f"state_dict['last_epoch'] must be an int >= 0, got {last_epoch!r}")
+            raise ValueError(f"{where}: not a schedule state_dict (need keys base_lr, last_epoch): {short(state)}")
+        base_lr = nonnegative(state["base_lr"], f"{where}: state_dict['base_lr']")
+        last_epoch = positive_int(state["last_epoch"], f"{where}: state_dict['last_epoch']", minimum=0, maximum=2 ** 62)
+        lr = self._lr(last_epoch, base_lr)
         self.base_lr, self.last_epoch = base_lr, last_epoch
-        self.optimizer.lr = self.base_lr * self.factor(last_epoch)
+        self.optimizer.lr = lr
 
 
 class StepLR(LRScheduler):
@@ -56,7 +76,8 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer, step_size, gamma=0.1):
-        self.step_size, self.gamma = positive_int(step_size, "step_size"), number(gamma, "gamma")
+        self.step_size = positive_int(step_size, "StepLR: step_size", maximum=2 ** 62)
+        self.gamma = nonnegative(gamma, "StepLR: gamma")
         super().__init__(optimizer)
 
     def factor(self, epoch):
@@ -74,7 +95,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer, gamma):
-        self.gamma = number(gamma, "gamma")
+        self.gamma = nonnegative(gamma, "ExponentialLR: gamma")
         super().__init__(optimizer)
 
     def factor(self, epoch):
@@ -95,9 +116,9 @@ class LinearLR(LRScheduler):
     """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
-        self.start_factor = number(start_factor, "start_factor")
-        self.end_factor = number(end_factor, "end_factor")
-        self.total_iters = positive_int(total_iters, "total_iters")
+        self.start_factor = nonnegative(start_factor, "LinearLR: start_factor")
+        self.end_factor = nonnegative(end_factor, "LinearLR: end_factor")
+        self.total_iters = positive_int(total_iters, "LinearLR: total_iters", maximum=2 ** 62)
         super().__init__(optimizer)
 
     def factor(self, epoch):
@@ -117,9 +138,9 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda):
         if not callable(lr_lambda):
-            raise TypeError(f"lr_lambda must be callable, got {type(lr_lambda).__name__}")
+            raise TypeError(f"LambdaLR: lr_lambda must be callable, got {type(lr_lambda).__name__}")
         self.lr_lambda = lr_lambda
         super().__init__(optimizer)
 
     def factor(self, epoch):
-        return self.lr_lambda(epoch)
+        return self.lr_lambda(epoch)  # checked by _lr: a NaN, inf or negative factor is refused

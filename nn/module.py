@@ -4,7 +4,7 @@ import collections.abc
 
 from autograd import Value
 
-from ._check import is_number
+from ._check import flag, is_number, short
 
 _IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -96,10 +96,17 @@ class Module(metaclass=_ModuleMeta):
         """This module and every sub-module."""
         return [m for _, m in self.named_modules()]
 
-    def zero_grad(self):
-        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise)."""
+    def zero_grad(self, set_to_none=False):
+        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None with
+        `set_to_none=True` (PyTorch's habit: "no gradient yet"; optimizers skip such parameters).
+
+        >>> from nn import Neuron
+        >>> n = Neuron(1); n.zero_grad(set_to_none=True); n.b.grad is None
+        True
+        """
+        grad = None if flag(set_to_none, "zero_grad: set_to_none") else 0.0
         for p in self.parameters():
-            p.grad = 0.0
+            p.grad = grad
 
     def train(self, mode=True):
         """Put this module and its sub-modules in training mode (or evaluation mode); returns self."""
@@ -130,19 +137,21 @@ class Module(metaclass=_ModuleMeta):
         written, so on error the module is unchanged. Returns (missing_keys, unexpected_keys).
         """
         if not isinstance(state_dict, collections.abc.Mapping):
-            raise TypeError(f"load_state_dict needs a mapping of name -> number, got {type(state_dict).__name__}")
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> number, "
+                            f"got {type(state_dict).__name__}")
+        flag(strict, "load_state_dict: strict")
         own = dict(self.named_parameters())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
-            raise ValueError(f"state_dict does not match {type(self).__name__}: "
+            raise ValueError(f"load_state_dict: state_dict does not match {type(self).__name__}: "
                              f"missing keys {_few(missing)}, unexpected keys {_few(unexpected)}")
         updates = []
         for name, p in own.items():
             if name in state_dict:
                 x = state_dict[name]
                 if not is_number(x):
-                    raise ValueError(f"state_dict[{name!r}] must be a finite number, got {x!r}")
+                    raise ValueError(f"load_state_dict: state_dict[{name!r}] must be a finite number, got {short(x)}")
                 updates.append((p, float(x)))
         for p, x in updates:
             p.data = x

@@ -7,7 +7,7 @@ import math
 
 from autograd import Value
 
-from ._check import is_number, nonnegative, number, positive_int
+from ._check import flag, is_number, nonnegative, number, positive_int
 
 
 class Optimizer:
@@ -17,29 +17,35 @@ class Optimizer:
     _buffers = ()   # names of the per-parameter state lists
 
     def __init__(self, params, **hyper):
+        name = type(self).__name__
         if isinstance(params, Value):
-            raise TypeError("params must be an iterable of Values (e.g. model.parameters()), got a single Value")
+            raise TypeError(f"{name}: params must be an iterable of Values (e.g. model.parameters()), "
+                            "got a single Value")
         if hasattr(params, "parameters") and not hasattr(params, "__iter__"):
-            raise TypeError(f"params must be an iterable of Values: pass {type(params).__name__}.parameters(), "
-                            "not the model itself")
+            raise TypeError(f"{name}: params must be an iterable of Values: pass "
+                            f"{type(params).__name__}.parameters(), not the model itself")
+        if isinstance(params, (str, bytes, dict)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{name}: params must be an iterable of Values, got {type(params).__name__}")
         params = list(params)
         if not params:
-            raise ValueError("optimizer got an empty parameter list")
+            raise ValueError(f"{name}: params is an empty parameter list")
         for i, p in enumerate(params):
             if not isinstance(p, Value):
-                raise TypeError(f"params[{i}] is a {type(p).__name__}, not a Value")
+                raise TypeError(f"{name}: params[{i}] is a {type(p).__name__}, not a Value")
         if len(set(map(id, params))) != len(params):
-            raise ValueError("some parameters appear more than once in params")
+            raise ValueError(f"{name}: some parameters appear more than once in params")
         self.params = params
         for name, value in hyper.items():
             setattr(self, name, value)
         self.steps = 0
         self._state = {name: None for name in self._buffers}  # lists are made on the first step
 
-    def zero_grad(self):
-        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise)."""
+    def zero_grad(self, set_to_none=False):
+        """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None
+        with `set_to_none=True` ("no gradient yet": `step()` then leaves that parameter alone)."""
+        grad = None if flag(set_to_none, "zero_grad: set_to_none") else 0.0
         for p in self.params:
-            p.grad = 0.0
+            p.grad = grad
 
     def step(self):
         """Update every parameter from its `.grad`."""
@@ -53,21 +59,27 @@ class Optimizer:
 
     def load_state_dict(self, state):
         """Restore what `state_dict()` returned; checked in full first, so a bad dict changes nothing."""
-        if not isinstance(state, dict) or state.get("type") != type(self).__name__:
-            found = state.get("type") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"not a {type(self).__name__} state_dict (found {found!r})")
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, dict):
+            raise TypeError(f"{where}: state_dict must be a dict, got {type(state).__name__}")
+        if state.get("type") != type(self).__name__:
+            raise ValueError(f"{where}: not a {type(self).__name__} state_dict (found {state.get('type')!r})")
         missing = [k for k in ("steps", "state", *self._hyper) if k not in state]
         if missing:
-            raise ValueError(f"{type(self).__name__} state_dict is missing {missing}")
+            raise ValueError(f"{where}: state_dict is missing {missing}")
         buffers = state["state"]
         if not isinstance(buffers, dict) or set(buffers) != set(self._buffers):
-            raise ValueError(f"state_dict['state'] must have the keys {list(self._buffers)}")
+            raise ValueError(f"{where}: state_dict['state'] must have the keys {list(self._buffers)}")
         for name, buf in buffers.items():
             if buf is not None and (not isinstance(buf, list) or len(buf) != len(self.params)
                                     or not all(is_number(x) for x in buf)):
-                raise ValueError(f"state_dict['state'][{name!r}] must be None or a list of "
-                                 f"{len(self.params)} numbers (one per parameter)")
-        steps = positive_int(state["steps"], "state_dict['steps']", minimum=0)
+                raise ValueError(f"{where}: state_dict['state'][{name!r}] must be None or a list of "
+                                 f"{len(self.params)} finite numbers (one per parameter)")
+        if len({buf is None for buf in buffers.values()}) > 1:
+            # step() makes every buffer on its first call, or none: half a state cannot resume.
+            raise ValueError(f"{where}: state_dict['state'] buffers must all be lists or all be None, got "
+                             + ", ".join(f"{k}={'None' if v is None else 'a list'}" for k, v in buffers.items()))
+        steps = positive_int(state["steps"], f"{where}: state_dict['steps']", minimum=0, maximum=2 ** 62)
         # Reuse the constructor's checks on the hyperparameters.
         checked = type(self)(self.params, **{name: state[name] for name in self._hyper})
         for name in self._hyper:
@@ -96,19 +108,22 @@ class SGD(Optimizer):
     _buffers = ("momentum_buffer",)
 
     def __init__(self, params, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        lr = nonnegative(lr, "lr")
-        momentum = nonnegative(momentum, "momentum")
-        if nesterov and (momentum <= 0.0 or dampening != 0.0):
-            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0")
-        super().__init__(params, lr=lr, momentum=momentum, dampening=number(dampening, "dampening"),
-                         weight_decay=nonnegative(weight_decay, "weight_decay"), nesterov=bool(nesterov))
+        lr = nonnegative(lr, "SGD: lr")
+        momentum = nonnegative(momentum, "SGD: momentum")
+        dampening = number(dampening, "SGD: dampening")
+        weight_decay = nonnegative(weight_decay, "SGD: weight_decay")
+        if flag(nesterov, "SGD: nesterov") and (momentum <= 0.0 or dampening != 0.0):
+            raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
+        super().__init__(params, lr=lr, momentum=momentum, dampening=dampening,
+                         weight_decay=weight_decay, nesterov=nesterov)
 
     def step(self):
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         params = self.params
         if mu == 0.0:
             for p in params:
-                p.data -= lr * (p.grad + wd * p.data)
+                if p.grad is not None:  # None: no gradient yet, so no update (as PyTorch)
+                    p.data -= lr * (p.grad + wd * p.data)
         else:
             buf = self._state["momentum_buffer"]
             first = buf is None
@@ -116,6 +131,8 @@ class SGD(Optimizer):
                 buf = self._state["momentum_buffer"] = [0.0] * len(params)
             keep = 1.0 - self.dampening
             for i, p in enumerate(params):
+                if p.grad is None:
+                    continue
                 g = p.grad + wd * p.data
                 b = buf[i] = g if first else mu * buf[i] + keep * g
                 p.data -= lr * (g + mu * b if self.nesterov else b)
@@ -139,12 +156,12 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         if not isinstance(betas, (list, tuple)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        b1, b2 = (number(b, "betas") for b in betas)
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = (number(b, "Adam: betas") for b in betas)
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        super().__init__(params, lr=nonnegative(lr, "lr"), betas=(b1, b2), eps=nonnegative(eps, "eps"),
-                         weight_decay=nonnegative(weight_decay, "weight_decay"))
+            raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
+        super().__init__(params, lr=nonnegative(lr, "Adam: lr"), betas=(b1, b2), eps=nonnegative(eps, "Adam: eps"),
+                         weight_decay=nonnegative(weight_decay, "Adam: weight_decay"))
 
     def step(self):
         if self._state["exp_avg"] is None:
@@ -155,6 +172,8 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1 ** self.steps)
         correction2 = math.sqrt(1.0 - b2 ** self.steps)
         for i, p in enumerate(self.params):
+            if p.grad is None:  # no gradient yet: neither the parameter nor its moments move
+                continue
             g = p.grad + wd * p.data
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g

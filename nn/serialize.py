@@ -7,12 +7,25 @@ import json
 import math
 import os
 import random
+import re
+import stat
 import tempfile
+import time
 
+from . import _format
+from ._check import short
 from .module import Module, class_name, registry
 
 FORMAT = "chainrule.nn"
-VERSION = 1
+VERSION = 2          # 2 adds "checksum"; version 1 files (no checksum) still load
+_KEYS = {1: {"format", "version", "class", "config", "parameters"},
+         2: {"format", "version", "class", "config", "parameters", "checksum"}}
+# Our temporary files: ".tmp-<pid>-<8 random>.json" (before version 2, ".tmp-<8 random>.json"),
+# holding (the start of) what `save` writes.
+_TEMPORARY = re.compile(r"\.tmp-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.json")
+_HEAD = ('{\n "format": "' + FORMAT + '"').encode()
+_STALE_AFTER = 3600.0  # seconds: older temporaries of unknown or unreachable writers are stale
+_writing = set()       # temporaries this process is writing right now (threads may save at once)
 
 
 def save(model, path):
@@ -29,19 +42,25 @@ def save(model, path):
     )
     """
     if not isinstance(model, Module):
-        raise TypeError(f"save() takes a Module, got {type(model).__name__}")
+        raise TypeError(f"save: model must be a Module, got {type(model).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save: path must be a file name (str or path), got {type(path).__name__}: {short(path)}")
     state = model.state_dict()
     bad = [name for name, x in state.items() if not math.isfinite(x)]
     if bad:
         raise ValueError(f"cannot save: parameter {bad[0]!r} is {state[bad[0]]!r} (the model has diverged)")
-    document = {"format": FORMAT, "version": VERSION, "class": class_name(type(model)),
-                "config": model.get_config(), "parameters": state}
+    name, config = class_name(type(model)), model.get_config()
+    document = {"format": FORMAT, "version": VERSION, "class": name, "config": config, "parameters": state,
+                "checksum": _format.checksum(name, config, state)}
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save to {path!r}: directory {directory!r} does not exist")
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+    _remove_stale_temporaries(directory)
+    # The pid in the name tells a later save whether the writer is still alive (see above).
+    fd, temporary = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", suffix=".json", dir=directory)
+    _writing.add(temporary)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -52,40 +71,51 @@ def save(model, path):
     except BaseException:
         os.unlink(temporary)
         raise
+    finally:
+        _writing.discard(temporary)
 
 
 def load(path, cls=Module):
     """A new model read from a file written by `save`; with `cls`, the file must hold that
-    class (or a subclass). A corrupt, truncated or mismatched file raises ValueError.
+    class (or a subclass). A corrupt, truncated, tampered or mismatched file raises ValueError
+    naming the file; so does anything that is not a regular file of at most 256 MiB.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load: path must be a file name (str or path), got {type(path).__name__}: {short(path)}")
     path = os.fspath(path)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path}: not a model file, or truncated/corrupt JSON ({e})") from None
+        document = _format.parse(_format.read_text(path))
+    except _format.FormatError as e:
+        raise ValueError(f"{path}: {e}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{path}: not a {FORMAT} model file")
-    if document.get("version") != VERSION:
-        raise ValueError(f"{path}: model file version {document.get('version')!r}; this library reads {VERSION}")
-    missing = [key for key in ("class", "config", "parameters") if key not in document]
-    if missing:
-        raise ValueError(f"{path}: the model file is missing {missing}")
+    version = document.get("version")
+    if version.__class__ is not int or version not in _KEYS:
+        raise ValueError(f"{path}: model file version {short(version)}; this library reads {sorted(_KEYS)}")
+    missing = sorted(_KEYS[version] - set(document))
+    unknown = sorted(set(document) - _KEYS[version])
+    if missing or unknown:
+        raise ValueError(f"{path}: a version {version} model file, but it is missing {missing} "
+                         f"and has unknown keys {unknown}")
     name, config, parameters = document["class"], document["config"], document["parameters"]
-    klass = registry.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str) or not isinstance(config, dict):
+        raise ValueError(f"{path}: 'class' must be a name and 'config' an object of constructor arguments")
+    if not isinstance(parameters, dict) or not all(map(_is_float, parameters.values())):
+        raise ValueError(f"{path}: 'parameters' must map each name to a finite number")
+    if version >= 2 and document["checksum"] != _format.checksum(name, config, parameters):
+        raise ValueError(f"{path}: the checksum does not match the contents: the file was changed or "
+                         "corrupted after it was saved")
+    klass = registry.get(name)
     if klass is None:
         raise ValueError(f"{path}: unknown model class {name!r}")
     if not issubclass(klass, cls):
         raise ValueError(f"{path}: holds class {name}, not {class_name(cls)} (nn.load reads any model)")
-    if not isinstance(config, dict):
-        raise ValueError(f"{path}: 'config' must be an object of constructor arguments")
     # Building a model draws random initial weights: keep the user's random stream as it was.
     state = random.getstate()
     try:
         model = klass(**config)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{path}: cannot build {name} from config {config}: {e}") from None
+    except Exception as e:  # a registered class's own checks: any failure means a bad config
+        raise ValueError(f"{path}: cannot build {name} from config {short(config, 200)}: {e}") from None
     finally:
         random.setstate(state)
     try:
@@ -93,6 +123,58 @@ def load(path, cls=Module):
     except (TypeError, ValueError) as e:
         raise ValueError(f"{path}: the parameters do not fit the architecture: {e}") from None
     return model
+
+
+def _is_float(x):
+    return x.__class__ in (int, float) and math.isfinite(x)
+
+
+def _remove_stale_temporaries(directory):
+    """Delete temporaries that an earlier, killed save left in `directory` (best effort).
+
+    Stale: its writer's pid is not running (POSIX), or it is older than an hour (where the
+    writer cannot be asked, or a pid was reused). A save in progress, here or in another
+    live process, is never touched.
+    """
+    try:
+        names = [n for n in os.listdir(directory) if _TEMPORARY.fullmatch(n)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        path = os.path.join(directory, name)
+        if path in _writing:
+            continue
+        pid = _TEMPORARY.fullmatch(name)["pid"]
+        try:
+            info = os.stat(path, follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):  # never open a FIFO or follow a link
+                continue
+            old = now - info.st_mtime > _STALE_AFTER
+            if (old or (pid is not None and not _running(int(pid)))) and _ours(path):
+                os.unlink(path)
+        except OSError:
+            pass  # gone already, or not ours to delete: leave it
+
+
+def _ours(path):
+    """Whether the file holds nothing yet or begins as `save` writes: never delete a user's file."""
+    with open(path, "rb") as f:
+        head = f.read(len(_HEAD))
+    return _HEAD.startswith(head)
+
+
+def _running(pid):
+    """Whether process `pid` exists; True where that cannot be asked safely."""
+    if pid == os.getpid() or os.name != "posix":  # on Windows os.kill would terminate it
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def _mode_for(path):

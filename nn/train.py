@@ -6,8 +6,8 @@ from typing import Optional
 
 from autograd import no_grad
 
-from ._check import positive_int
-from .data import DataLoader, as_dataset, as_rows
+from . import _validate
+from .data import DataLoader, as_dataset
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, mse_loss)
 from .optim import Adam
@@ -46,6 +46,7 @@ def batch_loss(model, loss, xb, yb, l2=0.0):
     >>> batch_loss(model, mse_loss, [[0.0]], [model.layers[0].neurons[0].b.data]).data
     0.0
     """
+    _validate.batch_arguments(model, loss, xb, yb, l2)
     total = loss([model(x) for x in xb], yb)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
@@ -65,14 +66,12 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
     `scheduler` (an lr schedule) steps once per epoch; `l2` adds `l2_penalty(params, l2)`.
     `threshold` splits a single output into two classes for accuracy ('auto': 0 for scores
     and logits, 0.5 for probabilities, the labels' midpoint for MSE, None for regression).
+    Every argument and all the data are checked before the first step (NaN/inf cells and bad
+    labels are named); a loss that turns NaN/inf stops training with FloatingPointError.
     """
-    loss_fn = _loss_function(loss)
-    X, y = as_dataset(X, y, "X, y")
-    if validation is not None:
-        if not isinstance(validation, (list, tuple)) or len(validation) != 2:
-            raise TypeError("validation must be a pair (X_val, y_val)")
-        validation = as_dataset(*validation, "validation")
-    epochs = positive_int(epochs, "epochs", minimum=0)
+    loss_fn, X, y, validation, epochs = _validate.fit_arguments(
+        model, X, y, loss, optimizer, epochs, batch_size, validation, seed, verbose, compile, scheduler, l2,
+        threshold, LOSSES)
     params = model.parameters()
     optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
     threshold = _resolve_threshold(threshold, loss_fn, y)
@@ -110,12 +109,14 @@ def _run_epoch(model, loader, step, optimizer, epoch):
     """One pass over the mini-batches; returns the mean training loss."""
     model.train()
     total = 0.0
-    for xb, yb in loader:
+    for number, (xb, yb) in enumerate(loader, 1):
         optimizer.zero_grad()
-        total += step(xb, yb) * len(xb)
+        value = step(xb, yb)
+        if not math.isfinite(value):  # checked before the step, so the parameters stay finite
+            raise FloatingPointError(f"fit: epoch {epoch}, step {number}: the training loss is {value}; "
+                                     "the parameters were not updated by this step (try a smaller learning rate)")
+        total += value * len(xb)
         optimizer.step()
-    if not math.isfinite(total):
-        raise FloatingPointError(f"epoch {epoch}: the training loss is {total}; try a smaller learning rate")
     return total / len(loader.X)
 
 
@@ -129,8 +130,10 @@ def evaluate(model, X, y, loss=None, threshold="auto"):
     >>> evaluate(MLP(2, [1], init="zeros"), [[1.0, 2.0]], [1], loss="mse")
     {'loss': 1.0, 'accuracy': 0.0}
     """
-    X, y = as_dataset(X, y, "X, y")
-    loss_fn = None if loss is None else _loss_function(loss)
+    _validate.model_argument(model, "evaluate")
+    _validate.threshold_argument(threshold, "evaluate", auto=True)
+    X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
+    loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
     threshold = _resolve_threshold(threshold, loss_fn, y)
     outputs = _outputs(model, X)
     with no_grad():
@@ -151,7 +154,10 @@ def accuracy(model, X, y, threshold=0.0):
     1.0
     """
     if threshold is None:
-        raise ValueError("accuracy needs a threshold for a single-output model")
+        raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
+    _validate.threshold_argument(threshold, "accuracy")
+    _validate.model_argument(model, "accuracy")
+    as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
     return evaluate(model, X, y, threshold=threshold)["accuracy"]
 
 
@@ -163,7 +169,10 @@ def predict(model, X, threshold=0.0, labels=(0, 1)):
     >>> predict(MLP(1, [1], activation="linear", init="zeros"), [[1.0], [2.0]], labels=(-1, 1))
     [-1, -1]
     """
-    X = as_rows(X, "X")
+    _validate.model_argument(model, "predict")
+    _validate.threshold_argument(threshold, "predict")
+    _validate.labels_argument(labels, "predict")
+    X = _validate.rows_for(model, X, "predict: X")
     result = []
     for out in map(_data, _outputs(model, X)):
         if isinstance(out, list):
@@ -209,14 +218,6 @@ def _resolve_threshold(threshold, loss_fn, y):
     if labels and labels <= {-1, 1}:
         return 0.0
     return None  # regression: no accuracy for a single output
-
-
-def _loss_function(loss):
-    if callable(loss):
-        return loss
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; give a function or one of {', '.join(LOSSES)}")
-    return LOSSES[loss]
 
 
 def _line(record, epoch):

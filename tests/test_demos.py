@@ -266,3 +266,24 @@ def test_readme_shows_every_demo_with_a_picture():
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_every_says_what_it_counts(capsys):
+    with pytest.raises(SystemExit):
+        moons.main(["--help"])
+    assert "print progress every N steps" in capsys.readouterr().out  # moons counts full-batch steps
+    with pytest.raises(SystemExit):
+        spirals.main(["--help"])
+    assert "print progress every N epochs" in capsys.readouterr().out
+
+
+def test_expression_demo_names_the_gradients_plainly(capsys):
+    from autograd import Value
+    from demos import expression
+    expression.main([])
+    out = capsys.readouterr().out
+    assert "d(d)" not in out
+    a, b = Value(2.0), Value(-3.0)
+    d = ((a * b + b ** 2) / 4).tanh() + a.exp().log() * b.sigmoid()
+    d.backward()
+    assert f"with respect to a (a.grad = {a.grad:.6g}) and to b (b.grad = {b.grad:.6g})" in out

@@ -119,20 +119,20 @@ def test_every_loss_gradient_matches_finite_differences(name, f, inputs):
 
 # ----- bad input --------------------------------------------------------------------------
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: mse_loss(_vals(1.0, 2.0), [1.0]), ValueError, "2 predictions but 1 targets"),
+    (lambda: mse_loss(_vals(1.0, 2.0), [1.0]), ValueError, "input has 2 predictions but target has 1 targets"),
     (lambda: mse_loss(_vals(1.0), 1.0), ValueError, "two lists"),
     (lambda: mse_loss([], []), ValueError, "empty"),
     (lambda: mse_loss(_vals(1.0), ["a"]), TypeError, "targets must be numbers"),
     (lambda: mse_loss(["a"], [1.0]), TypeError, "predictions must be"),
     (lambda: mse_loss(_vals(1.0), [1.0], reduction="avg"), ValueError, "reduction"),
     (lambda: binary_cross_entropy(Value(1.5), 1.0), ValueError, r"probabilities in \[0, 1\]"),
-    (lambda: binary_cross_entropy(Value(0.5), -1.0), ValueError, r"targets in \[0, 1\]"),
+    (lambda: binary_cross_entropy(Value(0.5), -1.0), ValueError, r"target must hold targets in \[0, 1\]"),
     (lambda: binary_cross_entropy_with_logits(Value(0.5), 2.0), ValueError, r"targets in \[0, 1\]"),
     (lambda: hinge_loss(Value(0.5), 0.5), ValueError, "labels -1/\\+1"),
     (lambda: hinge_loss(Value(0.5), True), TypeError, "targets must be numbers"),
     (lambda: cross_entropy(_vals(1.0, 2.0), 2), ValueError, "out of range for 2 classes"),
     (lambda: cross_entropy(_vals(1.0, 2.0), -1), ValueError, "out of range"),
-    (lambda: cross_entropy(_vals(1.0, 2.0), 0.5), TypeError, "class indices"),
+    (lambda: cross_entropy(_vals(1.0, 2.0), 0.5), TypeError, "target must be class indices"),
     (lambda: cross_entropy(_vals(1.0, 2.0), [0, 1]), ValueError, "batch"),
     (lambda: cross_entropy([], 0), ValueError, "non-empty list of logits"),
     (lambda: l2_penalty([]), ValueError, "no parameters"),

@@ -1,7 +1,9 @@
 """Tests for nn.serialize: JSON round trips, atomic writes, clear errors on bad files."""
+import hashlib
 import json
 import os
 import random
+import struct
 
 import pytest
 
@@ -78,6 +80,19 @@ def test_cannot_save_a_diverged_model(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def _signed(doc):
+    """The document as JSON with its checksum recomputed, computed here from the spec."""
+    return json.dumps({**doc, "checksum": spec_checksum(doc)})
+
+
+def spec_checksum(doc):
+    """docs/format.md's checksum, written out independently of nn._format."""
+    header = json.dumps([doc["class"], doc["config"]], sort_keys=True, separators=(",", ":"))
+    body = b"".join(name.encode() + b"\0" + struct.pack(">d", doc["parameters"][name])
+                    for name in sorted(doc["parameters"]))
+    return "sha256:" + hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
+
+
 def _good(tmp_path):
     path = tmp_path / "m.json"
     MLP(2, [3, 1], seed=0).save(path)
@@ -91,12 +106,15 @@ def _good(tmp_path):
     (lambda text, doc: json.dumps({**doc, "format": "other"}), "not a chainrule.nn"),
     (lambda text, doc: json.dumps({**doc, "version": 99}), "version 99"),
     (lambda text, doc: json.dumps({k: v for k, v in doc.items() if k != "parameters"}), "missing"),
-    (lambda text, doc: json.dumps({**doc, "class": "os.system"}), "unknown model class"),
-    (lambda text, doc: json.dumps({**doc, "class": "MLP"}), "unknown model class"),
-    (lambda text, doc: json.dumps({**doc, "class": "nn.layers.Layer"}),
+    (lambda text, doc: json.dumps({**doc, "class": "os.system"}), "checksum does not match"),
+    # Re-signed (as a deliberate edit would be): the checks behind the checksum still hold.
+    (lambda text, doc: _signed({**doc, "class": "os.system"}), "unknown model class"),
+    (lambda text, doc: _signed({**doc, "class": "MLP"}), "unknown model class"),
+    (lambda text, doc: _signed({**doc, "class": "nn.layers.Layer"}),
      "holds class nn.layers.Layer, not nn.layers.MLP"),
-    (lambda text, doc: json.dumps({**doc, "config": {**doc["config"], "nouts": [4, 1]}}), "do not fit"),
-    (lambda text, doc: json.dumps({**doc, "config": {"nin": 2}}), "cannot build nn.layers.MLP"),
+    (lambda text, doc: _signed({**doc, "config": {**doc["config"], "nouts": [4, 1]}}), "do not fit"),
+    (lambda text, doc: _signed({**doc, "config": {"nin": 2}}), "cannot build nn.layers.MLP"),
+    (lambda text, doc: _signed({**doc, "config": {**doc["config"], "nin": 10 ** 20}}), "at most 1,000,000"),
     (lambda text, doc: json.dumps({**doc, "config": [2]}), "config"),
     (lambda text, doc: json.dumps({**doc, "parameters": {**doc["parameters"], "layers.0.neurons.0.b": "x"}}),
      "finite number"),

@@ -129,7 +129,7 @@ def test_fit_bad_data():
         fit(model, [[1.0, 2.0], [3.0, 4.0]], [1], loss="mse")
     with pytest.raises(TypeError, match="row 1"):
         fit(model, [[1.0, 2.0], ["a", 4.0]], [1, 0], loss="mse")
-    with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match="rows have 3 values, but the model takes 2 inputs"):
         fit(model, [[1.0, 2.0, 3.0]], [1], loss="mse", verbose=False)
 
 
