@@ -61,13 +61,16 @@ class Progress:
 
 
 class _Above(io.TextIOBase):
-    """A stdout that hands each whole line to tqdm's `write`, which keeps the bar below it."""
+    """A stdout that writes each whole line with the bar cleared, then draws the bar again below."""
 
     def __init__(self, bar, out):
         self._bar, self._out, self._pending = bar, out, ""
 
     def write(self, text):
         *lines, self._pending = (self._pending + text).split("\n")
-        for line in lines:
-            self._bar.write(line, file=self._out)
+        if lines:
+            self._bar.clear()
+            self._out.write("".join(line + "\n" for line in lines))
+            self._out.flush()
+            self._bar.refresh()
         return len(text)
