@@ -46,7 +46,7 @@ def draw_digit(row):
     return "\n".join([rule, *("|" + "".join(chars[r * SIDE:(r + 1) * SIDE]) + "|" for r in range(SIDE)), rule])
 
 
-def grid(X, y_true, y_pred, path, title="", columns=10, text_count=12):
+def grid(X, y_true, y_pred, path, title="", columns=8, text_count=12):
     """Images `X` (rows in [0, 1]) with the predicted label above each; a mistake is framed in
     red and says the true label too. As text: the first `text_count` images only."""
     plt = _plot.pyplot()
@@ -54,7 +54,7 @@ def grid(X, y_true, y_pred, path, title="", columns=10, text_count=12):
         _plot._show(_text_grid(X[:text_count], y_true, y_pred, title))
         return None
     rows = -(-len(X) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.05 + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.05 + 0.7), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, image, t, p in zip(axes.flat, X, y_true, y_pred):
