@@ -55,6 +55,7 @@ def main(argv=None):
     right = sum(p == t for p, t in zip(predicted, y_test))
     print(f"\ntrained in {seconds:.1f} s; training accuracy {history[-1].accuracy:.1%}, "
           f"validation {history[-1].val_accuracy:.1%}")
+    # The defaults were chosen by the validation accuracy; the test digits are used once, here.
     print(f"test accuracy {right / len(y_test):.1%} ({right} of {len(y_test)} test digits right)\n")
 
     _cli.save_history(rows, args, "digits")
@@ -62,8 +63,8 @@ def main(argv=None):
     wrong = len(y_test) - right
     _cli.wrote(_images.grid([X_test[i] for i in shown], [y_test[i] for i in shown], [predicted[i] for i in shown],
                             _cli.plot_path(args, "digits"),
-                            f"test digits and the class predicted for each\n{wrong} of {len(y_test)} wrong: "
-                            "in red, with the true class"))
+                            f"test digits and the class predicted for each\n{wrong} of {len(y_test)} wrong "
+                            "(shown with the true class)"))
     _cli.wrote(_images.matrix(_images.confusion(y_test, predicted, CLASSES), _cli.plot_path(args, "confusion"),
                               f"confusion matrix: {len(y_test)} test digits"))
     return 0
