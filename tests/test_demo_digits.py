@@ -2,31 +2,17 @@
 import csv
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
 from demos import __main__ as entry
-from demos import _images, _plot, digits
+from demos import _images
 from demos._progress import Progress
-
-PNG = b"\x89PNG\r\n\x1a\n"
-# A few seconds: 150 training digits, 3 epochs; enough to learn well above chance (10%).
-SMALL = ["--samples", "250", "--epochs", "3", "--hidden", "12", "--batch-size", "10", "--lr", "0.03"]
+# Reduced runs (SMALL["digits"]: 150 training digits, 3 epochs) learn well above chance (10%).
+from test_demos import PNG, no_matplotlib, run  # noqa: F401 (a fixture)
 
 
-def run(tmp_path, capsys, argv):
-    code = digits.main(argv + ["--seed", "0", "--out", str(tmp_path)])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    for path in re.findall(r"^wrote (.+)$", out, flags=re.MULTILINE):  # every path printed exists
-        assert Path(path).is_file(), path
-    return out
-
-
-def test_listed_with_its_options(capsys):
-    assert entry.main([]) == 0
-    assert re.search(r"^\s+digits\s+Digits: real 8x8", capsys.readouterr().out, flags=re.MULTILINE)
+def test_help_lists_its_own_options(capsys):
     with pytest.raises(SystemExit) as stop:
         entry.main(["digits", "--help"])
     assert stop.value.code == 0
@@ -36,7 +22,7 @@ def test_listed_with_its_options(capsys):
 
 def test_learns_and_draws(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    out = run(tmp_path, capsys, SMALL)
+    out = run("digits", tmp_path, capsys)
     with open(tmp_path / "history.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
@@ -48,14 +34,8 @@ def test_learns_and_draws(tmp_path, capsys):
         assert (tmp_path / name).read_bytes()[:8] == PNG, name
 
 
-@pytest.fixture
-def no_matplotlib(monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
-    monkeypatch.setattr(_plot, "_told", [])
-
-
 def test_without_matplotlib_prints_text_pictures(tmp_path, capsys, no_matplotlib):
-    out = run(tmp_path, capsys, ["--samples", "100", "--epochs", "1", "--hidden", "4", "--batch-size", "20"])
+    out = run("digits", tmp_path, capsys, "--samples", "100", "--epochs", "1", "--hidden", "4", "--batch-size", "20")
     assert out.count("matplotlib is not installed") == 1
     assert out.count("+--------+") >= 2 * 7  # the first training digit, and test digits, boxed
     assert "under each image: the class predicted" in out

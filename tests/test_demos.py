@@ -23,6 +23,7 @@ SMALL = {
     "moons": ["--samples", "40", "--steps", "30", "--every", "10"],
     "spirals": ["--samples", "120", "--epochs", "15", "--every", "5"],
     "regression": ["--samples", "40", "--epochs", "40", "--every", "10"],
+    "digits": ["--samples", "250", "--epochs", "3", "--hidden", "12", "--batch-size", "10", "--lr", "0.03"],
 }
 
 
