@@ -1,5 +1,6 @@
 """The digits demo end to end at reduced size: it learns, writes its pictures, or prints them as text."""
 import csv
+import doctest
 import re
 import sys
 
@@ -79,3 +80,8 @@ def test_progress_lines_go_above_the_bar(capsys, monkeypatch):
     captured = capsys.readouterr()
     assert captured.out.splitlines() == ["line 1", "line 2", "line 3 done"]
     assert "/3 [" in captured.err  # the bar itself, on stderr
+
+
+def test_docstring_examples():
+    result = doctest.testmod(_images, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 3
