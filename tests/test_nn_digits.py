@@ -1,6 +1,5 @@
 """nn.load_digits: the shipped UCI digits load whole, as published, and a damaged copy is refused."""
 import collections
-import configparser
 import gzip
 import hashlib
 from pathlib import Path
@@ -59,14 +58,6 @@ def test_exported_and_documented():
     about = (ROOT / "nn" / "digits_LICENSE.txt").read_text(encoding="utf-8")
     assert "CC BY 4.0" in about and "Alpaydin" in about
     assert hashlib.sha256((ROOT / "nn" / "digits.csv.gz").read_bytes()).hexdigest() in about
-
-
-def test_data_files_are_package_data():
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg")
-    shipped = [name.strip() for name in config["options.package_data"]["nn"].split(",")]
-    assert {"digits.csv.gz", "digits_LICENSE.txt"} <= set(shipped)
-    assert all((ROOT / "nn" / name).is_file() for name in shipped)
 
 
 def test_normalize_must_be_a_bool():
