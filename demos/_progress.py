@@ -46,8 +46,12 @@ class Progress:
         if self._bar is None:
             yield
             return
-        with contextlib.redirect_stdout(_Above(self._bar, sys.stdout)):
-            yield
+        above = _Above(self._bar, sys.stdout)
+        try:
+            with contextlib.redirect_stdout(above):
+                yield
+        finally:
+            above.write_pending()
 
     def close(self):
         if self._bar is not None:
@@ -74,3 +78,9 @@ class _Above(io.TextIOBase):
             self._out.flush()
             self._bar.refresh()
         return len(text)
+
+    def write_pending(self):
+        """The start of a line never finished with a newline, written as it is."""
+        if self._pending:
+            self._out.write(self._pending)
+            self._pending = ""
