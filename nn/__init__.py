@@ -8,6 +8,7 @@ from . import init
 from .activation import activation
 from .data import DataLoader, load_csv, train_test_split, train_val_test_split
 from .datasets import make_blobs, make_circles, make_curve, make_moons, make_spirals, make_xor
+from .digits import load_digits
 from .layers import MLP, Layer, Neuron
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, log_softmax, mse_loss, softmax)
@@ -22,7 +23,7 @@ __all__ = [
     "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "hinge_loss", "softmax", "log_softmax", "l2_penalty",
     "Optimizer", "SGD", "Adam", "LRScheduler", "StepLR", "LinearLR", "ExponentialLR", "LambdaLR",
-    "make_xor", "make_moons", "make_circles", "make_spirals", "make_blobs", "make_curve",
+    "make_xor", "make_moons", "make_circles", "make_spirals", "make_blobs", "make_curve", "load_digits",
     "train_test_split", "train_val_test_split", "DataLoader", "load_csv",
     "fit", "evaluate", "accuracy", "predict", "batch_loss", "EpochStats", "save", "load",
 ]

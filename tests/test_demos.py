@@ -10,19 +10,20 @@ from pathlib import Path
 import pytest
 
 from demos import __main__ as entry
-from demos import _cli, _plot, _textplot, moons, regression, spirals, xor
+from demos import _cli, _plot, _textplot, digits, moons, regression, spirals, xor
 from demos._progress import Progress
 from nn import MLP, make_xor
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
-DEMOS = {"xor": xor, "moons": moons, "spirals": spirals, "regression": regression}
+DEMOS = {"xor": xor, "moons": moons, "spirals": spirals, "regression": regression, "digits": digits}
 # Reduced runs: a few seconds each on a slow machine, still enough to learn the task.
 SMALL = {
     "xor": ["--epochs", "600", "--every", "200"],
     "moons": ["--samples", "40", "--steps", "30", "--every", "10"],
     "spirals": ["--samples", "120", "--epochs", "15", "--every", "5"],
     "regression": ["--samples", "40", "--epochs", "40", "--every", "10"],
+    "digits": ["--samples", "250", "--epochs", "3", "--hidden", "12", "--batch-size", "10", "--lr", "0.03"],
 }
 
 
