@@ -140,7 +140,7 @@ def _show(text):
     """Print a text plot, saying once why it is not a picture."""
     if not _told:
         _told.append(True)
-        print('(matplotlib is not installed, so plots are printed as text; pip install -e ".[plot]" for PNG/SVG)')
+        print('(matplotlib is not installed, so plots are printed as text; pip install "chainrule[plot]", or -e ".[plot]" in a clone, for PNG/SVG)')
     print(text)
 
 

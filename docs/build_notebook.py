@@ -9,6 +9,7 @@ that only the notebook runs, e.g. one that displays a drawing inline. Outputs ar
     python docs/build_notebook.py            # rewrite docs/tutorial.ipynb
     python docs/build_notebook.py --check    # exit 1 if it is out of date
 """
+import argparse
 import doctest
 import json
 import re
@@ -79,10 +80,12 @@ def render(markdown):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description="Make docs/tutorial.ipynb from docs/tutorial.md.")
+    parser.add_argument("--check", action="store_true", help="only say whether the notebook is up to date")
+    args = parser.parse_args(argv)
     source, target = DOCS / "tutorial.md", DOCS / "tutorial.ipynb"
     text = render(source.read_text(encoding="utf-8"))
-    if "--check" in argv:
+    if args.check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             print(f"{target.name} is out of date: run python docs/build_notebook.py")
             return 1

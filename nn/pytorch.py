@@ -75,8 +75,9 @@ def from_torch(source: Union[TorchModule, collections.abc.Mapping[str, Any]],
     and activations (or one `Linear`), or a `state_dict()` of one (as `torch.save` writes it).
 
     A module's activations are read from it. A state_dict holds numbers only, so name them
-    as for `MLP(...)`: `activation` is one name for every hidden layer (default 'relu', the
-    last layer linear) or a list with one name per layer. Anything else is refused with an
+    as for `MLP(...)`: `activation` is one name for every hidden layer (the last layer is
+    linear) or a list with one name per layer; it is required when there are hidden layers,
+    since guessing would build a different network. Anything else is refused with an
     error naming it; nothing is built until all of `source` has been read.
 
     >>> from nn import MLP
@@ -97,11 +98,14 @@ def from_torch(source: Union[TorchModule, collections.abc.Mapping[str, Any]],
         activation = [name for _, _, name in dense]
     elif isinstance(source, collections.abc.Mapping):
         dense = _read_state_dict(torch, source)
+        if activation is None and len(dense) > 1:
+            raise ValueError("MLP.from_torch(): a state_dict holds numbers only, not its activations: "
+                             "name them, e.g. activation='tanh' (every hidden layer) or one name per layer")
     else:
         raise TypeError(f"MLP.from_torch() takes a torch.nn.Sequential or its state_dict, "
                         f"got {type(source).__name__}")
     model = (cls or MLP)(len(dense[0][0][0]), [len(rows) for rows, _, _ in dense],
-                         activation="relu" if activation is None else activation, init="zeros")
+                         activation="linear" if activation is None else activation, init="zeros")
     for layer, (rows, biases, _) in zip(model.layers, dense):
         for neuron, row, bias in zip(layer.neurons, rows, biases):
             for w, x in zip(neuron.w, row):

@@ -66,3 +66,11 @@ def test_the_notebook_runs_and_shows_what_the_tutorial_shows(tmp_path, monkeypat
 def test_the_converters_examples():
     import doctest
     assert doctest.testmod(build_notebook).failed == 0
+
+
+def test_the_converter_refuses_unknown_flags_without_writing(monkeypatch, tmp_path):
+    monkeypatch.setattr(build_notebook, "DOCS", tmp_path)
+    (tmp_path / "tutorial.md").write_text("# T\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        build_notebook.main(["--chek"])
+    assert stop.value.code == 2 and not (tmp_path / "tutorial.ipynb").exists()

@@ -201,3 +201,14 @@ def test_docstring_examples_run_with_torch(torch):
             example.options.pop(doctest.SKIP, None)  # skipped where torch may be absent
         runner.run(test)
     assert runner.summarize(verbose=False).failed == 0 and runner.tries > 0
+
+
+def test_a_state_dict_with_hidden_layers_needs_its_activations_named(torch):
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    state = model.to_torch().state_dict()
+    with pytest.raises(ValueError, match="activation='tanh'"):
+        MLP.from_torch(state)  # guessing relu would build a different network
+    back = MLP.from_torch(state, activation="tanh")
+    assert back.state_dict() == model.state_dict() and back(([0.3, -0.7])).data == model([0.3, -0.7]).data
+    single = MLP(2, [1], seed=0)  # one layer: linear, nothing to name
+    assert MLP.from_torch(single.to_torch().state_dict()).state_dict() == single.state_dict()

@@ -140,7 +140,7 @@ def _no_renderer_message(fmt, dot_path=None, path=None):
                   "    " + _shell("dot", f"-T{fmt}", str(dot_path), "-o", str(path)),
                   "    " + _shell("graphviz-pure", f"-T{fmt}", str(dot_path), "-o", str(path))]
     lines += ["Install a renderer, any one of:",
-              "    pip install graphviz-pure     (what the 'viz' extra installs: pip install -e \".[viz]\")",
+              "    pip install graphviz-pure     (the 'viz' extra: pip install \"chainrule[viz]\", or -e \".[viz]\" in a clone)",
               "    apt-get install graphviz      (Debian, Ubuntu)",
               "    brew install graphviz         (macOS)",
               "    winget install graphviz       (Windows; then add its bin folder to PATH)"]
@@ -162,7 +162,7 @@ def _drawing_class():
         import graphviz
     except ImportError:
         raise ImportError("drawing graphs needs the graphviz Python package: "
-                          "pip install graphviz (or pip install -e \".[viz]\")") from None
+                          "pip install graphviz (the 'viz' extra: pip install \"chainrule[viz]\", or -e \".[viz]\" in a clone)") from None
 
     class Drawing(graphviz.Digraph):
         """A `graphviz.Digraph` whose notebook display does not need a system `dot`."""
