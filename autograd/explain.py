@@ -156,7 +156,7 @@ class Explanation:
                 nodes.append(node); inputs.append(inp); locals_.append(d)  # noqa: E702
                 upstreams.append(g); contributions.append(c); totals.append(t)  # noqa: E702
         self.steps, self.grads, self.stale = _Steps(columns), grads, stale
-        self.after_backward, self._again = False, None  # set by explain(): see _same
+        self.after_backward, self._again = False, None  # explain() sets them when .grad holds this pass
         self._first_stale = first_stale
         self._leaves = len(order) - len(computed) - (root.is_leaf)
         self._index = None
