@@ -44,9 +44,13 @@ def explain(root, grad=1.0, *, apply=False, zero_grad=False):
 
     Printed, it is a table: one row per chain-rule application with its numbers, then each
     leaf's total (a value used twice shows both contributions and their sum; a leaf whose
-    `.grad` already held an earlier pass is flagged). The rows are `Step` records in `.steps`;
-    `.grads` maps every value the pass reaches to the grad `backward()` would leave in it.
-    apply: also write those grads, exactly as `backward()` would.  zero_grad: start every leaf
+    `.grad` already held an earlier pass is flagged). Called after `root.backward(grad)`, when
+    every `.grad` holds exactly that one pass, it says so and shows that pass (`.after_backward`
+    is True): the steps backward() took and the grads it left, plus what a second call would
+    make of one grad. The rows are `Step` records in `.steps`;
+    `.grads` maps every value the pass reaches to the grad `backward()` would leave in it
+    (after backward(): did leave). apply: also write the grads of a new pass, exactly as
+    `backward()` would (it never takes the already-run view).  zero_grad: start every leaf
     from 0, as if `zero_grad()` had been called first (nothing is written unless `apply`).
 
     >>> from autograd import Value, explain
@@ -70,10 +74,22 @@ def explain(root, grad=1.0, *, apply=False, zero_grad=False):
     for flag, name in ((apply, "apply"), (zero_grad, "zero_grad")):
         if not isinstance(flag, bool):
             raise TypeError(f"explain({name}=...) must be True or False, got {flag!r}")
-    result = Explanation(root, float(grad), topological_order(root), zero_grad)
+    seed, order = float(grad), topological_order(root)
+    result = Explanation(root, seed, order, zero_grad)
+    if result.stale and not apply:
+        # Called after backward() (a learner's natural order): if every .grad holds exactly
+        # one fresh pass, explain that pass, as the page does, rather than a second one.
+        fresh = Explanation(root, seed, order, zero_grad=True)
+        if all(_same(v.grad, g) for v, g in fresh.grads.items()):
+            fresh.after_backward, fresh._again = True, result
+            result = fresh
     if apply:
         result.apply()
     return result
+
+
+def _same(a, b):
+    return a == b or (a != a and b != b)  # NaN left by backward() is the NaN explain computes
 
 
 class _Steps(Sequence):
@@ -140,6 +156,7 @@ class Explanation:
                 nodes.append(node); inputs.append(inp); locals_.append(d)  # noqa: E702
                 upstreams.append(g); contributions.append(c); totals.append(t)  # noqa: E702
         self.steps, self.grads, self.stale = _Steps(columns), grads, stale
+        self.after_backward, self._again = False, None  # explain() sets them when .grad holds this pass
         self._first_stale = first_stale
         self._leaves = len(order) - len(computed) - (root.is_leaf)
         self._index = None
@@ -180,7 +197,32 @@ class Explanation:
 
     def seed_row(self):
         """The first row: the output's own gradient."""
-        return f"{self.name(self.root)}.grad = {format_number(self.grads[self.root])}  (seed)"
+        root, name = self.root, self.name(self.root)
+        if root in self.stale:  # a leaf output accumulates like any leaf
+            return (f"{name}.grad = {format_number(self.stale[root])} (earlier pass) + "
+                    f"{format_number(self.seed)} = {format_number(self.grads[root])}  (seed)   "
+                    f"!! .grad already held an earlier pass: forgot zero_grad()?")
+        return f"{name}.grad = {format_number(self.grads[root])}  (seed)"
+
+    def _title(self):
+        name, n = self.name(self.root), len(self.steps)
+        if self.root.is_leaf:
+            done = " has already run: it" if self.after_backward else ""
+            return (f"explain({name}): {name} is a leaf (no operation made it): backward() from "
+                    f"{name}{done} only sets {name}.grad to the seed; there are no chain-rule steps")
+        steps = f"{n} step{'s' * (n != 1)}"
+        if self.after_backward:
+            return (f"explain({name}): backward() has already run on {name}: these are the "
+                    f"{steps} it took, in reverse topological order")
+        return f"explain({name}): backward() from {name} takes {steps}, in reverse topological order"
+
+    def _again_row(self, listed):
+        """After backward(): what a second call would leave, for one value."""
+        again = self._again.grads
+        v = next((v for v in listed if self.grads[v] != 0.0), self.root)
+        return (f"calling {self.name(self.root)}.backward() again would add a second pass onto "
+                f"these ({self.name(v)}.grad would become {format_number(again[v])}): "
+                f"call zero_grad() first")
 
     def _local(self, step):
         node, inp, d = step.node, step.input, step.local
@@ -219,9 +261,7 @@ class Explanation:
         rows, steps = [], self.steps
         shown = list(steps) if max_rows is None else steps[:max_rows]
         width = len(str(len(shown)))
-        rows.append(f"explain({self.name(self.root)}): backward() from {self.name(self.root)} takes "
-                    f"{len(steps)} step{'s' * (len(steps) != 1)}, in reverse topological order"
-                    + (f" (seed {self.seed!r})" if self.seed != 1.0 else ""))
+        rows.append(self._title() + (f" (seed {self.seed!r})" if self.seed != 1.0 else ""))
         rows.append(f"  {'#':>{width}}  step")
         rows.append(f"  {0:>{width}}  {self.seed_row()}")
         rows += [f"  {i:>{width}}  {self.row(s)}" for i, s in enumerate(shown, 1)]
@@ -235,10 +275,14 @@ class Explanation:
         for inp, c in zip(columns[1], columns[4]):  # no Step records needed for the sums
             if inp in contributions:
                 contributions[inp].append(c)
-        rows.append("grads backward() leaves in the leaves:")
+        if listed:
+            rows.append("grads it left in the leaves (what .grad holds now):" if self.after_backward
+                        else "grads backward() leaves in the leaves:")
         rows += [f"  {self.total_row(v, contributions[v])}" for v in listed]
         if len(listed) < self._leaves:
             rows.append(f"  … {self._leaves - len(listed)} more leaves")
+        if self.after_backward:
+            rows.append(self._again_row(listed))
         return "\n".join(rows)
 
     __str__ = format

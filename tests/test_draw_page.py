@@ -236,3 +236,64 @@ def test_text_fits_its_box_with_every_fallback_font(browser, tmp_path, renderer,
         assert len(measured) > 10
         for text, family, left, right in measured:
             assert left >= -0.5 and right >= -0.5, (font, family, text, left, right)
+
+
+# ----- new-user trial: edge labels before the forward pass, a page wider than the window -------
+EDGE_LABELS = """
+var out = {};
+document.querySelectorAll("g.edge").forEach(function (g) {
+  var t = g.querySelector("text");
+  if (t) out[g.querySelector("title").textContent] = getComputedStyle(t).visibility === "visible";
+});
+return out;"""
+
+
+def test_edge_labels_appear_once_their_operation_is_computed(browser, tmp_path):  # noqa: F811
+    *_, y = neuron()
+    order = topological_order(y)
+    name = {v: f"v{i}" for i, v in enumerate(order)}
+    browser.get(Path(draw(y, tmp_path / "labels.html")).as_uri())
+    labels = browser.execute_script(EDGE_LABELS)
+    assert len(labels) == 7 and not any(labels.values())  # frame 0: no local derivative yet
+    done = set()
+    for v in (v for v in order if not v.is_leaf):
+        button(browser, "Next step").click()
+        done.add(name[v])
+        labels = browser.execute_script(EDGE_LABELS)
+        assert labels == {e: e.split("->")[1][:-2] in done for e in labels}, name[v]
+    button(browser, "Next step").click()  # backward: all of them
+    assert all(browser.execute_script(EDGE_LABELS).values())
+
+
+def test_a_small_graph_fits_a_1280_window_and_a_big_one_scrolls(browser, tmp_path):  # noqa: F811
+    browser.set_window_size(1280, 800)
+    try:
+        x, w, b, y = neuron()  # wider than the window at actual size
+        order = topological_order(y)
+        browser.get(Path(draw(y, tmp_path / "fit.html")).as_uri())
+        where = """var r = document.querySelector('g.node > title').ownerDocument.evaluate(
+            "//*[local-name()='g'][*[local-name()='title']='" + arguments[0] + "']", document, null, 9, null)
+            .singleNodeValue.getBoundingClientRect(), g = document.querySelector('.cr-graph');
+            return [r.left, r.right, r.bottom, window.innerWidth, g.scrollWidth, g.clientWidth,
+                    document.querySelector('.cr-graph svg').width.baseVal.value];"""
+        left, right, bottom, width, scroll, client, natural = browser.execute_script(where, f"v{len(order) - 1}")
+        assert natural > client  # the point of the test: it would not fit unscaled
+        assert 0 <= left and right <= width and scroll <= client + 1  # the output is in view
+        shot = tmp_path / "fit.png"
+        browser.save_screenshot(str(shot))
+        print(f"screenshot of a fitted page: {shot}")
+        button(browser, "Actual size").click()  # the toggle: actual size scrolls
+        assert browser.execute_script(where, f"v{len(order) - 1}")[4] > client
+        button(browser, "Fit width").click()
+        # A graph that would shrink below 60% starts at actual size, scrolling to its node.
+        z = x
+        for i in range(12):
+            z = z * w + b
+        z.label = "z"
+        browser.get(Path(draw(z, tmp_path / "wide.html")).as_uri())
+        assert button(browser, "Fit width")
+        *_, scroll, client, natural = browser.execute_script(where, "v0")
+        assert scroll > client and client < 0.6 * natural
+        assert console_errors(browser) == []
+    finally:
+        browser.set_window_size(1300, 800)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from autograd import Value, explain, topological_order
-from autograd.explain import _edges
+from autograd.explain import _edges, format_number as fmt
 from test_properties import inputs, programs, run
 
 
@@ -81,15 +81,15 @@ def test_a_value_used_twice_shows_both_contributions_and_the_sum():
 def test_a_leaf_holding_an_earlier_pass_is_flagged():
     x = Value(3.0, label="x"); w = Value(2.0, label="w")
     y = x * w
-    y.backward()
+    y.backward(); y.backward()  # two passes: not what one backward() leaves
     e = explain(y)
-    assert e.stale == {x: 2.0, w: 3.0}
+    assert e.stale == {x: 4.0, w: 6.0} and not e.after_backward
     text = str(e)
-    assert "w.grad held 3.0000 before: forgot zero_grad()?" in text
-    assert "w.grad = 3.0000 (earlier pass) + 3.0000 = 6.0000" in text
+    assert "w.grad held 6.0000 before: forgot zero_grad()?" in text
+    assert "w.grad = 6.0000 (earlier pass) + 3.0000 = 9.0000" in text
     clean = explain(y, zero_grad=True)
     assert clean.stale == {} and "zero_grad" not in str(clean)
-    assert clean.grads[w] == 3.0 and w.grad == 3.0  # zero_grad=True wrote nothing either
+    assert clean.grads[w] == 3.0 and w.grad == 6.0  # zero_grad=True wrote nothing either
 
 
 def test_names_are_labels_else_the_drawing_names():
@@ -126,3 +126,73 @@ def test_a_huge_graph_prints_a_capped_view():
     assert f"… {240_000 - 40} more steps" in text
     y.backward()
     assert e.grads[x] == x.grad
+
+
+def neuron():
+    x = Value(0.5, label="x"); w = Value(-1.5, label="w"); b = Value(2.0, label="b")
+    y = (x * w + b).tanh() * b
+    y.label = "y"
+    return x, w, b, y
+
+
+def test_explain_after_backward_shows_the_pass_that_ran_and_says_so():
+    x, w, b, y = neuron()
+    before = explain(y)
+    y.backward()
+    left = [v.grad for v in (x, w, b)]
+    e = explain(y)
+    assert e.after_backward and e.stale == {} and not before.after_backward
+    assert [v.grad for v in (x, w, b)] == left  # still nothing written
+    assert e.grads == before.grads and [e.grads[v] for v in (x, w, b)] == left  # what .grad holds
+    assert list(e.steps) == list(before.steps)
+    text = str(e)
+    assert text.startswith("explain(y): backward() has already run on y: these are the 7 steps it took")
+    assert "forgot zero_grad" not in text and "grads it left in the leaves (what .grad holds now):" in text
+    # What a second call would leave: computed, not guessed, and then checked against backward().
+    again = explain(y, apply=False, zero_grad=False)._again.grads[x]
+    assert text.endswith(f"(x.grad would become {fmt(again)}): call zero_grad() first")
+    y.backward()
+    assert x.grad == again
+    # Now .grad holds two passes: not one pass, so the stale flags are back.
+    twice = explain(y)
+    assert not twice.after_backward and "forgot zero_grad()?" in str(twice)
+
+
+def test_after_backward_view_agrees_with_the_page(tmp_path):
+    pytest.importorskip("graphviz")
+    from autograd.drawing import render
+    if not render.find_renderers():
+        pytest.skip("no Graphviz renderer installed")
+    from autograd import draw
+    *_, y = neuron()
+    y.backward()
+    page, e = draw(y, step=True), explain(y)
+    assert [f["text"] for f in page.frames[-len(e.steps) - 1:-1]] == [e.row(s) for s in e.steps]
+    lines = str(e).splitlines()
+    totals = lines[lines.index("grads it left in the leaves (what .grad holds now):") + 1:-1]
+    assert len(totals) == 3 and page.frames[-1]["text"].splitlines()[1:] == [t.strip() for t in totals]
+
+
+def test_apply_after_backward_is_a_second_backward():
+    x, w, b, y = neuron()
+    y.backward()
+    e = explain(y, apply=True)
+    assert not e.after_backward and x in e.stale
+    x2, w2, b2, y2 = neuron()
+    y2.backward(); y2.backward()
+    assert [x.grad, w.grad, b.grad] == [x2.grad, w2.grad, b2.grad]
+
+
+def test_explain_of_a_leaf_says_what_backward_does():
+    x = Value(2.0, label="x")
+    text = str(explain(x))
+    assert text.startswith("explain(x): x is a leaf (no operation made it): backward() from x only "
+                           "sets x.grad to the seed; there are no chain-rule steps")
+    assert "0 steps" not in text and "grads backward() leaves" not in text
+    assert "x.grad = 1.0000  (seed)" in text
+    x.backward()
+    after = explain(x)
+    assert after.after_backward and "has already run: it only sets x.grad" in str(after)
+    assert str(after).endswith("(x.grad would become 2.0000): call zero_grad() first")
+    x.grad = 0.5  # something else: flagged
+    assert "x.grad = 0.5000 (earlier pass) + 1.0000 = 1.5000  (seed)" in str(explain(x))

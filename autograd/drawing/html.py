@@ -51,6 +51,7 @@ class StepThrough:
                 f'<button type="button" class="cr-next" aria-label="Next step">Next &#9654;</button> '
                 f'<button type="button" class="cr-play" aria-label="Play">Play</button> '
                 f'<button type="button" class="cr-reset" aria-label="Reset">Reset</button> '
+                f'<button type="button" class="cr-zoom" aria-label="Actual size">Actual size</button> '
                 f'<span class="cr-count" aria-live="polite"></span></div>\n{note}'
                 f'<div class="cr-graph">{self.svg}</div>\n'
                 f'<pre class="cr-row" aria-live="polite"></pre>\n'
@@ -139,6 +140,7 @@ _CSS = """
 #ID .cr-bar button { font-size: 1em; padding: 0.2em 0.8em; }
 #ID .cr-count { margin-left: 1em; font-weight: bold; }
 #ID .cr-graph { overflow: auto; max-width: 100%; max-height: 75vh; border: 1px solid #ddd; }
+#ID.cr-fit .cr-graph svg { max-width: 100%; height: auto; }
 #ID .cr-row { background: #f6f6f6; padding: 0.5em; min-height: 1.3em; white-space: pre-wrap; }
 #ID .cr-note { color: #a05a00; }
 #ID .cr-help { color: #666; font-size: 0.85em; }
@@ -167,11 +169,28 @@ _JS = """(function () {
     var name = g.querySelector("title").textContent;
     (edges[name] = edges[name] || []).push(g);
   });
+  // Fit the graph to the page's width unless its text would shrink below 60%: then scroll.
+  var svg = q(".cr-graph svg"), zoom = q(".cr-zoom");
+  function fit(on) {
+    root.classList.toggle("cr-fit", on);
+    zoom.textContent = on ? "Actual size" : "Fit width";
+    zoom.setAttribute("aria-label", zoom.textContent);
+  }
+  fit(q(".cr-graph").clientWidth >= 0.6 * svg.width.baseVal.value);
+  zoom.addEventListener("click", function () { fit(!root.classList.contains("cr-fit")); show(k); });
   function show(n) {
     k = Math.max(0, Math.min(frames.length - 1, n));
-    var state = {}, f = frames[k];
-    for (var i = 0; i <= k; i++) frames[i].set.forEach(function (s) { state[s[0] + " " + s[1]] = s[1] + " " + s[2]; });
+    var state = {}, f = frames[k], known = {};
+    for (var i = 0; i <= k; i++) {
+      frames[i].set.forEach(function (s) { state[s[0] + " " + s[1]] = s[1] + " " + s[2]; });
+      if (frames[i].phase === "forward") frames[i].edges.forEach(function (e) { known[e] = true; });
+    }
     for (var key in state) if (texts[key]) texts[key].textContent = state[key];
+    // An edge's local derivative needs its operation's output: shown once that is computed.
+    for (var e in edges) edges[e].forEach(function (g) {
+      var on = known[e] || f.phase === "backward" || f.phase === "done";
+      g.querySelectorAll("text").forEach(function (t) { t.style.visibility = on ? "" : "hidden"; });
+    });
     root.querySelectorAll(".cr-hl, .cr-new").forEach(function (e) { e.classList.remove("cr-hl", "cr-new"); });
     f.hl.forEach(function (n) { if (nodes[n]) nodes[n].classList.add("cr-hl"); });
     // A wide graph scrolls inside its box: bring the step's node into view.
