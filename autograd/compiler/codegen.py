@@ -38,7 +38,8 @@ TEMPLATES = {
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
            "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs")
-_RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step"}
+_RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
+                            "k", "i", "s", "g", "n", "CLASSES"}
 
 
 def row_key(op):
@@ -81,8 +82,12 @@ def number(x):
 
 def render(template, v, ref):
     """Fill a template for node `v`, naming its inputs and result with `ref`."""
-    arg = v._op.arg
-    fields = {"a": ref(v._a), "b": ref(v._b) if v._b is not None else "", "out": ref(v)}
+    return fill(template, v._op.arg, ref(v._a), ref(v._b) if v._b is not None else "", ref(v))
+
+
+def fill(template, arg, a, b, out):
+    """Fill a template from the texts of the inputs `a`, `b` and the result `out`."""
+    fields = {"a": a, "b": b, "out": out}
     if arg is not None:
         fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
         fields["a_n1"] = fields["a"] if arg == 2.0 else f"{fields['a']} ** {number(arg - 1.0)}"
@@ -91,15 +96,19 @@ def render(template, v, ref):
 
 def describe(v, ref):
     """`t3 = relu(t2)`: the operation of node `v`, for comments."""
-    name, a = v._op.name, ref(v._a)
-    if name in ("+", "*", "**"):
-        return f"{ref(v)} = {a} {name} {ref(v._b)}"
+    return describe_op(v._op.name, ref(v), ref(v._a), None if v._b is None else ref(v._b))
+
+
+def describe_op(name, out, a, b):
+    """`out = relu(a)`, `out = a * b`: an operation in words of code, for comments."""
+    if b is not None and not name.startswith("**") or name == "**":
+        return f"{out} = {a} {name} {b}" if len(name) <= 2 else f"{out} = {name}({a}, {b})"
     if name.startswith("**"):
-        return f"{ref(v)} = {a} ** {name[2:]}"
+        return f"{out} = {a} ** {name[2:]}"
     if "(" in name:  # leaky_relu(0.2)
         base, arg = name[:-1].split("(")
-        return f"{ref(v)} = {base}({a}, {arg})"
-    return f"{ref(v)} = {name}({a})"
+        return f"{out} = {base}({a}, {arg})"
+    return f"{out} = {name}({a})"
 
 
 def line(code, comment=""):

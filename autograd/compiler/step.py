@@ -4,6 +4,7 @@ The generated code is what a person would derive by hand: one line per operation
 sample, looped over the batch, then the chain rule line by line (`step.source` shows it).
 """
 import builtins
+import collections
 import itertools
 import linecache
 import math
@@ -14,23 +15,28 @@ from .. import ops as _ops
 from .. import value as _value
 from ..grad_mode import enable_grad
 from ..graph import grad
-from .program import Program, Variant
-from .samples import group
+from . import reduction
+from .program import Program, Variant, lower_variant
+from .samples import group, merge_classes
 from .trace import CompileError, reduction_seeds, structure, trace
 
-_MAX_PLANS = 16  # traced batch structures kept per step (e.g. full batches + the last one)
+_MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
+_MAX_SIZES = 256  # compiled batch sizes kept per traced structure (each a small function)
 _MANY_KINDS = 16  # more kinds of sample than this in a batch: warn, it is slow to compile
 _counter = itertools.count()
 
 
-def compile_step(fn, params, check=False, backend="python"):
+def compile_step(fn, params, check=False, backend="python", backward=True):
     """Compile `fn(xb, yb) -> loss` into a step that runs generated Python code.
 
     `step(xb, yb)` returns the loss as a float and adds d loss / d p into `p.grad` for every
     p in `params`, exactly as `loss.backward()` would. `xb` is a list of rows of numbers,
-    `yb` a list of targets (floats are data; ints are class indices). The step is traced
-    again when the batch's structure changes. `check=True` compares every call with the
-    dynamic engine; `backend="numpy"` runs each kind of sample as one array operation.
+    `yb` a list of targets (floats are data; ints are class indices). The step traces a
+    few samples of each new kind (row length, kind of target); other batch sizes and class
+    indices reuse the code. `check=True` compares every call with the dynamic engine;
+    `backend="numpy"` runs each kind of sample as one array operation. `backward=False`
+    compiles the forward pass only: `fn(xb, yb)` returns one Value or list of Values per
+    row, and `step(xb)` returns their values.
 
     >>> from autograd import Value, compile
     >>> w = Value(0.5, label="w")
@@ -39,63 +45,88 @@ def compile_step(fn, params, check=False, backend="python"):
     (1.25, -5.0)
     >>> "g_w += x0 * g_t0" in step.source      # the chain rule, one line per operation
     True
+    >>> forward = compile(lambda xb, yb: [w * x[0] for x in xb], [w], backward=False)
+    >>> forward([[1.0], [4.0], [6.0]])
+    [0.5, 2.0, 3.0]
     """
-    return CompiledStep(fn, params, check, backend)
+    return CompiledStep(fn, params, check, backend, backward)
 
 
 class CompiledStep:
     """A compiled training step; see `compile_step`. `source` is the generated code."""
 
-    def __init__(self, fn, params, check=False, backend="python"):
+    def __init__(self, fn, params, check=False, backend="python", backward=True):
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
         if backend not in ("python", "numpy"):
             raise ValueError(f"compile: backend must be 'python' or 'numpy', got {backend!r}")
-        self.fn, self.check, self.backend = fn, bool(check), backend
+        if backward not in (True, False):
+            raise TypeError(f"compile: backward must be True or False, got {backward!r}")
+        self.fn, self.check, self.backend, self.backward = fn, bool(check), backend, backward
         self.params = _parameters(params)
         self.namespace = _python_namespace()
         if backend == "numpy":
             from .numpy_backend import namespace
             self.namespace.update(namespace())  # ImportError here if NumPy is missing
         self.trace_count = 0
-        self._plans = {}
+        self._plans = collections.OrderedDict()  # least recently used first
         self._targets_as_data = True
         self._last = None
 
     @property
     def source(self):
         """The generated code of the latest call (one `def step(P, groups)`)."""
-        if self._last is None:
-            raise RuntimeError("compile: nothing traced yet; call the step once to generate code")
-        return self._last.source
+        return self._latest().source
 
     @property
     def stats(self):
         """Seconds spent tracing, grouping + generating, and compiling the latest code; its lines."""
+        return dict(self._latest().stats)
+
+    def _latest(self):
         if self._last is None:
             raise RuntimeError("compile: nothing traced yet; call the step once to generate code")
-        return dict(self._last.stats)
+        return self._last
 
-    def __call__(self, xb, yb):
+    def __call__(self, xb, yb=None):
+        if yb is None and not self.backward and hasattr(xb, "__len__"):
+            yb = [0.0] * len(xb)  # a forward pass needs no targets
         xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
-        plan = self._plans.get(key)
-        kinds = None if plan is None else plan.assign(skeys)
-        if kinds is None:
-            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key, plan)
+        plan, kinds = self._find(skeys, key)
+        if plan is None:
+            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
             kinds = plan.assign(skeys)
-        loss, grads = plan.run([p.data for p in self.params], xb, yb, kinds)
+            if kinds is None:
+                raise CompileError("compile: the code just generated does not fit its own batch "
+                                   "(please report this)")
+        code = plan.code(len(skeys), kinds)
+        result = code.run([p.data for p in self.params], xb, yb, kinds)
+        self._last = code
+        if not self.backward:
+            return result
+        loss, grads = result
         loss = float(loss)
         if self.check:
             self._verify(xb, yb, loss, grads)
         for p, g in zip(self.params, grads):
             p.grad += g
-        self._last = plan
         return loss
 
-    def _trace_and_generate(self, xb, yb, skeys, key, old):
-        start = time.perf_counter()
+    def _find(self, skeys, key):
+        """The plan for this batch (most recently used first), and each sample's kind."""
+        for plan_key in reversed(self._plans):
+            plan = self._plans[plan_key]
+            if plan.exact is not None and plan_key != key:
+                continue
+            kinds = plan.assign(skeys)
+            if kinds is not None:
+                self._plans.move_to_end(plan_key)
+                return plan, kinds
+        return None, None
+
+    def _trace_and_generate(self, xb, yb, skeys, key):
         try:
-            s = trace(self.fn, self.params, xb, yb, self._targets_as_data)
+            plan = self._plan(xb, yb, skeys, key)
         except (TypeError, ValueError) as error:
             # Maybe the function needs its targets as plain numbers (it compares or validates
             # them): try them as structure, one kind of sample per target value. Switch only
@@ -104,27 +135,55 @@ class CompiledStep:
                 raise
             xb2, yb2, skeys2, key2 = structure(xb, yb, False)
             try:
-                s = trace(self.fn, self.params, xb2, yb2, False)
+                plan = self._plan(xb2, yb2, skeys2, key2, switching=True)
             except Exception:
                 raise error from None
             self._targets_as_data = False
+            self._plans.clear()
             xb, yb, skeys, key = xb2, yb2, skeys2, key2
-            old = self._plans.get(key)
-        plan = _Plan(self, s, skeys, old, time.perf_counter() - start)
         self.trace_count += 1
         if len(plan.variants) > _MANY_KINDS:
             warnings.warn(f"compile: {len(plan.variants)} kinds of sample, each with code of its own (targets "
                           "used as plain numbers, or rows of many lengths); this is slow to compile",
                           RuntimeWarning, stacklevel=3)
-        if key not in self._plans and len(self._plans) >= _MAX_PLANS:
-            key_out = next(iter(self._plans))
-        else:
-            key_out = key
-        dropped = self._plans.pop(key_out, None)
-        if dropped is not None:
-            linecache.cache.pop(dropped.filename, None)  # its source, kept for tracebacks
-        self._plans[key] = plan
+        plan_key = key if plan.exact is not None else ("any size", plan.kinds)
+        self._plans.pop(plan_key, None)
+        self._plans[plan_key] = plan
+        while len(self._plans) > _MAX_PLANS:
+            self._plans.popitem(last=False)
         return plan, xb, yb, skeys
+
+    def _plan(self, xb, yb, skeys, key, switching=False):
+        """Trace a few samples: one of each kind (with the kinds an older plan knew), in two
+        batch sizes so that the reduction can be written for any size; or, if its shape is
+        not a sum over the samples, the whole batch."""
+        start = time.perf_counter()
+        data = self._targets_as_data and not switching
+        probe, spare = _probe(xb, yb, skeys, [] if switching else self._known_samples(key))
+        if len(xb) >= 2:
+            rows, targets, pkeys, numbers = (list(column) for column in zip(*probe))
+            s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
+            plan = _Plan(self, s, pkeys, None, start, probe, numbers)
+            if not self.backward:
+                return plan
+            s2 = trace(self.fn, self.params, rows + [spare[0]], targets + [spare[1]], data)
+            group(s2, pkeys + [spare[2]], numbers + [spare[3]])  # moves a sum's first additions
+
+            n1, n2 = len(rows), len(rows) + 1
+            template = reduction.same_fold(reduction.fold(s), n1, reduction.fold(s2), n2)
+            if template is not None:
+                plan.template = template
+                return plan
+        s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
+        return _Plan(self, s, skeys, key, start, [], range(len(skeys)))
+
+    def _known_samples(self, key):
+        """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
+        out = []
+        for plan in self._plans.values():
+            if plan.exact is None:
+                out += [(row, y, k, None) for row, y, k, _ in plan.probe]
+        return out
 
     def _verify(self, xb, yb, loss, grads):
         rows = [[_value.Value(float(x)) for x in row] for row in xb]
@@ -141,40 +200,55 @@ class CompiledStep:
                     "float(x), max(x.data ...)), so it cannot be compiled")
 
 
-class _Plan:
-    """Generated code for one batch structure: its kinds of samples, and the compiled function."""
+def _probe(xb, yb, skeys, known):
+    """Samples to trace: one of each structure key (class indices apart), the `known` ones
+    first, as (row, target, key, index in the batch or None); and a spare: another sample
+    of the first key's kind from the batch, so that two samples of one kind are compared."""
+    seen, out = set(), []
+    for row, y, k, i in known + [(row, y, k, i) for i, (row, y, k) in enumerate(zip(xb, yb, skeys))]:
+        if k not in seen:
+            seen.add(k)
+            out.append((row, y, k, i))
+    first = out[0]
+    spare = next(((row, y, k, i) for i, (row, y, k) in enumerate(zip(xb, yb, skeys))
+                  if k == first[2] and i != first[3]), first)
+    return (out if len(out) >= 2 else out + [spare]), spare
 
-    def __init__(self, step, s, skeys, old, trace_seconds):
-        start = time.perf_counter()
+
+class _Plan:
+    """The traced samples of a batch structure: kinds of samples and how to write their code.
+
+    `exact` is the batch's structure key when the reduction was traced for that batch only;
+    else `template` (see `reduction.same_fold`) writes it for any batch size, each size's
+    code compiled once and kept."""
+
+    def __init__(self, step, s, skeys, exact, start, probe, numbers):
+        self.step, self.s, self.exact, self.template = step, s, exact, None
         self.numpy = step.backend == "numpy"
-        self.variants, self.variant_of = _variants(s, skeys)
-        seeds = reduction_seeds(s)
-        self.program = Program(s, self.variants, seeds, self.numpy)
+        self.forward_only = not step.backward
+        self.probe = probe
+        self.trace_seconds = time.perf_counter() - start
+        generating = time.perf_counter()
+        kinds, kind_of = group(s, skeys, numbers)
+        if not self.numpy:
+            kinds, kind_of = merge_classes(kinds, kind_of)
+        self.variants, self.variant_of = [], kind_of
+        for i, sig, selects, tables in (k if len(k) == 4 else (*k, {}, []) for k in kinds):
+            row_len, target = skeys[i]
+            target = "class" if isinstance(target, tuple) else target
+            var = Variant(i, sig, row_len, target, len(s.outputs[i]))
+            var.selects, var.tables = selects, tables
+            var.shape = s.shapes[i] if self.forward_only else None
+            self.variants.append(var)
+        self.array = False
+        if not self.numpy:
+            for var in self.variants:
+                lower_variant(s, var)
+            self.array = any(var.lowered.repeats or var.tables for var in self.variants)
+        self.kinds = frozenset(k if not isinstance(k[1], tuple) else (k[0], "class") for k in skeys)
         self.widths = [len(out) for out in s.outputs]
-        if old is not None and old.program.param_forward == self.program.param_forward \
-                and old.program.params == self.program.params and old.widths == self.widths:
-            # Keep the kinds of samples seen before (class indices absent from this batch).
-            for k, v in old.variant_of.items():
-                if k not in self.variant_of:
-                    self.variant_of[k] = len(self.variants)
-                    self.variants.append(old.variants[v])
-        self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
-        seeds_list = [seeds[x] for out in s.outputs for x in out] if seeds is not None else None
-        name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
-        title = f"Forward and backward of {name} on {len(skeys)} samples, generated from a trace."
-        self.source = self.program.source(self.variants, title)
-        self.filename = filename = f"<compiled step {next(_counter)}>"
-        # Registered with linecache, a traceback through the generated code shows its lines.
-        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
-        namespace = dict(step.namespace)
-        if seeds_list is not None:
-            namespace["SEEDS"] = namespace["asarray"](seeds_list) if self.numpy else seeds_list
-        generated = time.perf_counter()
-        exec(builtins.compile(self.source, filename, "exec"), namespace)  # our own code, just written
-        self.function = namespace["step"]
-        self.stats = {"trace": trace_seconds, "generate": generated - start,
-                      "compile": time.perf_counter() - generated, "lines": self.source.count("\n"),
-                      "kinds": len(self.variants)}
+        self.generate_seconds = time.perf_counter() - generating
+        self.codes = collections.OrderedDict()
 
     def assign(self, skeys):
         """Each sample's variant index, or None if a sample is of an unknown kind or the
@@ -184,35 +258,97 @@ class _Plan:
             kinds = [variant_of[k] for k in skeys]
         except KeyError:
             return None
-        return kinds if [variants[v].width for v in kinds] == self.widths else None
+        if self.exact is not None:
+            return kinds if [variants[v].width for v in kinds] == self.widths else None
+        if self.forward_only:
+            return kinds
+        return kinds if len(kinds) >= 2 and all(variants[v].width == 1 for v in kinds) else None
+
+    def code(self, n, kinds):
+        """The compiled code for a batch of n samples (written and compiled on first use)."""
+        key = n if self.exact is None else None
+        if self.forward_only:
+            key = tuple(kinds)
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = _Code(self, n, kinds)
+            while len(self.codes) > _MAX_SIZES:
+                old = self.codes.popitem(last=False)[1]
+                linecache.cache.pop(old.filename, None)
+        else:
+            self.codes.move_to_end(key)
+        return code
+
+
+class _Code:
+    """One compiled function of a plan: for its batch size, or for any size (exact plans)."""
+
+    def __init__(self, plan, n, kinds):
+        start = time.perf_counter()
+        step, s = plan.step, plan.s
+        self.plan, self.numpy = plan, plan.numpy
+        if plan.forward_only:
+            red, seeds = None, None
+            self.widths = [plan.variants[v].width for v in kinds]
+        elif plan.exact is not None:
+            red = reduction.exact_view(s)
+            seeds = reduction_seeds(red)
+            self.widths = plan.widths
+        else:
+            needs = any(out[0] in s.requires for out in s.outputs)
+            red = reduction.build(plan.template, s, n, needs)
+            seeds = reduction_seeds(red)
+            self.widths = [1] * n
+        self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
+        program = Program(s, plan.variants, red, seeds, self.numpy, plan.array, sum(self.widths))
+        name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
+        what = "Forward pass" if plan.forward_only else "Forward and backward"
+        title = f"{what} of {name} on {n} samples, generated from a trace."
+        self.source = program.source(plan.variants, title)
+        self.filename = filename = f"<compiled step {next(_counter)}>"
+        # Registered with linecache, a traceback through the generated code shows its lines.
+        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
+        namespace = dict(step.namespace)
+        if seeds is not None:
+            seeds_list = [seeds[x] for x in sorted(red.slots, key=red.slots.__getitem__)]
+            namespace["SEEDS"] = namespace["asarray"](seeds_list) if self.numpy else seeds_list
+        namespace["CLASSES"] = program.classes
+        generated = time.perf_counter()
+        exec(builtins.compile(self.source, filename, "exec"), namespace)  # our own code, just written
+        self.function = namespace["step"]
+        self.stats = {"trace": plan.trace_seconds, "generate": plan.generate_seconds + generated - start,
+                      "compile": time.perf_counter() - generated, "lines": self.source.count("\n"),
+                      "kinds": len(plan.variants)}
+        self.shapes = None if not plan.forward_only else plan.s.shapes
 
     def run(self, params, xb, yb, kinds):
-        if len(self.variants) == 1:
+        variants = self.plan.variants
+        if len(variants) == 1:
             groups = [(self.bases, xb, yb)]
         else:
-            groups = [([], [], []) for _ in self.variants]
+            groups = [([], [], []) for _ in variants]
             for base, row, y, v in zip(self.bases, xb, yb, kinds):
                 j, x, t = groups[v]
                 j.append(base)
                 x.append(row)
                 t.append(y)
-        groups = [g if var.target != "class" else g[:2] for g, var in zip(groups, self.variants)]
+        array = self.plan.array
+        groups = [g if var.target != "class" or (array and var.tables) else g[:2]
+                  for g, var in zip(groups, variants)]
         if self.numpy:
             from .numpy_backend import arrays, errors_raise
             with errors_raise():
-                return self.function(params, arrays(groups, self.variants))
-        return self.function(params, groups)
-
-
-def _variants(s, skeys):
-    """[Variant] for each kind of sample, {structure key: variant index}."""
-    kinds, kind_of = group(s, skeys)
-    variants = []
-    for i, sig in kinds:
-        row_len, target = skeys[i]
-        target = "class" if isinstance(target, tuple) else target
-        variants.append(Variant(i, sig, row_len, target, len(s.outputs[i])))
-    return variants, kind_of
+                result = self.function(params, arrays(groups, variants))
+        else:
+            result = self.function(params, groups)
+        if not self.plan.forward_only:
+            return result
+        values = result.tolist() if hasattr(result, "tolist") else result
+        out = []
+        for base, v in zip(self.bases, kinds):
+            shape = variants[v].shape
+            out.append(values[base] if shape is None else list(values[base:base + shape]))
+        return out
 
 
 def _parameters(params):
