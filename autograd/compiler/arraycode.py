@@ -36,6 +36,20 @@ class Texts:
             return f"g_t[{self.select(r.base)}]"
         return f"{'g_t' if kind == 'n' else 'g_P'}[{index(r)}]"
 
+    def vector(self, r, n, grad=False):
+        """`P[3:67]`: the n values (or gradients) r reads over i, as a slice; None if it cannot."""
+        if r.si <= 0 or r.kind not in "npxy" or (r.kind == "y" and self.float_target):
+            return None
+        if grad and r.kind not in "np":
+            return None
+        name = ("g_t" if r.kind == "n" else "g_P") if grad else _ARRAYS[r.kind]
+        start = index_text(r.base, ((r.sk, "k"),))
+        stop = index_text(r.base + r.si * n, ((r.sk, "k"),))
+        step = "" if r.si == 1 else f":{r.si}"
+        if start == "0" and r.kind in "xy" and step == "":
+            start = ""
+        return f"{name}[{start}:{stop}{step}]"
+
     def select(self, number):
         """The slot of the value the class index `y` selects: `base + step * y`, or a table."""
         slots = self.tables[number]
@@ -70,10 +84,13 @@ def forward_lines(items, texts):
             out.append(f"for k in range({item.n}):")
             out += ["    " + x for x in forward_lines(item.body, texts)]
         elif isinstance(item, Dot):
-            u, v, t = texts.value(item.u), texts.value(item.v), texts.value(item.out)
+            t = texts.value(item.out)
             out.append(line(f"s = {texts.value(item.init)}", f"{t} = dot product of {item.n} terms"))
-            out.append(f"for i in range({item.n}):")
-            out.append(f"    s += {u} * {v}")
+            u, v = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
+            if u and v:
+                out += [f"for u, v in zip({u}, {v}):", "    s += u * v"]
+            else:
+                out += [f"for i in range({item.n}):", f"    s += {texts.value(item.u)} * {texts.value(item.v)}"]
             out.append(f"{t} = s")
         else:
             row = row_for(item.op)
@@ -120,15 +137,18 @@ def _op_backward(item, texts):
 def _dot_backward(item, texts):
     if not item.needs[0]:
         return []
-    t, u, v = texts.value(item.out), texts.value(item.u), texts.value(item.v)
-    lines = [line(f"g = {texts.grad(item.out)}", f"from {t} = {texts.value(item.init)} + sum of {u} * {v}")]
+    t, init = texts.value(item.out), texts.value(item.init)
+    u, v = texts.value(item.u), texts.value(item.v)
+    lines = [line(f"g = {texts.grad(item.out)}", f"from {t} = {init} + sum of {u} * {v} over i")]
     if item.needs[1]:
         lines.append(f"{texts.grad(item.init)} += g")
-    body = []
-    if item.needs[2]:
-        body.append(f"    {texts.grad(item.u)} += {v} * g")
-    if item.needs[3]:
-        body.append(f"    {texts.grad(item.v)} += {u} * g")
-    if body:
-        lines += [f"for i in range({item.n}):"] + body
+    us, vs = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
+    for wanted, r, other, other_r in ((item.needs[2], item.u, vs, item.v), (item.needs[3], item.v, us, item.u)):
+        if not wanted:
+            continue
+        grads = texts.vector(r, item.n, grad=True)
+        if grads and other:  # d s / d u[i] = v[i], for every i at once
+            lines.append(f"{grads} = [g_u + v * g for g_u, v in zip({grads}, {other})]")
+        else:
+            lines += [f"for i in range({item.n}):", f"    {texts.grad(r)} += {texts.value(other_r)} * g"]
     return lines

@@ -39,7 +39,7 @@ TEMPLATES = {
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
            "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
-                            "k", "i", "s", "g", "n", "CLASSES"}
+                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES"}
 
 
 def row_key(op):

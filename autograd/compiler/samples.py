@@ -89,7 +89,8 @@ def merge_classes(kinds, kind_of):
 def _merge(kinds, by_class):
     """(first kind, selects, tables) if the kinds of `by_class` differ only in local refs."""
     order = sorted(by_class)
-    first = by_class[order[0]]
+    traced = [c for c in order if kinds[by_class[c]][0] is not None]  # graphs at hand
+    first = by_class[(traced or order)[0]]
     ref = kinds[first][1]
     places = {}
     for c in order:

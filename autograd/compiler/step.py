@@ -5,6 +5,7 @@ sample, looped over the batch, then the chain rule line by line (`step.source` s
 """
 import builtins
 import collections
+import gc
 import itertools
 import linecache
 import math
@@ -21,6 +22,7 @@ from .samples import group, merge_classes
 from .trace import CompileError, reduction_seeds, structure, trace
 
 _MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
+_CHUNK = 3  # samples traced at once when probing many classes (bounds the memory)
 _MAX_SIZES = 256  # compiled batch sizes kept per traced structure (each a small function)
 _MANY_KINDS = 16  # more kinds of sample than this in a batch: warn, it is slow to compile
 _counter = itertools.count()
@@ -125,6 +127,15 @@ class CompiledStep:
         return None, None
 
     def _trace_and_generate(self, xb, yb, skeys, key):
+        gc_was_on = gc.isenabled()
+        gc.disable()  # traced graphs hold no cycles: scanning their nodes again and again is waste
+        try:
+            return self._trace_and_generate_now(xb, yb, skeys, key)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _trace_and_generate_now(self, xb, yb, skeys, key):
         try:
             plan = self._plan(xb, yb, skeys, key)
         except (TypeError, ValueError) as error:
@@ -161,21 +172,40 @@ class CompiledStep:
         data = self._targets_as_data and not switching
         probe, spare = _probe(xb, yb, skeys, [] if switching else self._known_samples(key))
         if len(xb) >= 2:
-            rows, targets, pkeys, numbers = (list(column) for column in zip(*probe))
-            s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
-            plan = _Plan(self, s, pkeys, None, start, probe, numbers)
+            try:
+                plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
+            except _Unmerged:
+                plan = self._probe_plan(probe, data, start, chunk=None)
             if not self.backward:
                 return plan
-            s2 = trace(self.fn, self.params, rows + [spare[0]], targets + [spare[1]], data)
-            group(s2, pkeys + [spare[2]], numbers + [spare[3]])  # moves a sum's first additions
-
-            n1, n2 = len(rows), len(rows) + 1
-            template = reduction.same_fold(reduction.fold(s), n1, reduction.fold(s2), n2)
+            # The same reduction in another batch size: which constants depend on the size?
+            second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
+            rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
+            s2 = trace(self.fn, self.params, rows2, targets2, data)
+            group(s2, pkeys2, numbers2)  # moves a sum's first additions into the reduction
+            template = reduction.same_fold(reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
             if template is not None:
                 plan.template = template
+                plan.prune()
                 return plan
         s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
         return _Plan(self, s, skeys, key, start, [], range(len(skeys)))
+
+    def _probe_plan(self, probe, data, start, chunk):
+        """A plan from tracing the probe's samples: all at once, or (to save memory on wide
+        models with many classes) `chunk` at a time, keeping only the first trace's graph."""
+        main = probe if chunk is None or len(probe) <= chunk else probe[:chunk]
+        rows, targets, pkeys, numbers = (list(column) for column in zip(*main))
+        s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
+        extra = []
+        for k in range(len(main), len(probe), chunk or 1):
+            part = probe[k:k + chunk]
+            part = part if len(part) >= 2 else part + probe[:1]
+            rows_e, targets_e, pkeys_e, numbers_e = (list(column) for column in zip(*part))
+            s_e = trace(self.fn, self.params, rows_e, targets_e, data, outputs=not self.backward)
+            extra.append(group(s_e, pkeys_e, numbers_e))
+            del s_e
+        return _Plan(self, s, pkeys, None, start, probe, numbers, extra)
 
     def _known_samples(self, key):
         """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
@@ -200,6 +230,10 @@ class CompiledStep:
                     "float(x), max(x.data ...)), so it cannot be compiled")
 
 
+class _Unmerged(Exception):
+    """Kinds traced apart did not merge into the first trace's kinds."""
+
+
 def _probe(xb, yb, skeys, known):
     """Samples to trace: one of each structure key (class indices apart), the `known` ones
     first, as (row, target, key, index in the batch or None); and a spare: another sample
@@ -222,19 +256,26 @@ class _Plan:
     else `template` (see `reduction.same_fold`) writes it for any batch size, each size's
     code compiled once and kept."""
 
-    def __init__(self, step, s, skeys, exact, start, probe, numbers):
+    def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=()):
         self.step, self.s, self.exact, self.template = step, s, exact, None
         self.numpy = step.backend == "numpy"
         self.forward_only = not step.backward
         self.probe = probe
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
+        self.traced = len(skeys)
         kinds, kind_of = group(s, skeys, numbers)
+        for kinds_e, kind_of_e in extra:  # kinds traced apart: only their graphs' signatures
+            for key, v in kind_of_e.items():
+                kind_of.setdefault(key, len(kinds) + v)
+            kinds += [(None, sig) for _, sig in kinds_e]
         if not self.numpy:
             kinds, kind_of = merge_classes(kinds, kind_of)
+        if any(k[0] is None for k in kinds):
+            raise _Unmerged
         self.variants, self.variant_of = [], kind_of
         for i, sig, selects, tables in (k if len(k) == 4 else (*k, {}, []) for k in kinds):
-            row_len, target = skeys[i]
+            row_len, target = skeys[i] if i is not None else (None, None)
             target = "class" if isinstance(target, tuple) else target
             var = Variant(i, sig, row_len, target, len(s.outputs[i]))
             var.selects, var.tables = selects, tables
@@ -249,6 +290,23 @@ class _Plan:
         self.widths = [len(out) for out in s.outputs]
         self.generate_seconds = time.perf_counter() - generating
         self.codes = collections.OrderedDict()
+
+    def prune(self):
+        """Let go of what code for other batch sizes does not need: the graphs of the samples
+        that no kind's code is written from (a wide model's graph is big)."""
+        s, keep = self.s, {var.sample for var in self.variants}
+        self.needs = any(out[0] in s.requires for out in s.outputs)
+        kept = set(s.param_nodes) | set(s.params)
+        for i in range(len(s.samples)):
+            if i in keep:
+                kept.update(s.samples[i])
+                kept.update(s.outputs[i])
+            else:
+                s.samples[i], s.outputs[i] = [], []
+        s.requires = {x for x in s.requires if x in kept}
+        s.root, s.reduce_nodes = None, []
+        for name in ("owner", "uses", "position"):
+            setattr(s, name, None)
 
     def assign(self, skeys):
         """Each sample's variant index, or None if a sample is of an unknown kind or the
@@ -295,8 +353,7 @@ class _Code:
             seeds = reduction_seeds(red)
             self.widths = plan.widths
         else:
-            needs = any(out[0] in s.requires for out in s.outputs)
-            red = reduction.build(plan.template, s, n, needs)
+            red = reduction.build(plan.template, s, n, plan.needs)
             seeds = reduction_seeds(red)
             self.widths = [1] * n
         self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
