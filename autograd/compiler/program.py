@@ -40,7 +40,7 @@ class Program:
         self.nout = len(self.slots) if nout is None else nout
         accum = set(s.params) | set(s.param_nodes)
         self.names = names = Namer()
-        if red.root in s.qindex or red.root in red.reduce_nodes:
+        if red is not None and (red.root in s.qindex or red.root in red.reduce_nodes):
             names.add(red.root, "r", red.root.label or "loss")
         if array:
             self.fixed = {p: f"P[{k}]" for k, p in enumerate(s.params)}
@@ -167,9 +167,11 @@ class Program:
     def source(self, variants, title):
         """The whole step function as text, one loop per variant in `variants`' order."""
         numpy, n = self.numpy, self.nout
+        returns = ("Returns B, each sample's outputs." if self.forward_only else
+                   "Returns the loss and d loss / d parameter for every parameter.")
         body = [f'"""{title}', "",
                 "P: the parameters' values; groups: (slot, rows[, targets]) for each kind of sample.",
-                'Returns the loss and d loss / d parameter for every parameter."""']
+                returns + '"""']
         if self.params:
             body += _wrap("(", self.params, ") = P")
         if self.param_forward:
