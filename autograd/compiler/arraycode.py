@@ -12,8 +12,9 @@ from .loops import Dot, Loop
 class Texts:
     """How a sample's references read as code: `t[...]`, `P[...]`, `x[...]`, `y`, a name."""
 
-    def __init__(self, qnames, float_target, tables, first_table=0):
+    def __init__(self, qnames, float_target, tables, first_table=0, row_len=None):
         self.qnames, self.float_target, self.tables = qnames, float_target, tables
+        self.row_len = row_len
         self.first_table = first_table  # number of this sample's first table in CLASSES
 
     def value(self, r):
@@ -46,7 +47,9 @@ class Texts:
         start = index_text(r.base, ((r.sk, "k"),))
         stop = index_text(r.base + r.si * n, ((r.sk, "k"),))
         step = "" if r.si == 1 else f":{r.si}"
-        if start == "0" and r.kind in "xy" and step == "":
+        if start == "0" and step == "":
+            if r.kind == "x" and not grad and stop == str(self.row_len):
+                return "x"  # the whole row
             start = ""
         return f"{name}[{start}:{stop}{step}]"
 

@@ -100,7 +100,7 @@ class Program:
         self.tsize = max(self.tsize, low.slots)
         qnames = [names.names[q] for q in s.param_nodes]
         tables = [[None if k is None else low.slot_of[k] for k in table] for table in var.tables]
-        texts = arraycode.Texts(qnames, var.target == "float", tables, len(self.classes))
+        texts = arraycode.Texts(qnames, var.target == "float", tables, len(self.classes), var.row_len)
         self.classes += tables
         var.forward = arraycode.forward_lines(low.items, texts)
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(var.out_refs))]
