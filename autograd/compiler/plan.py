@@ -16,6 +16,7 @@ from .samples import group, merge_classes
 from .trace import reduction_seeds
 
 _MAX_SIZES = 256  # compiled batch sizes kept per plan (each a small function)
+STRAIGHT = 6000  # nodes of all kinds of sample up to which code is written one line per node
 _counter = itertools.count()
 
 
@@ -58,7 +59,10 @@ class Plan:
             for key, v in kind_of_e.items():
                 kind_of.setdefault(key, len(kinds) + v)
             kinds += [(None, sig) for _, sig in kinds_e]
-        if not self.numpy:
+        # Code of a few thousand lines runs fastest written out with named values; beyond
+        # that, kinds that differ by a class index are merged and repeats become loops.
+        straight = self.numpy or sum(len(sig) for _, sig in kinds) <= STRAIGHT
+        if not straight:
             kinds, kind_of = merge_classes(kinds, kind_of)
         if any(k[0] is None for k in kinds):
             raise Unmerged
@@ -71,7 +75,7 @@ class Plan:
             var.shape = s.shapes[i] if self.forward_only else None
             self.variants.append(var)
         self.array = False
-        if not self.numpy:
+        if not straight:
             for var in self.variants:
                 lower_variant(s, var)
             self.array = any(var.lowered.repeats or var.tables for var in self.variants)

@@ -14,6 +14,7 @@ from .. import value as _value
 from ..grad_mode import enable_grad
 from ..graph import grad
 from . import reduction
+from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
 from .trace import CompileError, structure, trace
@@ -192,6 +193,8 @@ class CompiledStep:
         main = probe if chunk is None or len(probe) <= chunk else probe[:chunk]
         rows, targets, pkeys, numbers = (list(column) for column in zip(*main))
         s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
+        if len(main) < len(probe) and len(s.samples[0]) * len(probe) <= _plan.STRAIGHT:
+            return self._probe_plan(probe, data, start, None)  # small: all at once, named code
         extra = []
         for k in range(len(main), len(probe), chunk or 1):
             part = probe[k:k + chunk]
