@@ -101,6 +101,11 @@ class Plan:
         for name in ("owner", "uses", "position"):
             setattr(s, name, None)
 
+    def forget(self):
+        """Drop the generated sources kept for tracebacks (the plan is no longer used)."""
+        for code in self.codes.values():
+            linecache.cache.pop(code.filename, None)
+
     def assign(self, skeys):
         """Each sample's variant index, or None if a sample is of an unknown kind or the
         samples' outputs would not sit where the reduction's code reads them."""

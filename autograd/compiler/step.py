@@ -69,6 +69,7 @@ class CompiledStep:
         self.trace_count = 0
         self._plans = collections.OrderedDict()  # least recently used first
         self._targets_as_data = True
+        self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
 
     @property
@@ -154,10 +155,12 @@ class CompiledStep:
                           "used as plain numbers, or rows of many lengths); this is slow to compile",
                           RuntimeWarning, stacklevel=3)
         plan_key = key if plan.exact is not None else ("any size", plan.kinds)
-        self._plans.pop(plan_key, None)
+        replaced = self._plans.pop(plan_key, None)
+        if replaced is not None:
+            replaced.forget()
         self._plans[plan_key] = plan
         while len(self._plans) > _MAX_PLANS:
-            self._plans.popitem(last=False)
+            self._plans.popitem(last=False)[1].forget()
         return plan, xb, yb, skeys
 
     def _plan(self, xb, yb, skeys, key, switching=False):
@@ -166,8 +169,8 @@ class CompiledStep:
         not a sum over the samples, the whole batch."""
         start = time.perf_counter()
         data = self._targets_as_data and not switching
-        probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples(key))
-        if len(xb) >= 2:
+        probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
+        if len(xb) >= 2 and (self._sums or not self.backward):
             try:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
@@ -184,6 +187,7 @@ class CompiledStep:
                 plan.template = template
                 plan.prune()
                 return plan
+            self._sums = False  # not a sum over the samples: from now on, trace whole batches
         s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
         return Plan(self, s, skeys, key, start, [], range(len(skeys)))
 
@@ -205,7 +209,7 @@ class CompiledStep:
             del s_e
         return Plan(self, s, pkeys, None, start, probe, numbers, extra)
 
-    def _known_samples(self, key):
+    def _known_samples(self):
         """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
         out = []
         for plan in self._plans.values():
