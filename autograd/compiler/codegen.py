@@ -169,6 +169,29 @@ def forward_lines(nodes, ref, numpy):
     return out
 
 
+def fused_forward_lines(nodes, ref, stored, depth_limit=40):
+    """Forward lines where a value read once is written inside the expression that reads it:
+    `t3 = (b + w0 * x0) + w1 * x1`. The same operations on the same floats, without storing
+    each step (a forward pass alone needs no value twice). `stored(v)`: v must be named."""
+    readers = {}
+    for v in nodes:
+        row = row_for(v._op)
+        for x, field in zip(v._prev, ("{a}", "{b}")):
+            readers[x] = row.forward.count(field) == 1  # a branch reads its input twice
+    inline, depth, out = {}, {}, []
+
+    def text(x):
+        return f"({inline[x]})" if x in inline else ref(x)
+    for v in nodes:
+        d = 1 + max((depth.get(x, 0) for x in v._prev if x in inline), default=0)
+        code = render(row_for(v._op).forward, v, text)
+        if not stored(v) and readers.get(v) and d < depth_limit:
+            inline[v], depth[v] = code, d
+        else:
+            out.append(f"{ref(v)} = {code}")
+    return out
+
+
 def backward_lines(nodes, ref, gref, wants, accumulates, assigned, numpy, batched=False):
     """The chain rule over `nodes`, last first: each wanted input gains d out/d input * g_out.
 

@@ -2,7 +2,7 @@
 import textwrap
 
 from . import arraycode
-from .codegen import Namer, backward_lines, forward_lines, line, number
+from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
 from .loops import Ref, lower
 
 
@@ -121,7 +121,11 @@ class Program:
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
-        var.forward = forward_lines(s.samples[i], ref, numpy)
+        if self.forward_only and not numpy:
+            keep = set(s.outputs[i])
+            var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
+        else:
+            var.forward = forward_lines(s.samples[i], ref, numpy)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
