@@ -156,7 +156,8 @@ class Split:
     - `requires`: nodes whose gradient reaches a parameter; `where`: {input: (sample, pos)};
       `index`: {parameter: position}, `qindex`: {parameter-only node: position};
       `owner[x]`: None, a sample, or MULTI; `uses[x]`: how many nodes of x's own sample read
-      x; `position`: topological positions.
+      x; `position`: topological positions; for a forward pass alone (`trace(outputs=True)`),
+      `shapes[i]`: None if row i's result is one Value, else its length.
     """
 
     def __init__(self, root, params, where, n):
