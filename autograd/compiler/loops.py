@@ -36,8 +36,9 @@ class Lowered:
 
 def lower(nodes, ref_of, needs, keep):
     """Items for `nodes` (one sample, in order). `ref_of(k, pos, x)` is the Ref of operand
-    x (number pos) of node k (an int for a node of the sample); `needs(x)` says if x's gradient is wanted;
-    `keep` holds the positions of nodes read from outside (outputs, selected values)."""
+    x (number pos) of node k, or an int for a node of the sample; `needs(x)` says if x's
+    gradient is wanted; `keep` holds the positions of nodes read from outside (outputs,
+    values a class index selects)."""
     raw, uses = [], collections.Counter()
     for k, v in enumerate(nodes):
         refs = []
