@@ -202,10 +202,16 @@ def _forward_program(model):
     """The model's compiled forward pass, made once and kept as long as the model lives."""
     from autograd.compiler import compile_step  # optional, and heavy to import
     params = model.parameters()
-    found = _FORWARD.get(model)
+    try:
+        found = _FORWARD.get(model)
+    except TypeError:  # a model that cannot be a weak dictionary key: compile each time
+        found = None
     if found is None or len(found.params) != len(params) or any(a is not b for a, b in zip(found.params, params)):
         found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False)
-        _FORWARD[model] = found
+        try:
+            _FORWARD[model] = found
+        except TypeError:
+            pass
     return found
 
 
