@@ -97,9 +97,9 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
         record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
         if scheduler is not None:
             scheduler.step()
-        record.accuracy = evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"]
+        record.accuracy = evaluate(model, X, y, threshold=threshold, compile=bool(compile))["accuracy"]
         if validation is not None:
-            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold, compile=compile)
+            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold, compile=bool(compile))
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -135,7 +135,7 @@ def evaluate(model, X, y, loss=None, threshold="auto", compile=False):
     X, y = as_dataset(X, y, "X, y")
     loss_fn = None if loss is None else _loss_function(loss)
     threshold = _resolve_threshold(threshold, loss_fn, y)
-    outputs = _outputs(model, X, compile)
+    outputs = _outputs(model, X, _flag(compile, "evaluate"))
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -169,7 +169,7 @@ def predict(model, X, threshold=0.0, labels=(0, 1), compile=False):
     """
     X = as_rows(X, "X")
     result = []
-    for out in map(_data, _outputs(model, X, compile)):
+    for out in map(_data, _outputs(model, X, _flag(compile, "predict"))):
         if isinstance(out, list):
             result.append(out.index(max(out)))
         else:
@@ -192,6 +192,12 @@ def _outputs(model, X, compile=False):
     finally:
         if was_training is not None:
             model.train(was_training)
+
+
+def _flag(value, who):
+    if value is not True and value is not False:
+        raise TypeError(f"{who}: compile must be True or False, got {value!r}")
+    return value
 
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
