@@ -4,15 +4,17 @@
 
 The step is micrograd's demo: 100 two-moons points, MLP(2, [16, 16, 1]) with ReLU, hinge
 loss + 1e-4 L2, forward + backward + SGD. Every implementation starts from the same
-parameters and takes the same steps, interleaved, so noise hits all alike; the table shows
-medians and ratios. Also measured: the one-time cost of trace + compile, whether 10 steps
+parameters; each runs in processes of its own (so that none pays for collecting another's
+garbage), in interleaved rounds so noise hits all alike; the table shows medians and ratios. Also measured: the one-time cost of trace + compile, whether 10 steps
 repay it, and how CPython's compile time grows with the size of a straight-line function.
 """
 import argparse
 import builtins
 import functools
 import importlib.util
+import json
 import statistics
+import subprocess
 import sys
 import time
 from operator import mul
@@ -83,23 +85,46 @@ def _outer(D, H, nout, nin):
     return [[sum(map(mul, d, h)) for h in Hc] for d in Dc], [sum(d) for d in Dc]
 
 
-def implementations(X, y, with_numpy):
-    """name -> a function doing one step on its own copy of the same initial parameters."""
-    from micrograd.engine import Value as MicroValue
-    found = {}
-    micro = plain_mlp(MicroValue, SIZES)
-    found["(a) micrograd 0.1.0"] = lambda: demo_step(MicroValue, micro, X, y)
-    dynamic = plain_mlp(Value, SIZES)
-    found["(b) chainrule, dynamic graph"] = lambda: demo_step(Value, dynamic, X, y)
-    for label, backend in [("(c) chainrule, compiled", "python")] + \
-            ([("(e) chainrule, compiled, NumPy", "numpy")] if with_numpy else []):
+NAMES = {"a": "(a) micrograd 0.1.0", "b": "(b) chainrule, dynamic graph", "c": "(c) chainrule, compiled",
+         "d": "(d) hand-written floats", "e": "(e) chainrule, compiled, NumPy"}
+
+
+def implementation(key, X, y):
+    """A function doing one step of implementation `key` (see NAMES) on its own parameters."""
+    if key == "a":
+        from micrograd.engine import Value as MicroValue
+        micro = plain_mlp(MicroValue, SIZES)
+        return lambda: demo_step(MicroValue, micro, X, y)
+    if key == "b":
+        dynamic = plain_mlp(Value, SIZES)
+        return lambda: demo_step(Value, dynamic, X, y)
+    if key in "ce":
         layers = plain_mlp(Value, SIZES)
         params = [p for layer in layers for w, b in layer for p in (*w, b)]
-        step = compile(demo_loss(layers, params), params, backend=backend)
-        found[label] = functools.partial(compiled_step, step, params, X, y)
+        step = compile(demo_loss(layers, params), params, backend="python" if key == "c" else "numpy")
+        return functools.partial(compiled_step, step, params, X, y)
     floats = [[([w.data for w in ws], b.data) for ws, b in layer] for layer in plain_mlp(Value, SIZES)]
-    found["(d) hand-written floats"] = lambda: hand_step(floats, X, y)
-    return found
+    return lambda: hand_step(floats, X, y)
+
+
+def time_alone(key, repeats):
+    """Seconds of `repeats` steps of one implementation, measured in a process of its own so
+    that no other implementation's garbage (micrograd's cyclic graphs) is collected on its time."""
+    out = subprocess.run([sys.executable, __file__, "--alone", key, "--repeats", str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def _alone(key, repeats):
+    X, y = moons(100)
+    run = implementation(key, X, y)
+    run()  # warm-up (for the compiled steps: the trace and compile)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    print(json.dumps(times))
 
 
 def first_steps(X, y):
@@ -167,7 +192,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per implementation (>= 5)")
     parser.add_argument("--sizes", default="1000,10000,100000", help="straight-line sizes to compile")
+    parser.add_argument("--alone", help=argparse.SUPPRESS)  # internal: time one implementation
     args = parser.parse_args()
+    if args.alone:
+        return _alone(args.alone, args.repeats)
     if importlib.util.find_spec("micrograd") is None:
         sys.exit("the peer is missing: pip install micrograd==0.1.0")
     with_numpy = importlib.util.find_spec("numpy") is not None
@@ -176,18 +204,15 @@ def main():
     print(f"first step's loss: compiled {losses[0]:.15g}, hand-written {losses[1]:.15g}; parameters "
           f"after it, max |difference| from the dynamic engine's: {diffs[0]:.1e}, {diffs[1]:.1e}\n")
 
-    impls = implementations(X, y, with_numpy)
-    for run in impls.values():
-        run()  # warm-up (for the compiled steps: the trace and compile)
-    times = {name: [] for name in impls}
-    for _ in range(max(5, args.repeats)):
-        for name, run in impls.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+    keys = "abcd" + ("e" if with_numpy else "")
+    times = {NAMES[k]: [] for k in keys}
+    rounds = 3  # each implementation in a fresh process per round, rounds interleaved
+    for _ in range(rounds):
+        for k in keys:
+            times[NAMES[k]] += time_alone(k, max(2, args.repeats // rounds + 1))
     med = {name: statistics.median(t) for name, t in times.items()}
     mg, hand = med["(a) micrograd 0.1.0"], med["(d) hand-written floats"]
-    print(f"demo step, median of {max(5, args.repeats)} (gc on)")
+    print(f"demo step, median of {len(times[NAMES['a']])} (gc on; each implementation in processes of its own)")
     print(f"{'implementation':34} {'median':>10} {'vs micrograd':>13} {'/ hand-written':>15}")
     for name in sorted(med):
         print(f"{name:34} {fmt(med[name]):>10} {mg / med[name]:>12.1f}x {med[name] / hand:>14.2f}x")

@@ -2,6 +2,7 @@
 import dataclasses
 import math
 import numbers
+import weakref
 from typing import Optional
 
 from autograd import no_grad
@@ -95,9 +96,9 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
         record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
         if scheduler is not None:
             scheduler.step()
-        record.accuracy = evaluate(model, X, y, threshold=threshold)["accuracy"]
+        record.accuracy = evaluate(model, X, y, threshold=threshold, compile=bool(compile))["accuracy"]
         if validation is not None:
-            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold)
+            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold, compile=bool(compile))
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -120,11 +121,13 @@ def _run_epoch(model, loader, step, optimizer, epoch):
     return total / len(loader.X)
 
 
-def evaluate(model, X, y, loss=None, threshold="auto"):
+def evaluate(model, X, y, loss=None, threshold="auto", compile=False):
     """{'loss': mean loss or None, 'accuracy': fraction correct or None}, without recording a graph.
 
     `threshold`: as in `accuracy`; None skips accuracy for a single output (regression);
-    'auto' picks it from the loss as `fit` does (0 when no loss is given).
+    'auto' picks it from the loss as `fit` does (0 when no loss is given). `compile=True`
+    runs the model as a compiled forward pass (`autograd.compile(..., backward=False)`,
+    kept for the model), as `fit(..., compile=True)` does.
 
     >>> from nn import MLP
     >>> evaluate(MLP(2, [1], init="zeros"), [[1.0, 2.0]], [1], loss="mse")
@@ -135,7 +138,7 @@ def evaluate(model, X, y, loss=None, threshold="auto"):
     X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
     threshold = _resolve_threshold(threshold, loss_fn, y)
-    outputs = _outputs(model, X)
+    outputs = _outputs(model, X, _flag(compile, "evaluate"))
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -144,7 +147,7 @@ def evaluate(model, X, y, loss=None, threshold="auto"):
     return {"loss": value, "accuracy": sum(_is_correct(out, t, threshold) for out, t in zip(data, y)) / len(y)}
 
 
-def accuracy(model, X, y, threshold=0.0):
+def accuracy(model, X, y, threshold=0.0, compile=False):
     """Fraction of rows classified right. Several outputs: the largest is the class index.
     One output: class 1 (or +1) when it exceeds `threshold` (0 for scores, 0.5 for
     probabilities); labels may be 0/1 or -1/+1.
@@ -158,12 +161,13 @@ def accuracy(model, X, y, threshold=0.0):
     _validate.threshold_argument(threshold, "accuracy")
     _validate.model_argument(model, "accuracy")
     as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
-    return evaluate(model, X, y, threshold=threshold)["accuracy"]
+    return evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"]
 
 
-def predict(model, X, threshold=0.0, labels=(0, 1)):
+def predict(model, X, threshold=0.0, labels=(0, 1), compile=False):
     """Predicted classes: the index of the largest output, or for one output labels[1] when
     it exceeds `threshold`, else labels[0]. `threshold=None` returns the raw outputs (floats).
+    `compile=True` runs a compiled forward pass, as in `evaluate`.
 
     >>> from nn import MLP
     >>> predict(MLP(1, [1], activation="linear", init="zeros"), [[1.0], [2.0]], labels=(-1, 1))
@@ -174,7 +178,7 @@ def predict(model, X, threshold=0.0, labels=(0, 1)):
     _validate.labels_argument(labels, "predict")
     X = _validate.rows_for(model, X, "predict: X")
     result = []
-    for out in map(_data, _outputs(model, X)):
+    for out in map(_data, _outputs(model, X, _flag(compile, "predict"))):
         if isinstance(out, list):
             result.append(out.index(max(out)))
         else:
@@ -182,17 +186,48 @@ def predict(model, X, threshold=0.0, labels=(0, 1)):
     return result
 
 
-def _outputs(model, X):
-    """The model's outputs on every row, in evaluation mode, recording no graph."""
+def _outputs(model, X, compile=False):
+    """The model's outputs on every row, in evaluation mode, recording no graph; with
+    `compile`, floats from a compiled forward pass (run over chunks of rows)."""
     was_training = getattr(model, "training", None)
     if was_training is not None:
         model.eval()
     try:
+        if compile:
+            forward = _forward_program(model)
+            return [out for k in range(0, len(X), _CHUNK) for out in forward(X[k:k + _CHUNK])]
         with no_grad():
             return [model(x) for x in X]
     finally:
         if was_training is not None:
             model.train(was_training)
+
+
+def _flag(value, who):
+    if value is not True and value is not False:
+        raise TypeError(f"{who}: compile must be True or False, got {value!r}")
+    return value
+
+
+_CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
+_FORWARD = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
+
+
+def _forward_program(model):
+    """The model's compiled forward pass, made once and kept as long as the model lives."""
+    from autograd.compiler import compile_step  # optional, and heavy to import
+    params = model.parameters()
+    try:
+        found = _FORWARD.get(model)
+    except TypeError:  # a model that cannot be a weak dictionary key: compile each time
+        found = None
+    if found is None or len(found.params) != len(params) or any(a is not b for a, b in zip(found.params, params)):
+        found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False)
+        try:
+            _FORWARD[model] = found
+        except TypeError:
+            pass
+    return found
 
 
 def _data(out):

@@ -38,7 +38,8 @@ TEMPLATES = {
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
            "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs")
-_RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step"}
+_RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
+                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES"}
 
 
 def row_key(op):
@@ -81,8 +82,12 @@ def number(x):
 
 def render(template, v, ref):
     """Fill a template for node `v`, naming its inputs and result with `ref`."""
-    arg = v._op.arg
-    fields = {"a": ref(v._a), "b": ref(v._b) if v._b is not None else "", "out": ref(v)}
+    return fill(template, v._op.arg, ref(v._a), ref(v._b) if v._b is not None else "", ref(v))
+
+
+def fill(template, arg, a, b, out):
+    """Fill a template from the texts of the inputs `a`, `b` and the result `out`."""
+    fields = {"a": a, "b": b, "out": out}
     if arg is not None:
         fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
         fields["a_n1"] = fields["a"] if arg == 2.0 else f"{fields['a']} ** {number(arg - 1.0)}"
@@ -91,15 +96,19 @@ def render(template, v, ref):
 
 def describe(v, ref):
     """`t3 = relu(t2)`: the operation of node `v`, for comments."""
-    name, a = v._op.name, ref(v._a)
-    if name in ("+", "*", "**"):
-        return f"{ref(v)} = {a} {name} {ref(v._b)}"
+    return describe_op(v._op.name, ref(v), ref(v._a), None if v._b is None else ref(v._b))
+
+
+def describe_op(name, out, a, b):
+    """`out = relu(a)`, `out = a * b`: an operation in words of code, for comments."""
+    if b is not None and not name.startswith("**") or name == "**":
+        return f"{out} = {a} {name} {b}" if len(name) <= 2 else f"{out} = {name}({a}, {b})"
     if name.startswith("**"):
-        return f"{ref(v)} = {a} ** {name[2:]}"
+        return f"{out} = {a} ** {name[2:]}"
     if "(" in name:  # leaky_relu(0.2)
         base, arg = name[:-1].split("(")
-        return f"{ref(v)} = {base}({a}, {arg})"
-    return f"{ref(v)} = {name}({a})"
+        return f"{out} = {base}({a}, {arg})"
+    return f"{out} = {name}({a})"
 
 
 def line(code, comment=""):
@@ -157,6 +166,29 @@ def forward_lines(nodes, ref, numpy):
         branches = " if " in template or "where(" in template  # name what the branch computes
         comment = v._op.name.split("(")[0] if branches else ""
         out.append(line(f"{ref(v)} = {render(template, v, ref)}", comment))
+    return out
+
+
+def fused_forward_lines(nodes, ref, stored, depth_limit=40):
+    """Forward lines where a value read once is written inside the expression that reads it:
+    `t3 = (b + w0 * x0) + w1 * x1`. The same operations on the same floats, without storing
+    each step (a forward pass alone needs no value twice). `stored(v)`: v must be named."""
+    readers = {}
+    for v in nodes:
+        row = row_for(v._op)
+        for x, field in zip(v._prev, ("{a}", "{b}")):
+            readers[x] = row.forward.count(field) == 1  # a branch reads its input twice
+    inline, depth, out = {}, {}, []
+
+    def text(x):
+        return f"({inline[x]})" if x in inline else ref(x)
+    for v in nodes:
+        d = 1 + max((depth.get(x, 0) for x in v._prev if x in inline), default=0)
+        code = render(row_for(v._op).forward, v, text)
+        if not stored(v) and readers.get(v) and d < depth_limit:
+            inline[v], depth[v] = code, d
+        else:
+            out.append(f"{ref(v)} = {code}")
     return out
 
 

@@ -1,7 +1,9 @@
 """The generated step function: parameter code, one loop per kind of sample, the reduction."""
 import textwrap
 
-from .codegen import Namer, backward_lines, forward_lines, line, number
+from . import arraycode
+from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
+from .loops import Ref, lower
 
 
 class Variant:
@@ -12,6 +14,9 @@ class Variant:
         self.row_len, self.target = row_len, target  # target: "class", "float" or its length
         self.width = width  # how many of its values the reduction reads
         self.header = self.forward = self.store = self.backward = None
+        self.lowered = self.out_refs = None  # array form (see loops.lower)
+        self.tables = []  # per selected value: the node it is for each class index
+        self.selects = {}  # (node, operand) -> table number
 
     def input_names(self):
         xs = [f"x{k}" for k in range(self.row_len)]
@@ -21,50 +26,92 @@ class Variant:
 
 
 class Program:
-    """Source parts for one traced batch; `source(variants)` assembles the function."""
+    """Source parts for one traced batch; `source(variants)` assembles the function.
 
-    def __init__(self, s, variants, seeds, numpy):
-        self.numpy, self.linear = numpy, seeds is not None
-        self.slots = {x: k for k, x in enumerate(x for out in s.outputs for x in out)}
+    `red` is the batch reduction (`reduction_view`): its nodes, root, constants and the slot
+    in B of each sample output it reads. With `array`, each sample's code is in array form
+    (`arraycode`): values in `t`, parameters as `P[k]`, loops where the graph repeats.
+    """
+
+    def __init__(self, s, variants, red, seeds, numpy, array=False, nout=None):
+        self.numpy, self.linear, self.array = numpy, seeds is not None, array
+        self.forward_only = red is None
+        self.slots = {} if red is None else red.slots
+        self.nout = len(self.slots) if nout is None else nout
         accum = set(s.params) | set(s.param_nodes)
         self.names = names = Namer()
-        if s.root in s.qindex or s.root in s.reduce_nodes:
-            names.add(s.root, "r", s.root.label or "loss")
-        self.params = [names.add(p, "p") for p in s.params]
+        if red is not None and (red.root in s.qindex or red.root in red.reduce_nodes):
+            names.add(red.root, "r", red.root.label or "loss")
+        if array:
+            self.fixed = {p: f"P[{k}]" for k, p in enumerate(s.params)}
+            self.gfixed = {p: f"g_P[{k}]" for k, p in enumerate(s.params)}
+            self.params = []
+        else:
+            self.fixed, self.gfixed = {}, {}
+            self.params = [names.add(p, "p") for p in s.params]
         for v in s.param_nodes:
             names.add(v, "q")
         ref = self._ref(s, names.names, {})
         gref = self._gref(names.names, {})
         self.param_forward = forward_lines(s.param_nodes, ref, numpy)
-        self.accumulators = [gref(x) for x in s.params + s.param_nodes if x in s.requires]
+        self.accumulators = [gref(x) for x in (s.param_nodes if array else s.params + s.param_nodes)
+                             if x in s.requires]
+        self.nparams = len(s.params)
+        self.tsize = 0
+        self.classes = []  # per class-selected value: its slot in t for each class index
         for v in variants:
-            self._variant(s, v, names.child())
-        self._reduction(s, names.child(), accum)
+            if array:
+                self._array_variant(s, v, names)
+            else:
+                self._variant(s, v, names.child())
+        if self.forward_only:
+            return
+        self._reduction(s, red, names.child(), accum)
         prelude = []
-        if s.root in accum and s.root in s.requires:  # the loss reads parameters only
-            prelude.append(f"{gref(s.root)} += 1.0")
+        if red.root in accum and red.root in s.requires:  # the loss reads parameters only
+            prelude.append(f"{gref(red.root)} += 1.0")
         self.param_backward = prelude + backward_lines(
             s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum), numpy)
         outs = {x: f"B[{k}]" for x, k in self.slots.items()}
-        self.loss = outs[s.root] if s.root in outs else self._ref(s, names.names, outs)(s.root)
+        self.loss = outs[red.root] if red.root in outs else self._ref(red, names.names, outs)(red.root)
         self.grads = [gref(p) if p in s.requires else "0.0" for p in s.params]
 
     def _ref(self, s, names, inputs):
-        const = s.const
+        const, fixed = s.const, self.fixed
 
         def ref(x):
             if x in const:
                 return number(const[x])
-            name = names.get(x)
+            name = names.get(x) or fixed.get(x)
             return name if name is not None else inputs[x]
         return ref
 
-    @staticmethod
-    def _gref(names, slots):
+    def _gref(self, names, slots):
+        fixed = self.gfixed
+
         def gref(x):
             name = names.get(x)
-            return f"g_{name}" if name is not None else slots[x]
+            return f"g_{name}" if name is not None else fixed.get(x) or slots[x]
         return gref
+
+    def _array_variant(self, s, var, names):
+        """Array form of a kind of sample (see arraycode): its items were found by `lower`."""
+        low = var.lowered
+        self.tsize = max(self.tsize, low.slots)
+        qnames = [names.names[q] for q in s.param_nodes]
+        tables = [[None if k is None else low.slot_of[k] for k in table] for table in var.tables]
+        texts = arraycode.Texts(qnames, var.target == "float", tables, len(self.classes), var.row_len)
+        self.classes += tables
+        var.forward = arraycode.forward_lines(low.items, texts)
+        offsets = ["j"] + [f"j + {k}" for k in range(1, len(var.out_refs))]
+        var.store = [f"B[{o}] = {texts.value(r)}" for o, r in zip(offsets, var.out_refs)]
+        seeds = [line(f"{texts.grad(r)} += S[{o}]", "d loss / d this output, from the reduction")
+                 for o, r, x in zip(offsets, var.out_refs, s.outputs[var.sample])
+                 if r.kind == "n" and x in s.requires]
+        var.backward = [f"g_t = [0.0] * {low.slots}  # d loss / d each value of this sample"] + seeds
+        var.backward += arraycode.backward_lines(low.items, texts)
+        target = ", y" if var.target != "class" or var.tables else ""
+        var.header = [f"for j, x{target} in zip(*groups[{{v}}]):"]
 
     def _variant(self, s, var, names):
         i, numpy = var.sample, self.numpy
@@ -74,7 +121,11 @@ class Program:
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
-        var.forward = forward_lines(s.samples[i], ref, numpy)
+        if self.forward_only and not numpy:
+            keep = set(s.outputs[i])
+            var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
+        else:
+            var.forward = forward_lines(s.samples[i], ref, numpy)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
@@ -93,43 +144,57 @@ class Program:
             target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
             var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
 
-    def _reduction(self, s, names, accum):
-        linear, nodes = self.linear, s.reduce_nodes
+    def _reduction(self, s, red, names, accum):
+        linear, nodes = self.linear, red.reduce_nodes
         for v in nodes:
             names.add(v, "r")
         outs = {x: f"B[{k}]" for x, k in self.slots.items()}
-        ref = self._ref(s, names.names, outs)
+        ref = self._ref(red, names.names, outs)
         seeds = {x: f"S[{k}]" for x, k in self.slots.items()}
         gref = self._gref(names.names, seeds)
         wanted = {x for x in accum if x in s.requires}
         if not linear:
-            wanted.update(x for x in self.slots if x in s.requires)
+            wanted.update(x for x in self.slots if x in red.requires)
         for v in nodes:
             if v._a in wanted or v._b in wanted:
                 wanted.add(v)
         self.reduce_forward = forward_lines(nodes, ref, self.numpy)
         self.reduce_backward = []
         assigned = set()
-        if s.root in wanted and s.root in nodes:
-            self.reduce_backward.append(f"{gref(s.root)} = 1.0")
-            assigned.add(s.root)
+        if red.root in wanted and red.root in nodes:
+            self.reduce_backward.append(f"{gref(red.root)} = 1.0")
+            assigned.add(red.root)
         grows = accum if linear else accum | set(self.slots)
         self.reduce_backward += backward_lines(nodes, ref, gref, wanted.__contains__,
                                                grows.__contains__, assigned, self.numpy)
 
     def source(self, variants, title):
         """The whole step function as text, one loop per variant in `variants`' order."""
-        numpy, n = self.numpy, len(self.slots)
+        numpy, n = self.numpy, self.nout
+        returns = ("Returns B, each sample's outputs." if self.forward_only else
+                   "Returns the loss and d loss / d parameter for every parameter.")
         body = [f'"""{title}', "",
                 "P: the parameters' values; groups: (slot, rows[, targets]) for each kind of sample.",
-                'Returns the loss and d loss / d parameter for every parameter."""']
-        body += _wrap("(", self.params, ") = P")
+                returns + '"""']
+        if self.params:
+            body += _wrap("(", self.params, ") = P")
         if self.param_forward:
             body += ["# computed from the parameters alone, once per batch"] + self.param_forward
-        if self.accumulators:
+        if self.forward_only:
+            body += [f"B = zeros({n})" if numpy else f"B = [0.0] * {n}  # each sample's outputs"]
+            if self.array:
+                body.append(f"t = [0.0] * {self.tsize}  # one sample's values")
+            for v, var in enumerate(variants):
+                body += _loop(var, v, var.forward + var.store, numpy, "forward")
+            return "def step(P, groups):\n" + textwrap.indent("\n".join(body + ["return B"]), "    ") + "\n"
+        if self.array or self.accumulators:
             body += ["# gradients of the parameters, summed over the batch"]
-            body += [" = ".join(names) + " = 0.0" for names in _chunks(self.accumulators, 84)]
+        if self.array:
+            body.append(f"g_P = [0.0] * {self.nparams}")
+        body += [" = ".join(names) + " = 0.0" for names in _chunks(self.accumulators, 84) if names]
         body += [f"B = zeros({n})" if numpy else f"B = [0.0] * {n}  # each sample's outputs"]
+        if self.array:
+            body.append(f"t = [0.0] * {self.tsize}  # one sample's values")
         if self.linear:
             body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
         for v, var in enumerate(variants):
@@ -148,7 +213,10 @@ class Program:
                 body += _loop(var, v, var.forward + var.backward, numpy, "again, with the reduction's gradients")
         if self.param_backward:
             body += ["# backward through the parameter-only values"] + self.param_backward
-        body += _wrap(f"return {self.loss}, (", self.grads, ")")
+        if self.array:
+            body.append(f"return {self.loss}, g_P")
+        else:
+            body += _wrap(f"return {self.loss}, (", self.grads, ")")
         return "def step(P, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
 
 
@@ -182,3 +250,32 @@ def _wrap(opening, items, closing, width=92):
         return [opening + text + closing]
     return [opening] + ["    " + x for x in textwrap.wrap(text, width - 4, break_long_words=False,
                                                             break_on_hyphens=False)] + [closing]
+
+
+def lower_variant(s, var):
+    """Find the loops of a kind of sample (`loops.lower`); sets `var.lowered`, `var.out_refs`."""
+    i, row_len = var.sample, var.row_len
+    nodes = s.samples[i]
+    local = {v: k for k, v in enumerate(nodes)}
+    const, index, qindex, where, selects = s.const, s.index, s.qindex, s.where, var.selects
+
+    def ref_of(k, pos, x):
+        number = selects.get((k, pos))
+        if number is not None:
+            return Ref("s", number)
+        if x in local:
+            return local[x]
+        if x in const:
+            return Ref("c", const[x])
+        if x in index:
+            return Ref("p", index[x])
+        if x in where:
+            p = where[x][1]
+            return Ref("x", p) if p < row_len else Ref("y", p - row_len)
+        return Ref("q", qindex[x])
+
+    keep = {local[x] for x in s.outputs[i] if x in local}
+    keep.update(k for table in var.tables for k in table if k is not None)
+    low = lower(nodes, ref_of, s.requires.__contains__, keep)
+    var.lowered = low
+    var.out_refs = [Ref("n", low.slot_of[local[x]]) if x in local else ref_of(-1, -1, x) for x in s.outputs[i]]

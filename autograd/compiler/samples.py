@@ -9,10 +9,11 @@ the first sample. `group` moves such additions into the reduction before compari
 from .trace import MULTI, CompileError
 
 
-def group(s, skeys):
+def group(s, skeys, numbers=None):
     """([(sample, signature)] for each kind of sample, {structure key: kind index}).
 
-    Raises CompileError if two samples of the same structure build different graphs.
+    Raises CompileError if two samples of the same structure build different graphs
+    (`numbers`: the samples' numbers in the user's batch, for the message).
 
     >>> from autograd import Value
     >>> from autograd.compiler.trace import placeholders, split
@@ -39,6 +40,7 @@ def group(s, skeys):
                 sigs[i] = signature(s, i)
             if sigs[i] != ref:
                 j = next(j for j in same if sigs[j] == ref)
+                j, i = (j, i) if numbers is None else (numbers[j], numbers[i])
                 raise CompileError(
                     f"compile: samples {j} and {i} have inputs of the same shape, but the "
                     f"function built different graphs for them: {describe_difference(ref, sigs[i])}. "
@@ -56,9 +58,71 @@ def group(s, skeys):
     return kinds, kind_of
 
 
+def merge_classes(kinds, kind_of):
+    """Merge kinds that differ only in the class index of their target into one kind.
+
+    Such samples build the same graph except where the loss reads `logits[y]`: there the
+    merged kind reads a value chosen at run time. Returns [(sample, signature, selects,
+    tables)] and the new {structure key: kind index}; `selects[(node, operand)]` is a
+    table number, `tables[n][c]` the node read for class c (None for a class not seen).
+    """
+    out = [(i, sig, {}, []) for i, sig in kinds]
+    classes = {}  # (row length, first kind) -> {class: kind}
+    for key, v in kind_of.items():
+        target = key[1]
+        if isinstance(target, tuple) and type(target[1]) is int and target[1] >= 0:
+            classes.setdefault(key[0], {})[target[1]] = v
+    new_of = dict(kind_of)
+    for row_len, by_class in classes.items():
+        merged = _merge(kinds, by_class)
+        if merged is None:
+            continue
+        first, selects, tables = merged
+        out[first] = (kinds[first][0], kinds[first][1], selects, tables)
+        for c in by_class:
+            new_of[(row_len, ("class", c))] = first
+    used = sorted(set(new_of.values()))
+    renumber = {v: k for k, v in enumerate(used)}
+    return [out[v] for v in used], {key: renumber[v] for key, v in new_of.items()}
+
+
+def _merge(kinds, by_class):
+    """(first kind, selects, tables) if the kinds of `by_class` differ only in local refs."""
+    order = sorted(by_class)
+    traced = [c for c in order if kinds[by_class[c]][0] is not None]  # graphs at hand
+    first = by_class[(traced or order)[0]]
+    ref = kinds[first][1]
+    places = {}
+    for c in order:
+        sig = kinds[by_class[c]][1]
+        if len(sig) != len(ref) or sig[-1] != ref[-1]:
+            return None
+        for k, (x, y) in enumerate(zip(ref[:-1], sig[:-1])):
+            if x == y:
+                continue
+            if x[:2] != y[:2]:
+                return None
+            for pos in (0, 1):
+                if x[2 + pos] != y[2 + pos]:
+                    if not (isinstance(x[2 + pos], int) and isinstance(y[2 + pos], int)):
+                        return None
+                    places[(k, pos)] = None
+    if not places or len({by_class[c] for c in order}) < 2:
+        return None
+    selects, tables = {}, []
+    for number, (k, pos) in enumerate(sorted(places)):
+        selects[(k, pos)] = number
+        table = [None] * (order[-1] + 1)
+        for c in order:
+            table[c] = kinds[by_class[c]][1][k][2 + pos]
+        tables.append(table)
+    return first, selects, tables
+
+
 def _peel(s, i, moved, identities_only=False):
-    """Move one addition that only the reduction reads from sample i into the reduction;
-    the sample's values it adds become the sample's outputs. False if there is none."""
+    """Move one operation that only the reduction reads from sample i into the reduction
+    (an addition of a sum, or the `-m` of a running maximum that starts from sample 0);
+    the sample's values it reads become the sample's outputs. False if there is none."""
     out, const = s.outputs[i], s.const
     for k, v in enumerate(out):
         if v is s.root or s.uses.get(v) or v._a is None:
@@ -66,7 +130,7 @@ def _peel(s, i, moved, identities_only=False):
         a, b, name = v._a, v._b, v._op.name
         c = const.get(b, const.get(a))
         identity = (a in const) != (b in const) and (name, c) in (("+", 0.0), ("*", 1.0))
-        if not (identity or name == "+" and not identities_only):
+        if not (identity or not identities_only):
             continue
         mine = [x for x in (a, b) if s.owner.get(x) == i]
         for x in mine:

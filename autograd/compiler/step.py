@@ -3,9 +3,8 @@
 The generated code is what a person would derive by hand: one line per operation for one
 sample, looped over the batch, then the chain rule line by line (`step.source` shows it).
 """
-import builtins
-import itertools
-import linecache
+import collections
+import gc
 import math
 import time
 import warnings
@@ -14,23 +13,28 @@ from .. import ops as _ops
 from .. import value as _value
 from ..grad_mode import enable_grad
 from ..graph import grad
-from .program import Program, Variant
+from . import reduction
+from . import plan as _plan
+from .plan import Plan, Unmerged, probe_samples
 from .samples import group
-from .trace import CompileError, reduction_seeds, structure, trace
+from .trace import CompileError, structure, trace
 
-_MAX_PLANS = 16  # traced batch structures kept per step (e.g. full batches + the last one)
+_MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
+_CHUNK = 3  # samples traced at once when probing many classes (bounds the memory)
 _MANY_KINDS = 16  # more kinds of sample than this in a batch: warn, it is slow to compile
-_counter = itertools.count()
 
 
-def compile_step(fn, params, check=False, backend="python"):
+def compile_step(fn, params, check=False, backend="python", backward=True):
     """Compile `fn(xb, yb) -> loss` into a step that runs generated Python code.
 
     `step(xb, yb)` returns the loss as a float and adds d loss / d p into `p.grad` for every
     p in `params`, exactly as `loss.backward()` would. `xb` is a list of rows of numbers,
-    `yb` a list of targets (floats are data; ints are class indices). The step is traced
-    again when the batch's structure changes. `check=True` compares every call with the
-    dynamic engine; `backend="numpy"` runs each kind of sample as one array operation.
+    `yb` a list of targets (floats are data; ints are class indices). The step traces a
+    few samples of each new kind (row length, kind of target); other batch sizes and class
+    indices reuse the code. `check=True` compares every call with the dynamic engine;
+    `backend="numpy"` runs each kind of sample as one array operation. `backward=False`
+    compiles the forward pass only: `fn(xb, yb)` returns one Value or list of Values per
+    row, and `step(xb)` returns their values.
 
     >>> from autograd import Value, compile
     >>> w = Value(0.5, label="w")
@@ -39,63 +43,98 @@ def compile_step(fn, params, check=False, backend="python"):
     (1.25, -5.0)
     >>> "g_w += x0 * g_t0" in step.source      # the chain rule, one line per operation
     True
+    >>> forward = compile(lambda xb, yb: [w * x[0] for x in xb], [w], backward=False)
+    >>> forward([[1.0], [4.0], [6.0]])
+    [0.5, 2.0, 3.0]
     """
-    return CompiledStep(fn, params, check, backend)
+    return CompiledStep(fn, params, check, backend, backward)
 
 
 class CompiledStep:
     """A compiled training step; see `compile_step`. `source` is the generated code."""
 
-    def __init__(self, fn, params, check=False, backend="python"):
+    def __init__(self, fn, params, check=False, backend="python", backward=True):
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
         if backend not in ("python", "numpy"):
             raise ValueError(f"compile: backend must be 'python' or 'numpy', got {backend!r}")
-        self.fn, self.check, self.backend = fn, bool(check), backend
+        if backward not in (True, False):
+            raise TypeError(f"compile: backward must be True or False, got {backward!r}")
+        self.fn, self.check, self.backend, self.backward = fn, bool(check), backend, backward
         self.params = _parameters(params)
         self.namespace = _python_namespace()
         if backend == "numpy":
             from .numpy_backend import namespace
             self.namespace.update(namespace())  # ImportError here if NumPy is missing
         self.trace_count = 0
-        self._plans = {}
+        self._plans = collections.OrderedDict()  # least recently used first
         self._targets_as_data = True
+        self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
 
     @property
     def source(self):
         """The generated code of the latest call (one `def step(P, groups)`)."""
-        if self._last is None:
-            raise RuntimeError("compile: nothing traced yet; call the step once to generate code")
-        return self._last.source
+        return self._latest().source
 
     @property
     def stats(self):
         """Seconds spent tracing, grouping + generating, and compiling the latest code; its lines."""
+        return dict(self._latest().stats)
+
+    def _latest(self):
         if self._last is None:
             raise RuntimeError("compile: nothing traced yet; call the step once to generate code")
-        return dict(self._last.stats)
+        return self._last
 
-    def __call__(self, xb, yb):
+    def __call__(self, xb, yb=None):
+        if yb is None and not self.backward and hasattr(xb, "__len__"):
+            yb = [0.0] * len(xb)  # a forward pass needs no targets
         xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
-        plan = self._plans.get(key)
-        kinds = None if plan is None else plan.assign(skeys)
-        if kinds is None:
-            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key, plan)
+        plan, kinds = self._find(skeys, key)
+        if plan is None:
+            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
             kinds = plan.assign(skeys)
-        loss, grads = plan.run([p.data for p in self.params], xb, yb, kinds)
+            if kinds is None:
+                raise CompileError("compile: the code just generated does not fit its own batch "
+                                   "(please report this)")
+        code = plan.code(len(skeys), kinds)
+        result = code.run([p.data for p in self.params], xb, yb, kinds)
+        self._last = code
+        if not self.backward:
+            return result
+        loss, grads = result
         loss = float(loss)
         if self.check:
             self._verify(xb, yb, loss, grads)
         for p, g in zip(self.params, grads):
             p.grad += g
-        self._last = plan
         return loss
 
-    def _trace_and_generate(self, xb, yb, skeys, key, old):
-        start = time.perf_counter()
+    def _find(self, skeys, key):
+        """The plan for this batch (most recently used first), and each sample's kind."""
+        for plan_key in reversed(self._plans):
+            plan = self._plans[plan_key]
+            if plan.exact is not None and plan_key != key:
+                continue
+            kinds = plan.assign(skeys)
+            if kinds is not None:
+                self._plans.move_to_end(plan_key)
+                return plan, kinds
+        return None, None
+
+    def _trace_and_generate(self, xb, yb, skeys, key):
+        gc_was_on = gc.isenabled()
+        gc.disable()  # traced graphs hold no cycles: scanning their nodes again and again is waste
         try:
-            s = trace(self.fn, self.params, xb, yb, self._targets_as_data)
+            return self._trace_and_generate_now(xb, yb, skeys, key)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _trace_and_generate_now(self, xb, yb, skeys, key):
+        try:
+            plan = self._plan(xb, yb, skeys, key)
         except (TypeError, ValueError) as error:
             # Maybe the function needs its targets as plain numbers (it compares or validates
             # them): try them as structure, one kind of sample per target value. Switch only
@@ -104,27 +143,79 @@ class CompiledStep:
                 raise
             xb2, yb2, skeys2, key2 = structure(xb, yb, False)
             try:
-                s = trace(self.fn, self.params, xb2, yb2, False)
+                plan = self._plan(xb2, yb2, skeys2, key2, switching=True)
             except Exception:
                 raise error from None
             self._targets_as_data = False
+            self._plans.clear()
             xb, yb, skeys, key = xb2, yb2, skeys2, key2
-            old = self._plans.get(key)
-        plan = _Plan(self, s, skeys, old, time.perf_counter() - start)
         self.trace_count += 1
         if len(plan.variants) > _MANY_KINDS:
             warnings.warn(f"compile: {len(plan.variants)} kinds of sample, each with code of its own (targets "
                           "used as plain numbers, or rows of many lengths); this is slow to compile",
                           RuntimeWarning, stacklevel=3)
-        if key not in self._plans and len(self._plans) >= _MAX_PLANS:
-            key_out = next(iter(self._plans))
-        else:
-            key_out = key
-        dropped = self._plans.pop(key_out, None)
-        if dropped is not None:
-            linecache.cache.pop(dropped.filename, None)  # its source, kept for tracebacks
-        self._plans[key] = plan
+        plan_key = key if plan.exact is not None else ("any size", plan.kinds)
+        replaced = self._plans.pop(plan_key, None)
+        if replaced is not None:
+            replaced.forget()
+        self._plans[plan_key] = plan
+        while len(self._plans) > _MAX_PLANS:
+            self._plans.popitem(last=False)[1].forget()
         return plan, xb, yb, skeys
+
+    def _plan(self, xb, yb, skeys, key, switching=False):
+        """Trace a few samples: one of each kind (with the kinds an older plan knew), in two
+        batch sizes so that the reduction can be written for any size; or, if its shape is
+        not a sum over the samples, the whole batch."""
+        start = time.perf_counter()
+        data = self._targets_as_data and not switching
+        probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
+        if len(xb) >= 2 and (self._sums or not self.backward):
+            try:
+                plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
+            except Unmerged:
+                plan = self._probe_plan(probe, data, start, chunk=None)
+            if not self.backward:
+                return plan
+            # The same reduction in another batch size: which constants depend on the size?
+            second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
+            rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
+            s2 = trace(self.fn, self.params, rows2, targets2, data)
+            group(s2, pkeys2, numbers2)  # moves a sum's first additions into the reduction
+            template = reduction.same_fold(reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
+            if template is not None:
+                plan.template = template
+                plan.prune()
+                return plan
+            self._sums = False  # not a sum over the samples: from now on, trace whole batches
+        s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
+        return Plan(self, s, skeys, key, start, [], range(len(skeys)))
+
+    def _probe_plan(self, probe, data, start, chunk):
+        """A plan from tracing the probe's samples: all at once, or (to save memory on wide
+        models with many classes) `chunk` at a time, keeping only the first trace's graph."""
+        main = probe if chunk is None or len(probe) <= chunk else probe[:chunk]
+        rows, targets, pkeys, numbers = (list(column) for column in zip(*main))
+        s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
+        if len(main) < len(probe) and len(s.samples[0]) * len(probe) <= _plan.STRAIGHT:
+            return self._probe_plan(probe, data, start, None)  # small: all at once, named code
+        extra = []
+        for k in range(len(main), len(probe), chunk or 1):
+            part = probe[k:k + chunk]
+            part = part if len(part) >= 2 else part + probe[:1]
+            rows_e, targets_e, pkeys_e, numbers_e = (list(column) for column in zip(*part))
+            s_e = trace(self.fn, self.params, rows_e, targets_e, data, outputs=not self.backward)
+            extra.append(group(s_e, pkeys_e, numbers_e))
+            del s_e
+        return Plan(self, s, pkeys, None, start, probe, numbers, extra)
+
+    def _known_samples(self):
+        """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
+        out = []
+        for plan in self._plans.values():
+            if plan.exact is None:
+                out += [(row, y, k, None) for row, y, k, _ in plan.probe]
+        return out
 
     def _verify(self, xb, yb, loss, grads):
         rows = [[_value.Value(float(x)) for x in row] for row in xb]
@@ -139,80 +230,6 @@ class CompiledStep:
                     f"compile(check=True): {what} is {a!r} replayed but {b!r} in the dynamic "
                     "engine; the function's graph depends on the data (a branch on .data, "
                     "float(x), max(x.data ...)), so it cannot be compiled")
-
-
-class _Plan:
-    """Generated code for one batch structure: its kinds of samples, and the compiled function."""
-
-    def __init__(self, step, s, skeys, old, trace_seconds):
-        start = time.perf_counter()
-        self.numpy = step.backend == "numpy"
-        self.variants, self.variant_of = _variants(s, skeys)
-        seeds = reduction_seeds(s)
-        self.program = Program(s, self.variants, seeds, self.numpy)
-        self.widths = [len(out) for out in s.outputs]
-        if old is not None and old.program.param_forward == self.program.param_forward \
-                and old.program.params == self.program.params and old.widths == self.widths:
-            # Keep the kinds of samples seen before (class indices absent from this batch).
-            for k, v in old.variant_of.items():
-                if k not in self.variant_of:
-                    self.variant_of[k] = len(self.variants)
-                    self.variants.append(old.variants[v])
-        self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
-        seeds_list = [seeds[x] for out in s.outputs for x in out] if seeds is not None else None
-        name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
-        title = f"Forward and backward of {name} on {len(skeys)} samples, generated from a trace."
-        self.source = self.program.source(self.variants, title)
-        self.filename = filename = f"<compiled step {next(_counter)}>"
-        # Registered with linecache, a traceback through the generated code shows its lines.
-        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
-        namespace = dict(step.namespace)
-        if seeds_list is not None:
-            namespace["SEEDS"] = namespace["asarray"](seeds_list) if self.numpy else seeds_list
-        generated = time.perf_counter()
-        exec(builtins.compile(self.source, filename, "exec"), namespace)  # our own code, just written
-        self.function = namespace["step"]
-        self.stats = {"trace": trace_seconds, "generate": generated - start,
-                      "compile": time.perf_counter() - generated, "lines": self.source.count("\n"),
-                      "kinds": len(self.variants)}
-
-    def assign(self, skeys):
-        """Each sample's variant index, or None if a sample is of an unknown kind or the
-        samples' outputs would not sit where the reduction's code reads them."""
-        variant_of, variants = self.variant_of, self.variants
-        try:
-            kinds = [variant_of[k] for k in skeys]
-        except KeyError:
-            return None
-        return kinds if [variants[v].width for v in kinds] == self.widths else None
-
-    def run(self, params, xb, yb, kinds):
-        if len(self.variants) == 1:
-            groups = [(self.bases, xb, yb)]
-        else:
-            groups = [([], [], []) for _ in self.variants]
-            for base, row, y, v in zip(self.bases, xb, yb, kinds):
-                j, x, t = groups[v]
-                j.append(base)
-                x.append(row)
-                t.append(y)
-        groups = [g if var.target != "class" else g[:2] for g, var in zip(groups, self.variants)]
-        if self.numpy:
-            from .numpy_backend import arrays, errors_raise
-            with errors_raise():
-                return self.function(params, arrays(groups, self.variants))
-        return self.function(params, groups)
-
-
-def _variants(s, skeys):
-    """[Variant] for each kind of sample, {structure key: variant index}."""
-    kinds, kind_of = group(s, skeys)
-    variants = []
-    for i, sig in kinds:
-        row_len, target = skeys[i]
-        target = "class" if isinstance(target, tuple) else target
-        variants.append(Variant(i, sig, row_len, target, len(s.outputs[i])))
-    return variants, kind_of
 
 
 def _parameters(params):
@@ -237,5 +254,5 @@ def _python_namespace():
             "safe_power": _ops._safe_power, "log_of_base": _ops._log_of_base, "inf": math.inf, "nan": math.nan}
 
 
-# The public name, as `torch.compile`; this module calls the builtin as `builtins.compile`.
+# The public name, as `torch.compile` (plan.py calls the builtin as `builtins.compile`).
 compile = compile_step  # noqa: A001

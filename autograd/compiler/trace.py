@@ -5,6 +5,7 @@ read only the parameters (an L2 penalty), joined by a short reduction (the mean)
 finds those parts in a traced graph so that code can be written once for a sample and
 looped over the batch, instead of once per node of the whole batch.
 """
+import gc
 import numbers
 
 from .. import grad_mode
@@ -97,14 +98,50 @@ def _float(x, where, k):
     return float(x)
 
 
-def trace(fn, params, xb, yb, targets_as_data):
-    """Run `fn(rows, targets)` on placeholders and split the graph it returns (see `split`)."""
+def trace(fn, params, xb, yb, targets_as_data, outputs=False):
+    """Run `fn(rows, targets)` on placeholders and split the graph it returns (see `split`).
+
+    With `outputs`, `fn` returns one Value (or list of Values) per row, and the split's
+    outputs are those; `s.shapes[i]` is None for a Value, else the list's length."""
     rows, targets, where = placeholders(xb, yb, targets_as_data)
-    with grad_mode.enable_grad():
-        out = fn(rows, targets)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a traced graph holds no cycles: scanning its nodes again and again is waste
+    try:
+        with grad_mode.enable_grad():
+            out = fn(rows, targets)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    if outputs:
+        return _split_outputs(out, params, where, len(rows))
     if not isinstance(out, Value):
         raise TypeError(f"compile: the function must return the loss as a Value, got {type(out).__name__}")
     return split(out, params, where, len(rows))
+
+
+def _split_outputs(out, params, where, n):
+    """Split a forward-only function's per-row results: each one read by a made-up reduction."""
+    if not isinstance(out, (list, tuple)) or len(out) != n:
+        raise TypeError("compile(backward=False): the function must return one Value (or list of Values) "
+                        f"per row, {n} in all; got {type(out).__name__}")
+    mark = Value(1.0)
+    where = dict(where)
+    where[mark] = (n, 0)  # a sample of its own, so that `value * mark` mixes samples
+    shapes, root = [], None
+    with grad_mode.enable_grad():
+        for i, item in enumerate(out):
+            values = list(item) if isinstance(item, (list, tuple)) else [item]
+            shapes.append(len(values) if isinstance(item, (list, tuple)) else None)
+            for v in values:
+                if not isinstance(v, Value):
+                    raise TypeError(f"compile(backward=False): row {i}'s result holds a "
+                                    f"{type(v).__name__}, not a Value")
+                term = v * mark
+                root = term if root is None else root + term
+    s = split(root, params, where, n + 1)
+    del s.samples[n], s.outputs[n]
+    s.shapes = shapes
+    return s
 
 
 class Split:
@@ -119,7 +156,8 @@ class Split:
     - `requires`: nodes whose gradient reaches a parameter; `where`: {input: (sample, pos)};
       `index`: {parameter: position}, `qindex`: {parameter-only node: position};
       `owner[x]`: None, a sample, or MULTI; `uses[x]`: how many nodes of x's own sample read
-      x; `position`: topological positions.
+      x; `position`: topological positions; for a forward pass alone (`trace(outputs=True)`),
+      `shapes[i]`: None if row i's result is one Value, else its length.
     """
 
     def __init__(self, root, params, where, n):
@@ -218,22 +256,23 @@ def _parameter_values_to_samples(s, readers):
         s.samples[i].sort(key=s.position.__getitem__)
 
 
-def reduction_seeds(s):
+def reduction_seeds(red):
     """d loss / d output for every sample output, when those do not depend on any value.
 
-    That holds when the reduction only adds and multiplies by constants (a sum or a mean):
-    then the seeds are numbers fixed at trace time. Returns {output: seed}, or None.
+    `red` is the reduction (a `reduction.View`). That holds when it only adds and multiplies
+    by constants (a sum or a mean): then the seeds are numbers fixed when the code is
+    written. Returns {output: seed}, or None.
     """
-    outputs = {x for out in s.outputs for x in out}
-    if s.root in outputs:
-        return {s.root: 1.0}
-    for v in s.reduce_nodes:
-        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in s.const or v._b in s.const))):
+    outputs = red.slots
+    if red.root in outputs:
+        return {red.root: 1.0}
+    for v in red.reduce_nodes:
+        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in red.const or v._b in red.const))):
             return None
-    reduce_set = set(s.reduce_nodes)
-    grads = {s.root: 1.0}
-    for v in reversed(s.reduce_nodes):
-        g = grads[v]  # every reduction node leads to the loss, so its gradient is known here
+    reduce_set = set(red.reduce_nodes)
+    grads = {red.root: 1.0}
+    for v in reversed(red.reduce_nodes):
+        g = grads.get(v, 0.0)
         for x, d in zip(v._prev, v._local):
             if x in reduce_set or x in outputs:
                 grads[x] = grads.get(x, 0.0) + d * g

@@ -1,0 +1,189 @@
+"""compile at scale: class indices at run time, any batch size, loops in the code, forward only."""
+import random
+
+import pytest
+from compile_helpers import assert_close, compiled, dynamic
+
+from autograd import Value, compile
+from autograd.compiler import plan
+
+nn = pytest.importorskip("nn")
+
+
+@pytest.fixture
+def arrays(monkeypatch):
+    """Array form (loops, class indices at run time) even for graphs small enough to be
+    written one line per node."""
+    monkeypatch.setattr(plan, "STRAIGHT", 0)
+
+
+def data(n, nin, classes, seed=0):
+    rng = random.Random(seed)
+    return [[rng.uniform(-2, 2) for _ in range(nin)] for _ in range(n)], [rng.randrange(classes) for _ in range(n)]
+
+
+def ce_step(model):
+    params = model.parameters()
+
+    def fn(rows, targets):
+        return nn.batch_loss(model, nn.cross_entropy, rows, targets)
+    return fn, params, compile(fn, params)
+
+
+def test_class_indices_are_chosen_at_run_time_in_one_kind_of_code(arrays):
+    fn, params, step = ce_step(nn.MLP(5, [6, 4], seed=0))
+    for seed, n in enumerate([12, 7, 12, 3]):
+        xb, yb = data(n, 5, 4, seed)
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert step.stats["kinds"] == 1 and step.trace_count == 1
+    assert "y]" in step.source  # the class index picks the logit
+
+
+def test_small_graphs_keep_named_code_and_wide_ones_get_one_kind():
+    for nin, kinds in ((3, 4), (80, 1)):  # 4 classes of about 200 nodes, of about 2,200
+        fn, params, step = ce_step(nn.MLP(nin, [12, 8], seed=0))
+        xb, yb = data(16, nin, 4, seed=1)
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+        assert step.stats["kinds"] == kinds
+
+
+def test_a_class_not_seen_yet_is_traced_once_and_the_others_kept(arrays):
+    fn, params, step = ce_step(nn.MLP(3, [5, 3], seed=1))
+    xb, _ = data(6, 3, 3)
+    for yb, traces in [([0, 1, 0, 1, 1, 0], 1), ([2, 2, 2], 2), ([0, 1, 2, 2, 1, 0], 2), ([1, 1], 2)]:
+        assert_close(compiled(step, params, xb[:len(yb)], yb), dynamic(fn, params, xb[:len(yb)], yb))
+        assert step.trace_count == traces
+
+
+def test_a_class_table_that_is_not_regular(arrays):
+    w = [[Value(random.Random(k).uniform(-1, 1)) for _ in range(2)] for k in range(3)]
+    params = [p for row in w for p in row]
+    order = [2, 0, 1]
+
+    def fn(rows, targets):  # picks logits[order[t]]: slots 2, 0, 1 for classes 0, 1, 2
+        losses = []
+        for x, t in zip(rows, targets):
+            logits = [wc[0] * x[0] + wc[1] * x[1] for wc in w]
+            losses.append(sum(z.exp() for z in logits).log() - logits[order[t]])
+        return sum(losses) * (1.0 / len(losses))
+    step = compile(fn, params)
+    xb, yb = data(9, 2, 3, seed=3)
+    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert "CLASSES[0][y]" in step.source and step.stats["kinds"] == 1
+
+
+@pytest.mark.parametrize("form", ["named", "arrays"])
+def test_twenty_batch_sizes_cycling_never_trace_again(form, monkeypatch):
+    if form == "arrays":
+        monkeypatch.setattr(plan, "STRAIGHT", 0)
+    model = nn.MLP(3, [4, 1], seed=2)
+    params = model.parameters()
+
+    def fn(rows, targets):
+        return nn.batch_loss(model, nn.mse_loss, rows, targets, l2=1e-3)
+    step = compile(fn, params)
+    xb, _ = data(22, 3, 2)
+    yb = [x[0] - x[1] for x in xb]
+    for _ in range(2):
+        for n in range(2, 22):
+            assert_close(compiled(step, params, xb[:n], yb[:n]), dynamic(fn, params, xb[:n], yb[:n]))
+    assert step.trace_count == 1
+
+
+def running_max(w):
+    def fn(rows, targets):  # max over the batch, built from relu as nn's softmax does
+        outs = [w * x[0] for x in rows]
+        m = outs[0]
+        for o in outs[1:]:
+            m = m + (o - m).relu()
+        return m
+    return fn
+
+
+def test_a_running_max_over_the_batch_compiles():
+    w = Value(2.0)
+    fn = running_max(w)
+    step = compile(fn, [w])
+    for xb in ([[1.0], [2.0], [0.5], [-1.0]], [[0.5], [-3.0], [1.5]], [[2.0], [0.5], [1.0], [-1.0]]):
+        assert_close(compiled(step, [w], xb, [0.0] * len(xb)), dynamic(fn, [w], xb, [0.0] * len(xb)))
+    assert compiled(step, [w], [[1.0], [4.0], [2.0]], [0.0] * 3) == (8.0, [4.0])
+
+
+def test_many_structures_cycling_do_not_evict_each_other():
+    w = Value(0.5)
+    step = compile(running_max(w), [w])  # not a sum: each batch size is traced once
+    for _ in range(2):
+        for n in range(2, 22):
+            step([[float(k)] for k in range(n)], [0.0] * n)
+    assert step.trace_count == 20
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu(0.1)"])
+def test_loops_agree_with_the_engine_for_each_activation(activation, arrays):
+    model = nn.MLP(6, [5, 4, 3], activation=activation, seed=4)
+    params = model.parameters()
+
+    def fn(rows, targets):
+        return nn.batch_loss(model, nn.cross_entropy, rows, targets, l2=1e-3)
+    step = compile(fn, params)
+    xb, yb = data(10, 6, 3, seed=5)
+    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert "for k in range(" in step.source and "for u, v in zip(" in step.source
+
+
+def test_a_dot_product_with_a_constant_side_and_multi_output_targets(arrays):
+    w = [Value(0.1 * k - 0.3) for k in range(8)]
+    b = Value(0.2)
+
+    def fn(rows, targets):
+        terms = []
+        for x, y in zip(rows, targets):
+            s = sum(map(lambda a, c: a * c, w, [1.5] * 8), b)  # u . const: an index loop
+            d = sum(map(lambda a, c: a * c, w, x), b)
+            terms += [(s * d - y[0]) ** 2, (d - y[1]) ** 2]
+        return sum(terms) * (1.0 / len(terms))
+    step = compile(fn, w + [b])
+    rng = random.Random(6)
+    xb = [[rng.uniform(-1, 1) for _ in range(8)] for _ in range(5)]
+    yb = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(5)]
+    assert_close(compiled(step, w + [b], xb, yb), dynamic(fn, w + [b], xb, yb))
+    assert "for i in range(8):" in step.source
+
+
+def test_code_size_does_not_grow_with_width_or_classes(arrays):
+    sizes = []
+    for nin, hidden, classes in [(8, 6, 3), (40, 30, 12), (100, 64, 10)]:
+        _, _, step = ce_step(nn.MLP(nin, [hidden, classes], seed=0))
+        xb, yb = data(2 * classes, nin, classes)
+        step(xb, yb)
+        sizes.append(step.stats["lines"])
+    # Bound: one dot product loop and one activation per layer, the softmax's loops, the
+    # reduction: about 150 lines for any two-layer MLP with cross-entropy.
+    assert max(sizes) <= 150 and all(later <= sizes[0] + 4 for later in sizes), sizes
+
+
+def test_forward_only_gives_the_models_outputs(arrays):
+    for nouts in ([5, 3], [4, 1]):
+        model = nn.MLP(7, nouts, activation="tanh", seed=7)
+        forward = compile(lambda xb, yb: [model(x) for x in xb], model.parameters(), backward=False)
+        for n in (6, 2, 1, 9):
+            xb, _ = data(n, 7, 2, seed=n)
+            want = [model(x) for x in xb]
+            want = [[v.data for v in out] if isinstance(out, list) else out.data for out in want]
+            assert forward(xb) == want
+        assert forward.trace_count == 1  # one trace for every batch size
+        assert "g_" not in forward.source  # no backward pass
+
+
+@pytest.mark.parametrize("form", ["named", "arrays"])
+def test_evaluate_and_predict_compiled_agree_with_the_engine(form, monkeypatch):
+    if form == "arrays":
+        monkeypatch.setattr(plan, "STRAIGHT", 0)
+    model = nn.MLP(4, [6, 3], seed=8)
+    X, y = data(40, 4, 3, seed=9)
+    for kwargs in ({}, {"loss": "cross_entropy"}):
+        got, want = nn.evaluate(model, X, y, compile=True, **kwargs), nn.evaluate(model, X, y, **kwargs)
+        assert got["accuracy"] == want["accuracy"]
+        assert got["loss"] == pytest.approx(want["loss"], rel=1e-12)
+    assert nn.predict(model, X, compile=True) == nn.predict(model, X)
+    assert nn.accuracy(model, X, y, compile=True) == nn.accuracy(model, X, y)
