@@ -15,6 +15,9 @@ _NAMES = [(f"w1[{j}][{i}]", ("w1", j, i), f"layers.0.neurons.{j}.w.{i}") for j i
     + [(f"w2[{j}]", ("w2", j), f"layers.1.neurons.0.w.{j}") for j in range(2)] \
     + [("b2", ("b2",), "layers.1.neurons.0.b")]
 
+TIMEOUT_HINT = ("does train_by_hand end? It runs a fixed number of epochs over the four XOR "
+                "samples; look for a loop whose counter never moves.")
+
 
 def _get(d, path, what):
     try:
