@@ -7,7 +7,7 @@ from autograd import Value
 import nn
 
 from ._tools import (Fail, case, expect_all_close, expect_close, grad_of, number, numbers_of,
-                     show)
+                     show, show_pair)
 
 # (name in the learner's dict, path into it, name of the same parameter in nn.MLP(2, [2, 1]))
 _NAMES = [(f"w1[{j}][{i}]", ("w1", j, i), f"layers.0.neurons.{j}.w.{i}") for j in range(2)
@@ -76,7 +76,8 @@ def _check_gradients(learner, params, X, y, what):
                     "the gradient is -x * delta.")
         elif abs(g - grad_of(last_named[name])) <= 1e-12:
             hint = "that is the last sample's gradient alone: add up (+=) over all the samples."
-        raise Fail(f"dL/d{label} = {expected!r} (from loss.backward())", repr(g), hint)
+        shown_expected, shown_got = show_pair(expected, g)
+        raise Fail(f"dL/d{label} = {shown_expected} (from loss.backward())", shown_got, hint)
 
 
 def _check_training(learner, X, y):
