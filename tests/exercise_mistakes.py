@@ -74,7 +74,7 @@ MISTAKES = [
             "failed", ["case: 2.5 * a", "expected: 2.5 * a to give a Value", "TypeError",
                        "write `__rmul__`: Python calls it for `2.5 * a`"]),
     Mistake(2, "inputs in a set", "(self, other), (1.0, 1.0)", "{self, other}, (1.0, 1.0)",
-            "failed", ["case: c = a + a", "got: a set of inputs", "not a set",
+            "failed", ["case: c = a + a", "got: a set passed to Value(...)", "not a set",
                        "changes from run to run"]),
     Mistake(2, "local derivatives stored as Values", "(other.data, self.data)", "(other, self)",
             "failed", ["local_grads to hold numbers (floats), not Values", ".data of a Value"]),

@@ -76,9 +76,10 @@ def _made(learner, c, what, sets=()):
             raise Fail(f"{what} to have .{attr}", f"a Value without .{attr}",
                        "make the result with Value(data, inputs, local_grads)")
     if isinstance(c.inputs, (set, frozenset)) or any(s is c for s in sets):
+        kept = isinstance(c.inputs, (set, frozenset))
         raise Fail(f"({what}).inputs in a tuple, in argument order",
-                   f"a {type(c.inputs).__name__ if isinstance(c.inputs, frozenset) else 'set'} "
-                   "of inputs", _SET_HINT)
+                   f"a {type(c.inputs).__name__} of inputs" if kept else
+                   "a set passed to Value(...)", _SET_HINT)
     if not isinstance(c.inputs, tuple) or not isinstance(c.local_grads, tuple):
         raise Fail(f"{what}.inputs and .local_grads to be tuples",
                    f"{type(c.inputs).__name__} and {type(c.local_grads).__name__}")
