@@ -21,13 +21,18 @@ def main(argv=None):
                       help="copy only the files missing from DIR (never touches the others)")
     check = commands.add_parser("check", help="grade the exercises in this folder")
     check.add_argument("number", nargs="?", type=int, help="one exercise (1-8); all if left out")
-    check.add_argument("--dir", default=".", help="the exercises' folder (default: here)")
-    check.add_argument("--timeout", type=_seconds, default=20.0,
-                       help="seconds each exercise may take (default 20)")
+    check.add_argument("--dir", default=".",
+                       help="the exercises' folder (default: here; progress is kept only here)")
+    check.add_argument("--timeout", type=_seconds, default=grading.TIMEOUT,
+                       help=f"seconds each exercise may take (default {grading.TIMEOUT:g}, "
+                            f"at most {_MAX_SECONDS})")
     args = parser.parse_args(argv)
     if args.command == "init":
         return init_folder(args.dir, args.missing)
     return check_folder(os.path.abspath(args.dir), args.number, args.timeout)
+
+
+_MAX_SECONDS = 86400  # a day; far larger limits overflow the OS's wait (in milliseconds)
 
 
 def _seconds(text):
@@ -35,8 +40,10 @@ def _seconds(text):
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"--timeout must be a positive number of seconds, got {text}")
+    if not 0 < value <= _MAX_SECONDS:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"--timeout must be a number of seconds above 0 and at most {_MAX_SECONDS} "
+            f"(a day), got {text}")
     return value
 
 
@@ -62,8 +69,9 @@ def init_folder(folder, missing_only=False):
     print(f"Copied {len(copied)} exercise file(s) into {folder}:")
     for name in copied:
         print(f"  {name}")
-    print(f"\nNext: cd {folder}, open {copied[0]}, and check your work with "
-          "`python -m exercises check` (all) or `python -m exercises check N` (one).")
+    here = _same_folder(folder, os.getcwd())
+    print(f"\nNext: {'' if here else f'cd {folder}, '}open {copied[0]}, and check your work "
+          "with `python -m exercises check` (all) or `python -m exercises check N` (one).")
     if not _importable_from(folder):
         print("\nNote: from that folder Python cannot find chainrule. Install it first: "
               f"`pip install -e {grading.ROOT}`.")
@@ -77,8 +85,20 @@ def _importable_from(folder):
     return done.returncode == 0
 
 
-def check_folder(folder, number=None, timeout=20.0):
-    """Grade one exercise (in detail) or all of them (a summary); 0 if all graded pass."""
+def _same_folder(a, b):
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_folder(folder, number=None, timeout=grading.TIMEOUT):
+    """Grade one exercise (in detail) or all of them (a summary); 0 if all graded pass.
+
+    Progress (`.exercises-progress.json`) is read and written only when `folder` is the current
+    folder: a teacher checking submissions with `--dir` leaves them as they were.
+    """
+    if not os.path.isdir(folder):
+        problem = "is a file, not a folder" if os.path.exists(folder) else "no such folder"
+        print(f"check: {folder}: {problem}.", file=sys.stderr)
+        return 2
     if not any(os.path.exists(os.path.join(folder, ex.module + ".py")) for ex in EXERCISES):
         print(f"check: no exercise files in {folder}. Make a set with "
               "`python -m exercises init DIR`, then run check from inside DIR.", file=sys.stderr)
@@ -88,12 +108,14 @@ def check_folder(folder, number=None, timeout=20.0):
     except ValueError as e:
         print(f"check: {e}", file=sys.stderr)
         return 2
-    progress = grading.load_progress(folder)
+    keep = _same_folder(folder, os.getcwd())
+    progress = grading.load_progress(folder) if keep else {}
     # Each exercise runs in its own process: grade a few at once.
     with concurrent.futures.ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
         graded = pool.map(lambda ex: grading.grade(ex, folder, timeout), chosen)
         results = {ex.number: result for ex, result in zip(chosen, graded)}
-    grading.save_progress(folder, progress, results)
+    if keep:
+        grading.save_progress(folder, progress, results)
     if number is not None:
         lines = report.detail(chosen[0], results[number])
     else:

@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 
+from . import grading
 from .catalog import by_number
 from .checks import _tools
 
@@ -44,6 +45,7 @@ def grade(ex, learner_dir):
     _tools.case(f"importing your {ex.module}.py")
     try:
         learner = importlib.import_module(ex.module)
+        _own_code(learner, ex)
         checks.run(learner)
     except _tools.Fail as fail:
         return {"status": "failed", "case": fail.case, "expected": fail.expected,
@@ -55,6 +57,20 @@ def grade(ex, learner_dir):
     except BaseException as e:  # noqa: B902 (a learner's code may raise anything, even SystemExit)
         return _learner_error(e, learner_dir, getattr(checks, "HINTS", {}))
     return {"status": "passed"}
+
+
+def _own_code(learner, ex):
+    """Fail if the learner's file hands in chainrule's own version of what it should write."""
+    stubs = grading.stub_functions(os.path.join(grading.HANDOUT, ex.module + ".py"))
+    names = {stub.split(".")[0] for stub in stubs}
+    for thing in list(vars(learner).values()):  # also `import ... as another_name`
+        name = getattr(thing, "__name__", None)
+        module = getattr(thing, "__module__", None) or ""
+        if name in names and module.split(".")[0] in ("autograd", "nn"):
+            raise _tools.Fail(f"your own `{name}`, written in {ex.module}.py",
+                              f"chainrule's own `{name}`, imported from {module}",
+                              f"your file imports chainrule's own {name}: remove that import "
+                              "and write your own (that is the exercise).")
 
 
 def _limit_memory():
@@ -77,8 +93,9 @@ def _learner_error(e, learner_dir, hints):
     if len(message) > 300:
         message = message[:297] + "..."
     result = {"case": _tools.current_case(), "hint": hints.get(type(e).__name__, "")}
-    if not frames:  # raised by the checker while using what the learner's code returned
-        result.update(status="failed", error=f"what your code returned could not be used: {message}")
+    if not frames:  # raised outside the learner's file: Python's operators, or the checker
+        result.update(status="failed", error=f"{message}, raised outside your file while the "
+                                             "checker was using your code")
         return result
     (first, _), (last, lineno) = frames[0], frames[-1]
     function = _name(last.f_code)

@@ -1,6 +1,7 @@
 """Grade a learner's folder: each exercise's checks in a child process with a time limit."""
 import ast
 import datetime
+import importlib
 import json
 import os
 import subprocess
@@ -11,9 +12,31 @@ HANDOUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handout")
 PROGRESS = ".exercises-progress.json"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds exercises/, autograd/
 
-TIMEOUT_HINT = ("an endless loop? Look at each `while` loop: does it always end? A graph walk "
-                "must take a value off its stack at every step and visit each value once "
-                "(keep a set of the values already seen).")
+TIMEOUT = 20.0  # seconds an exercise may take by default; a correct solution takes about one
+
+
+def timeout_hint(ex, case, seconds):
+    """What to look at when exercise `ex` ran out of `seconds` in `case` ('': before any case)."""
+    if seconds < TIMEOUT:
+        short = (f"{seconds:g} s may be too short: a correct solution takes about a second, "
+                 "more on a busy machine. Check again without --timeout "
+                 f"({TIMEOUT:g} s) before looking for an endless loop.")
+        if not case:
+            return f"the checks had not even started. {short}"
+        return f"{short} If it times out then too: {_loop_hint(ex, case)}"
+    if not case:
+        return "the checks had not even started: is the machine very busy? Try again."
+    return _loop_hint(ex, case)
+
+
+def _loop_hint(ex, case):
+    if case.startswith("importing your"):
+        return ("your file never finished importing: code at the top level of the file "
+                "(outside any function) runs when Python imports it. Look for a loop or a "
+                "long call there; put experiments under `if __name__ == \"__main__\":`.")
+    checks = importlib.import_module(f"exercises.checks.ex{ex.number:02d}")
+    return getattr(checks, "TIMEOUT_HINT", "an endless loop? Look at each `while` loop in the "
+                                           "function of the case above: does it always end?")
 
 
 def stub_functions(path):
@@ -84,8 +107,9 @@ def grade(ex, learner_dir, timeout):
     cases = [line["case"] for line in lines if "case" in line]
     results = [line["result"] for line in lines if "result" in line]
     if timed_out:
-        result = {"status": "timed out", "seconds": timeout, "case": cases[-1] if cases else "",
-                  "hint": TIMEOUT_HINT}
+        case = cases[-1] if cases else ""
+        result = {"status": "timed out", "seconds": timeout, "case": case,
+                  "hint": timeout_hint(ex, case, timeout)}
     elif not results:  # the child died without a word (e.g. the learner's code called os._exit)
         result = {"status": "failed", "case": cases[-1] if cases else "",
                   "error": "the check stopped without a result: does your code exit Python?"}
@@ -108,6 +132,11 @@ def _read_log(path):
     return out
 
 
+def short_timeout(result):
+    """True if `result` timed out under a limit shorter than the default."""
+    return result["status"] == "timed out" and result["seconds"] < TIMEOUT
+
+
 def load_progress(learner_dir):
     """{number: {'status': ..., 'first_passed': date}} from the learner's folder ({} if none)."""
     try:
@@ -118,9 +147,15 @@ def load_progress(learner_dir):
 
 
 def save_progress(learner_dir, progress, results):
-    """Record each graded exercise's status; keep the date it first passed."""
+    """Record each graded exercise's status; keep the date it first passed.
+
+    Running out of a time limit shorter than the default is not recorded: it says more about
+    the limit than about the code.
+    """
     today = datetime.date.today().isoformat()
     for number, result in results.items():
+        if short_timeout(result):
+            continue
         entry = progress.setdefault(number, {})
         entry["status"] = result["status"]
         if result["status"] == "passed":

@@ -1,6 +1,7 @@
 """What `check` prints: one exercise in detail, or the whole set's status and what to do next."""
 import textwrap
 
+from . import grading
 from .catalog import EXERCISES, by_number
 
 LABELS = {"passed": "passed", "failed": "FAILED", "unfinished": "unfinished",
@@ -83,6 +84,8 @@ def summary(learner_dir, results, progress):
         note = ""
         if result["status"] == "passed" and before:
             note = f" (since {before})"
+        elif before and grading.short_timeout(result):
+            note = f" (passed on {before}; out of time at --timeout {result['seconds']:g})"
         elif before:
             note = f" (passed on {before}: a later change broke it)"
         lines.append(f"  {ex.number}  {label:12} {ex.title}{note}")

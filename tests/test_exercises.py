@@ -85,6 +85,7 @@ def test_typical_mistake_fails_in_plain_words(tmp_path, mistake):
     for word in mistake.words:
         assert word in flat, f"{word!r} missing from:\n{words}"
     assert "Traceback" not in words and "_tools.py" not in words
+    assert "could not be used" not in words  # said when nothing had been returned
 
 
 @pytest.mark.parametrize("name", ["exercises.catalog", "exercises.checks._tools"])
@@ -174,6 +175,7 @@ def test_an_endless_loop_times_out_cleanly(tmp_path):
     assert code == 1
     assert "TIMED OUT" in out and "3 s" in out and "a single value with no inputs" in out
     assert "endless loop" in out and "Traceback" not in out
+    assert "3 s may be too short" in " ".join(out.split())  # below the default limit
 
 
 def test_a_syntax_error_names_the_line(tmp_path):
@@ -234,3 +236,93 @@ def test_check_outside_a_set_explains(tmp_path):
     assert code == 2 and "python -m exercises init DIR" in out
     code, out = _cli(_solved(tmp_path / "work"), "check", "9")
     assert code == 2 and "there is no exercise 9" in out
+
+
+def test_a_set_of_inputs_gets_the_same_report_every_time(tmp_path):
+    # Identity hashes order a set differently from run to run: the report must not change.
+    folder = _solved(tmp_path / "work")
+    path = folder / "ex02_value.py"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "(self, other), (1.0, 1.0)", "tuple({self, other}), (1.0, 1.0)").replace(
+        "(self, other), (other.data, self.data)", "tuple({self, other}), (other.data, self.data)"),
+        encoding="utf-8")
+    reports = set()
+    for _ in range(6):
+        result = _grade_here(2, folder)
+        reports.add("\n".join(report.detail(by_number(2), result)))
+    assert len(reports) == 1, reports
+    assert "case:     c = a + a" in reports.pop()
+
+
+def test_tanh_mistake_shows_expected_and_got_at_one_precision(tmp_path):
+    folder = _solved(tmp_path / "work")
+    path = folder / "ex01_derivatives.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("return 1.0 - t * t",
+                                                             "return 1.0 - x * x"))
+    result = _grade_here(1, folder)
+
+    def digits(text):
+        return len(text.lstrip("-").replace(".", "").lstrip("0"))
+
+    expected = result["expected"].split(" = ")[1].split()[0]
+    assert result["status"] == "failed" and 6 <= digits(expected) <= max(digits(result["got"]), 6)
+
+
+@pytest.mark.parametrize("limit", ["1e9", "inf", "-inf", "nan", "-1", "0", "abc"])
+def test_timeout_out_of_range_is_refused_cleanly(tmp_path, capsys, limit):
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "1", "--dir", str(tmp_path), f"--timeout={limit}"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "above 0 and at most 86400" in err and limit in err
+
+
+def test_timeout_hints_fit_the_exercise_and_the_limit():
+    ex1, ex3, ex6 = by_number(1), by_number(3), by_number(6)
+    loop1 = grading.timeout_hint(ex1, "exp(-1.724): the local derivative d/dx", grading.TIMEOUT)
+    assert "derivative" in loop1 and "stack" not in loop1 and "too short" not in loop1
+    assert "your own stack" not in loop1
+    assert "stack" in grading.timeout_hint(ex3, "the deep chain", grading.TIMEOUT)
+    at_import = grading.timeout_hint(ex6, "importing your ex06_losses.py", grading.TIMEOUT)
+    assert "top level" in at_import and "stack" not in at_import
+    short = grading.timeout_hint(ex1, "", 0.05)
+    assert "0.05 s may be too short" in short and "not even started" in short
+    assert "too short" in grading.timeout_hint(ex3, "the deep chain", 2.0)
+
+
+def test_check_a_missing_folder_says_so(tmp_path, capsys):
+    assert main(["check", "--dir", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert main(["check", "--dir", str(tmp_path / "a-file")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_init_missing_here_does_not_say_cd(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--missing", "."]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Next: open ex01_derivatives.py" in out and "cd ." not in out
+    assert main(["init", str(tmp_path / "elsewhere")]) == 0
+    assert f"Next: cd {tmp_path / 'elsewhere'}, open" in " ".join(capsys.readouterr().out.split())
+
+
+def test_checking_another_folder_leaves_no_progress_file(tmp_path, monkeypatch, capsys):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    shutil.copyfile(SOLUTIONS / "ex06_losses.py", submission / "ex06_losses.py")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "6", "--dir", str(submission)]) == 0
+    assert "passed" in capsys.readouterr().out
+    assert os.listdir(submission) == ["ex06_losses.py"]
+
+
+def test_a_short_timeout_is_not_called_a_regression(tmp_path, monkeypatch, capsys):
+    folder = _solved(tmp_path / "work")
+    progress = folder / grading.PROGRESS
+    progress.write_text('{"6": {"status": "passed", "first_passed": "2026-01-02"}}', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert main(["check", "--timeout", "0.01"]) == 1
+    out = capsys.readouterr().out
+    assert "TIMED OUT" in out and "a later change broke it" not in out
+    assert "passed on 2026-01-02; out of time at --timeout 0.01" in out
+    assert '"status": "passed"' in progress.read_text(encoding="utf-8")

@@ -84,6 +84,25 @@ def reachable(root, inputs_of):
     return seen
 
 
+def forward_walk(root, inputs_of, local_of):
+    """{id(value): grad} that a backward loop walking the order *forwards* leaves behind."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack += [(p, False) for p in reversed(inputs_of(node))]
+    grads = {id(node): 0.0 for node in order}
+    grads[id(root)] = 1.0
+    for node in order:
+        for p, d in zip(inputs_of(node), local_of(node)):
+            grads[id(p)] += d * grads[id(node)]
+    return grads
+
+
 def gradients(root, inputs_of, local_of):
     """{id(value): d root / d value} over any graph, by the chain rule (a reference)."""
     nodes = reachable(root, inputs_of)

@@ -71,25 +71,72 @@ def close(got, expected, rel=1e-7, abs_tol=1e-9):
     return abs(got - expected) <= abs_tol + rel * abs(expected)
 
 
+def show_pair(expected, got):
+    """Two numbers as texts of the same precision: 6 digits, more where 6 do not tell them apart.
+
+    >>> show_pair(0.35862656691134, -0.21220100000000008)
+    ('0.358627', '-0.212201')
+    >>> show_pair(1.0000001234, 1.0000002234)
+    ('1.0000001', '1.0000002')
+    """
+    digits = precision(expected, got)
+    return rounded(expected, digits), rounded(got, digits)
+
+
+def precision(expected, got):
+    """The significant digits that tell two numbers apart: 6, up to 12."""
+    for digits in range(6, 12):
+        if f"{expected:.{digits}g}" != f"{got:.{digits}g}":
+            return digits
+    return 12
+
+
+def rounded(x, digits):
+    """`x` rounded to `digits` significant digits, without trailing zeros."""
+    return repr(float(f"{x:.{digits}g}"))
+
+
+def _not_a_number(got, what, plural=False):
+    value = hasattr(got, "data") and not isinstance(got, (list, tuple))
+    expected = f"{what} to hold numbers (floats)" if plural else f"{what} to be a number (a float)"
+    if value:
+        return Fail(f"{expected}, not Values", f"{show(got)} (a {type(got).__name__})",
+                    "store plain numbers: the .data of a Value, not the Value itself")
+    return Fail(expected, f"{show(got)} (a {type(got).__name__})")
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
 def number(got, what):
     """`got` as a float, or Fail saying that `what` should have been a number."""
-    if isinstance(got, bool) or not isinstance(got, numbers.Real):
-        raise Fail(f"{what} to be a number", f"{show(got)} (a {type(got).__name__})")
+    if not _is_number(got):
+        raise _not_a_number(got, what)
     return float(got)
 
 
 def numbers_of(got, n, what):
     """`got` as a list of `n` floats (a tuple or list), or Fail."""
     if not isinstance(got, (list, tuple)) or len(got) != n:
-        raise Fail(f"{what} to be {n} numbers (a tuple or list)", show(got))
-    return [number(g, what) for g in got]
+        raise Fail(f"{what} to be {n} numbers (a tuple or list)",
+                   show(got) if isinstance(got, (list, tuple)) else
+                   f"{show(got)} (a {type(got).__name__})")
+    for g in got:
+        if not _is_number(g):
+            raise _not_a_number(g, what, plural=True)
+    return [float(g) for g in got]
 
 
 def expect_close(got, expected, what, hint="", rel=1e-7, abs_tol=1e-9):
     """Fail unless the number `got` is close to `expected`."""
     got = number(got, what)
     if not close(got, expected, rel, abs_tol):
-        raise Fail(f"{what} = {show(expected)}", show(got), hint)
+        if math.isfinite(got) and math.isfinite(expected):
+            shown_expected, shown_got = show_pair(expected, got)
+        else:
+            shown_expected, shown_got = show(expected), show(got)
+        raise Fail(f"{what} = {shown_expected}", shown_got, hint)
 
 
 def expect_all_close(got, expected, what, hint="", rel=1e-7, abs_tol=1e-9):

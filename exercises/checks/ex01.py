@@ -4,7 +4,11 @@ import random
 
 from autograd import Value
 
-from ._tools import Fail, case, close, grad_of, number, numbers_of, show
+from ._tools import (Fail, case, close, grad_of, number, numbers_of, precision, rounded,
+                     show)
+
+TIMEOUT_HINT = ("a derivative that never returns? Each one is a formula of x (or a and b): "
+                "no loop is needed. Look for a `while` loop in the function of the case above.")
 
 HINTS = {
     "OverflowError": "math.exp of a large number overflows. For x < 0 compute sigmoid(x) as "
@@ -71,11 +75,11 @@ def _forward(op, f):
     return f
 
 
-def _call(learner, op, args):
+def _call(learner, op, args, call):
     got = getattr(learner, op)(*args)
     if op in ("add", "mul"):
-        return numbers_of(got, 2, f"{op}{show(tuple(args))} to return (d/da, d/db): two numbers")
-    return [number(got, f"{op}{show(tuple(args))}")]
+        return numbers_of(got, 2, f"{call}'s result (d/da, d/db)")
+    return [number(got, f"{call}'s result (d/dx)")]
 
 
 def run(learner):
@@ -88,16 +92,24 @@ def run(learner):
             call = f"{op}({', '.join(show(a) for a in args)})"
             case(f"{call}: the local derivative {' and '.join(names)}")
             exact = _engine(op, args)
-            got = _call(learner, op, args)
+            got = _call(learner, op, args, call)
             smooth = tuple(args) not in _EDGES.get(op, [])
             for i, name in enumerate(names):
                 numeric = _central(forward, args, i) if smooth else None
                 if close(got[i], exact[i], 1e-7, 1e-12) and (
                         numeric is None or close(got[i], numeric, 1e-5, 1e-7)):
                     continue
-                where = f" (central differences give {numeric:.6g})" if numeric is not None else ""
-                raise Fail(f"{name} = {show(exact[i])}{where}", show(got[i]),
+                raise Fail(*_expected_got(name, exact[i], numeric, got[i]),
                            _hint(op, args, got, exact, i))
+
+
+def _expected_got(name, exact, numeric, got):
+    """The texts of `expected` and `got`, every number at the same precision."""
+    if not all(math.isfinite(x) for x in (exact, got)):
+        return f"{name} = {show(exact)}", show(got)
+    digits = precision(exact, got)
+    where = f" (central differences give {rounded(numeric, digits)})" if numeric is not None else ""
+    return f"{name} = {rounded(exact, digits)}{where}", rounded(got, digits)
 
 
 def _hint(op, args, got, exact, i):

@@ -7,6 +7,10 @@ from autograd import topological_order as engine_order
 from ._graphs import Twin, chain, diamonds, random_expression, reachable
 from ._tools import Fail, case
 
+TIMEOUT_HINT = ("an endless loop? Look at each `while` loop: does it always end? A graph walk "
+                "must take a value off its stack at every step and visit each value once "
+                "(keep a set of the values already seen).")
+
 HINTS = {
     "RecursionError": "a recursive sort stops near depth 1,000 (Python's recursion limit). "
                       "Use a loop with your own stack instead of calling a function from itself.",

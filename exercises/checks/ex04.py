@@ -1,8 +1,11 @@
 """Checks of exercise 4: the learner's backward gives chainrule's gradients everywhere."""
 import random
 
-from ._graphs import Twin, chain, gradients, random_expression
+from ._graphs import Twin, chain, forward_walk, gradients, random_expression
 from ._tools import Fail, case, close, grad_of, number, show
+
+TIMEOUT_HINT = ("does your backward loop end? Take the order once from topological_order and "
+                "loop over it (reversed); never add to the list you are looping over.")
 
 HINTS = {
     "RecursionError": "something in backward recurses: a loop over the topological order "
@@ -35,11 +38,16 @@ def _run_one(learner, twins, root, what):
     expected = _expected(twins, root)
     learner.backward(root.n)
     for t in twins:
-        got = number(t.n.grad, f"{_label(t)} to be a number")
+        got = number(t.n.grad, _label(t))
         want = expected[id(t.n)]
         if not close(got, want, 1e-9, 1e-9):
-            raise Fail(f"{_label(t)} = {show(want)} ({what})", show(got),
-                       _hint_for(t.n.name or "this value", want, got))
+            hint = _hint_for(t.n.name or "this value", want, got)
+            forwards = forward_walk(root.n, _inputs, _locals)
+            if not hint and all(close(number(u.n.grad, _label(u)), forwards[id(u.n)], 1e-9, 1e-9)
+                                for u in twins):
+                hint = ("the loop walks the order forwards: a value passes its gradient on before "
+                        "it has received all of it. Walk it backwards: for v in reversed(order).")
+            raise Fail(f"{_label(t)} = {show(want)} ({what})", show(got), hint)
 
 
 def _label(twin):

@@ -10,6 +10,9 @@ import nn
 from ._tools import (Fail, case, expect_all_close, expect_close, expect_value, grad_of,
                      numbers_of, show)
 
+TIMEOUT_HINT = ("a loop that never ends in init_weights or a forward pass? Each loops over a "
+                "fixed range or list: fan_out rows of fan_in weights, one neuron after another.")
+
 HINTS = {
     "AttributeError": "does every layer get what it needs? (e.g. `self.layers` set in "
                       "MLP.__init__, `.tanh()` called on a Value, not on a float)",
@@ -32,7 +35,7 @@ def _check_init(learner):
             raise Fail(f"a list of {fan_out} rows (one per neuron)", show(rows)[:80])
         flat = []
         for row in rows:
-            flat += numbers_of(row, fan_in, f"each row to be {fan_in} weights (one per input); a row")
+            flat += numbers_of(row, fan_in, "each row (one weight per input)")
         target = variance(fan_in, fan_out)
         var = statistics.pvariance(flat)
         if abs(var - target) > 0.05 * target:

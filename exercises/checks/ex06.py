@@ -7,6 +7,9 @@ import nn
 
 from ._tools import Fail, case, expect_all_close, expect_value, grad_of, number, show
 
+TIMEOUT_HINT = ("a loss that never returns? It loops once over the outputs (or logits): look "
+                "for a `while` loop whose condition never changes.")
+
 HINTS = {
     "OverflowError": "exp of a large logit overflows: subtract the largest logit from every "
                      "logit before exp (log-sum-exp), then add it back.",

@@ -7,6 +7,9 @@ import nn
 
 from ._tools import Fail, case, expect_all_close, expect_close, grad_of, show
 
+TIMEOUT_HINT = ("does training end? Each loop has a fixed length: `epochs` epochs, each over the "
+                "batches of minibatches, which covers the indices 0..n-1 once.")
+
 
 def _params(rng, n=4):
     ps = [Value(round(rng.uniform(-2, 2), 2)) for _ in range(n)]

@@ -7,13 +7,16 @@ from autograd import Value
 import nn
 
 from ._tools import (Fail, case, expect_all_close, expect_close, grad_of, number, numbers_of,
-                     show)
+                     show, show_pair)
 
 # (name in the learner's dict, path into it, name of the same parameter in nn.MLP(2, [2, 1]))
 _NAMES = [(f"w1[{j}][{i}]", ("w1", j, i), f"layers.0.neurons.{j}.w.{i}") for j in range(2)
           for i in range(2)] + [(f"b1[{j}]", ("b1", j), f"layers.0.neurons.{j}.b") for j in range(2)] \
     + [(f"w2[{j}]", ("w2", j), f"layers.1.neurons.0.w.{j}") for j in range(2)] \
     + [("b2", ("b2",), "layers.1.neurons.0.b")]
+
+TIMEOUT_HINT = ("does train_by_hand end? It runs a fixed number of epochs over the four XOR "
+                "samples; look for a loop whose counter never moves.")
 
 
 def _get(d, path, what):
@@ -73,7 +76,8 @@ def _check_gradients(learner, params, X, y, what):
                     "the gradient is -x * delta.")
         elif abs(g - grad_of(last_named[name])) <= 1e-12:
             hint = "that is the last sample's gradient alone: add up (+=) over all the samples."
-        raise Fail(f"dL/d{label} = {expected!r} (from loss.backward())", repr(g), hint)
+        shown_expected, shown_got = show_pair(expected, g)
+        raise Fail(f"dL/d{label} = {shown_expected} (from loss.backward())", shown_got, hint)
 
 
 def _check_training(learner, X, y):
