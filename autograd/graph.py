@@ -1,5 +1,6 @@
 """Backpropagation: walk the graph in reverse topological order and apply the chain rule."""
 import numbers
+import operator
 
 from . import grad_mode
 from .value import Value
@@ -40,20 +41,62 @@ def topological_order(root, leaves=True):
 def backward(root, grad=1.0):
     """Fill `.grad` of every value `root` depends on with d root / d value.
 
-    Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch;
-    interior values are reset first, so they show this pass only.
+    Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch (a
+    `.grad` of None counts as 0); interior values are reset first, so they show this pass only.
     """
     seed = _seed(grad)
-    order = topological_order(root, leaves=False)
-    for node in order:
-        node.grad = 0.0
+    _check_recorded(root, "backward()")
+    nodes = _newest_first(root)
+    if root.grad is None:  # a leaf root (a computed root is at 0 now)
+        root.grad = 0.0
     root.grad += seed
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
-    for node in reversed(order):
+    # Newest first, every node's own gradient is complete before it is passed on.
+    for node in nodes:
         g = node.grad
         node._a.grad += node._da * g
         if node._b is not None:
             node._b.grad += node._db * g
+
+
+def _newest_first(root):
+    """The computed values `root` depends on (itself included), newest first, their `.grad`
+    set to 0; a leaf's `.grad` of None becomes 0.
+
+    A value is always created after its inputs, so its creation number `_n` is larger:
+    sorting by it, newest first, visits each value before any of its inputs (a reverse
+    topological order), with no depth-first search and no recursion.
+    """
+    if root._a is None:
+        return []
+    nodes, seen = [root], {root}
+    push, visit = nodes.append, seen.add
+    for node in nodes:  # the list grows as inputs are found
+        a, b = node._a, node._b
+        if a._a is None:
+            if a.grad is None:
+                a.grad = 0.0
+        elif a not in seen:
+            visit(a)
+            push(a)
+        if b is not None:
+            if b._a is None:
+                if b.grad is None:
+                    b.grad = 0.0
+            elif b not in seen:
+                visit(b)
+                push(b)
+        node.grad = 0.0
+    nodes.sort(key=_creation, reverse=True)
+    return nodes
+
+
+def _check_recorded(v, what):
+    if v._a is None and v._op is not None:
+        raise RuntimeError(
+            f"{what}: this value was computed under no_grad(), so no graph was recorded and "
+            "there is nothing to differentiate (as in PyTorch). Compute it outside no_grad(), "
+            "or call .detach() first if you mean it as a new leaf.")
 
 
 def grad(output, inputs, create_graph=False):
@@ -73,6 +116,7 @@ def grad(output, inputs, create_graph=False):
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(x).__name__}")
+    _check_recorded(output, "grad()")
     order = topological_order(output)
     with grad_mode.enable_grad() if create_graph else grad_mode.no_grad():
         grads = {output: Value(1.0) if create_graph else 1.0}
@@ -88,6 +132,9 @@ def grad(output, inputs, create_graph=False):
                 grads[parent] = contribution if previous is None else previous + contribution
         zero = Value(0.0) if create_graph else 0.0
         return tuple(grads.get(x, zero) for x in inputs)
+
+
+_creation = operator.attrgetter("_n")
 
 
 def _seed(grad):

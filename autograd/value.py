@@ -1,16 +1,22 @@
 """`Value`: a scalar that remembers how it was made, and its operators and functions.
 
 The primitives' maths (forward and local derivatives) is one table in `ops.py`; here each
-Value method applies a row of it. Everything else (`-x`, `a - b`, `a / b`, `sqrt`, reflected
-forms) is built from primitives, with no derivative code of its own.
+Value method applies a row of it. Everything else (`-x`, `a - b`, `sqrt`, reflected forms)
+is built from primitives, with no derivative code of its own.
 """
+import itertools
 import numbers
 
 from . import grad_mode
+from .grad_mode import _mode
 from .ops import (  # noqa: F401  (the op table, re-exported for code that reads it from here)
-    ABS, ADD, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
+    ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
+
+# Creation numbers: a value is always made after its inputs, so sorting computed values by
+# this number puts each after all of its inputs (backward's order; see graph.py).
+_created = itertools.count(1)
 
 
 class Value:
@@ -25,8 +31,10 @@ class Value:
 
     # One object per node, no __dict__, no tuples, no reference cycles: memory stays low
     # and Python's cyclic garbage collector has little to scan. Every op has at most two
-    # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b;
+    # `_n` is the creation number. A leaf made by an op under `no_grad` keeps that op in
+    # `_op` (with no inputs), so `backward` can tell it from an input or a parameter.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_n")
 
     def __init__(self, data, label=""):
         if data.__class__ is not float:
@@ -39,6 +47,7 @@ class Value:
         self._op = None  # the Op that made this node; None for a leaf
         self._a = self._b = None
         self._da = self._db = 0.0
+        self._n = 0
 
     @property
     def _prev(self):
@@ -60,6 +69,47 @@ class Value:
     def __float__(self):
         return self.data
 
+    def item(self):
+        """The data as a Python float, as PyTorch's `tensor.item()`.
+
+        >>> Value(2.5).item()
+        2.5
+        """
+        return self.data
+
+    # ----- comparisons: ordering by data, as a 0-d PyTorch tensor -----------------------
+    # `<`, `<=`, `>`, `>=` compare `.data` with a number or another Value and return a bool,
+    # so `max(values)` and `sorted(values)` give back the Values themselves (and backward
+    # flows through the chosen one). `==` between two Values is identity, so lists, sets and
+    # dicts of Values (hashed by identity) never mix up two that hold the same number;
+    # `==` against a number raises instead of silently answering False.
+    def __lt__(self, other):
+        other = _data_of(other)
+        return NotImplemented if other is NotImplemented else self.data < other
+
+    def __le__(self, other):
+        other = _data_of(other)
+        return NotImplemented if other is NotImplemented else self.data <= other
+
+    def __gt__(self, other):
+        other = _data_of(other)
+        return NotImplemented if other is NotImplemented else self.data > other
+
+    def __ge__(self, other):
+        other = _data_of(other)
+        return NotImplemented if other is NotImplemented else self.data >= other
+
+    def __eq__(self, other):
+        if other.__class__ is Value:
+            return self is other
+        if isinstance(other, numbers.Number):
+            raise TypeError(
+                f"Value == {other!r} is ambiguous: compare the data, v.data == {other!r} (or "
+                "v.item()); == between two Values means `is`, so Values work in lists and sets")
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
     @property
     def is_leaf(self):
         """True for inputs and parameters: values not computed from other values."""
@@ -68,7 +118,7 @@ class Value:
     @property
     def op(self):
         """Name of the operation that made this value ('' for a leaf)."""
-        return self._op.name if self._op is not None else ""
+        return self._op.name if self._a is not None else ""
 
     def backward(self, grad=1.0):
         """Backpropagate from this value: fill `.grad` of every value it depends on.
@@ -81,9 +131,12 @@ class Value:
         from .graph import backward
         backward(self, grad)
 
-    def zero_grad(self):
-        """Set this value's `.grad` to 0."""
-        self.grad = 0.0
+    def zero_grad(self, set_to_none=False):
+        """Set this value's `.grad` to 0, or to None ("no gradient yet") as PyTorch can.
+
+        `backward` treats a `.grad` of None as 0, so `x.grad = None` works too.
+        """
+        self.grad = None if set_to_none else 0.0
 
     def detach(self):
         """A new leaf with the same data and label, cut off from the graph."""
@@ -98,9 +151,9 @@ class Value:
             other = _wrap(other)
             if other is NotImplemented:
                 return NotImplemented
-        if grad_mode.enabled:
+        if grad_mode.all_enabled or _mode.enabled:
             return _node(self.data + other.data, ADD, self, other, 1.0, 1.0)
-        return _leaf(self.data + other.data)
+        return _leaf(self.data + other.data, ADD)
 
     def __mul__(self, other):
         """a * b;  d/da = b, d/db = a"""
@@ -108,9 +161,9 @@ class Value:
             other = _wrap(other)
             if other is NotImplemented:
                 return NotImplemented
-        if grad_mode.enabled:
+        if grad_mode.all_enabled or _mode.enabled:
             return _node(self.data * other.data, MUL, self, other, other.data, self.data)
-        return _leaf(self.data * other.data)
+        return _leaf(self.data * other.data, MUL)
 
     def __pow__(self, exponent):
         """x ** n (number n): d/dx = n x**(n-1);  x ** y (Value y): d/dy = x**y ln x"""
@@ -163,13 +216,8 @@ class Value:
         return NotImplemented if other is NotImplemented else self + (-other)
 
     def __truediv__(self, other):
-        """a / b = a * b ** -1"""
-        other = _wrap(other)
-        if other is NotImplemented:
-            return NotImplemented
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self!r} / {other!r}")
-        return self * other ** -1.0
+        """a / b, correctly rounded (not a * b**-1, which rounds twice);  d/da = 1/b, d/db = -a/b**2"""
+        return _binary(DIV, self, other)
 
     def __radd__(self, other):
         return self + other
@@ -201,10 +249,10 @@ class Value:
 def _unary(op, x):
     xd = x.data
     out = op.forward(xd)
-    if grad_mode.enabled:
+    if grad_mode.all_enabled or _mode.enabled:
         (d,) = op.derivative(xd, out)
         return _node(out, op, x, None, d, 0.0)
-    return _leaf(out)
+    return _leaf(out, op)
 
 
 def _binary(op, a, b):
@@ -214,16 +262,17 @@ def _binary(op, a, b):
             return NotImplemented
     ad, bd = a.data, b.data
     out = op.forward(ad, bd)
-    if grad_mode.enabled:
+    if grad_mode.all_enabled or _mode.enabled:
         da, db = op.derivative(ad, bd, out)
         return _node(out, op, a, b, da, db)
-    return _leaf(out)
+    return _leaf(out, op)
 
 
-def _node(data, op, a, b, da, db, _new=object.__new__):
+def _node(data, op, a, b, da, db, _new=object.__new__, _next=next):
     # Skips Value.__init__'s checks (`data` is already a float): creating nodes is the
     # engine's hottest path, and this is measurably faster than calling Value(...).
     node = _new(Value)
+    node._n = _next(_created)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -235,8 +284,9 @@ def _node(data, op, a, b, da, db, _new=object.__new__):
     return node
 
 
-def _leaf(data):
-    return _node(data, None, None, None, 0.0, 0.0)
+def _leaf(data, op=None):
+    """A value with no inputs: a constant, or (with `op`) the result of `op` under no_grad."""
+    return _node(data, op, None, None, 0.0, 0.0)
 
 
 def _wrap(x):
@@ -246,6 +296,13 @@ def _wrap(x):
     if isinstance(x, numbers.Real):
         return _leaf(float(x))
     return NotImplemented
+
+
+def _data_of(x):
+    """What ordering compares: a Value's data, a real number as is, else NotImplemented."""
+    if x.__class__ is Value:
+        return x.data
+    return x if isinstance(x, numbers.Real) else NotImplemented
 
 
 def _as_float(x, what):

@@ -228,7 +228,8 @@ def reduction_seeds(s):
     if s.root in outputs:
         return {s.root: 1.0}
     for v in s.reduce_nodes:
-        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in s.const or v._b in s.const))):
+        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in s.const or v._b in s.const))
+                or (v._op.name == "/" and v._b in s.const)):
             return None
     reduce_set = set(s.reduce_nodes)
     grads = {s.root: 1.0}
