@@ -64,14 +64,19 @@ def _newest_first(root):
     set to 0; a leaf's `.grad` of None becomes 0.
 
     A value is always created after its inputs, so its creation number `_n` is larger:
-    sorting by it, newest first, visits each value before any of its inputs (a reverse
-    topological order), with no depth-first search and no recursion.
+    sorted by it, newest first, each value comes before all of its inputs (a reverse
+    topological order) with no recursion. The walk visits the newer input first, so the
+    list is already nearly sorted and the sort is cheap.
     """
     if root._a is None:
         return []
-    nodes, seen = [root], {root}
-    push, visit = nodes.append, seen.add
-    for node in nodes:  # the list grows as inputs are found
+    nodes, stack, seen = [], [root], {root}
+    pop, push, visit, found = stack.pop, stack.append, seen.add, nodes.append
+    while stack:
+        node = pop()
+        node.grad = 0.0
+        found(node)
+        # Written out for both inputs (a loop over them costs a tuple per node).
         a, b = node._a, node._b
         if a._a is None:
             if a.grad is None:
@@ -85,8 +90,7 @@ def _newest_first(root):
                     b.grad = 0.0
             elif b not in seen:
                 visit(b)
-                push(b)
-        node.grad = 0.0
+                push(b)  # pushed last, so visited first: b is usually the newer input
     nodes.sort(key=_creation, reverse=True)
     return nodes
 
