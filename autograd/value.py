@@ -6,6 +6,7 @@ is built from primitives, with no derivative code of its own.
 """
 import itertools
 import numbers
+import operator
 
 from . import grad_mode
 from .grad_mode import _mode
@@ -13,6 +14,16 @@ from .ops import (  # noqa: F401  (the op table, re-exported for code that reads
     ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
+
+def _ordering(compare):
+    """A comparison method on `.data`, against a number or another Value."""
+    def method(self, other):
+        if other.__class__ is Value:
+            return compare(self.data, other.data)
+        return compare(self.data, other) if isinstance(other, numbers.Real) else NotImplemented
+    method.__name__ = f"__{compare.__name__}__"
+    return method
+
 
 # Creation numbers: a value is always made after its inputs, so sorting computed values by
 # this number puts each after all of its inputs (backward's order; see graph.py).
@@ -83,21 +94,10 @@ class Value:
     # flows through the chosen one). `==` between two Values is identity, so lists, sets and
     # dicts of Values (hashed by identity) never mix up two that hold the same number;
     # `==` against a number raises instead of silently answering False.
-    def __lt__(self, other):
-        other = _data_of(other)
-        return NotImplemented if other is NotImplemented else self.data < other
-
-    def __le__(self, other):
-        other = _data_of(other)
-        return NotImplemented if other is NotImplemented else self.data <= other
-
-    def __gt__(self, other):
-        other = _data_of(other)
-        return NotImplemented if other is NotImplemented else self.data > other
-
-    def __ge__(self, other):
-        other = _data_of(other)
-        return NotImplemented if other is NotImplemented else self.data >= other
+    __lt__ = _ordering(operator.lt)
+    __le__ = _ordering(operator.le)
+    __gt__ = _ordering(operator.gt)
+    __ge__ = _ordering(operator.ge)
 
     def __eq__(self, other):
         if other.__class__ is Value:
@@ -296,13 +296,6 @@ def _wrap(x):
     if isinstance(x, numbers.Real):
         return _leaf(float(x))
     return NotImplemented
-
-
-def _data_of(x):
-    """What ordering compares: a Value's data, a real number as is, else NotImplemented."""
-    if x.__class__ is Value:
-        return x.data
-    return x if isinstance(x, numbers.Real) else NotImplemented
 
 
 def _as_float(x, what):

@@ -13,7 +13,8 @@ import pytest
 
 pytest.importorskip("graphviz")
 
-from autograd import Value, draw, render, topological_order  # noqa: E402
+from autograd import Value, draw, topological_order  # noqa: E402
+from autograd.drawing import render  # noqa: E402
 from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
 draw_module = sys.modules["autograd.drawing.dot"]  # `autograd.draw` is the function, not the module

@@ -108,3 +108,15 @@ def test_negative_numbers_are_parenthesized_in_messages():
         Value(-8.0) ** 0.5
     with pytest.raises(ZeroDivisionError, match=r"0\.0 \*\* \(-1\.0\)"):
         Value(0.0) ** -1
+
+
+# ----- gradcheck refuses tolerances that would pass anything -------------------------------
+def test_gradcheck_validates_its_tolerances_by_name():
+    from autograd import gradcheck
+    for kwargs, error in [({"atol": float("inf")}, ValueError), ({"rtol": float("nan")}, ValueError),
+                          ({"eps": 0}, ValueError), ({"eps": -1e-6}, ValueError), ({"atol": "1"}, TypeError)]:
+        name = next(iter(kwargs))
+        with pytest.raises(error, match=f"gradcheck: {name}"):
+            gradcheck(lambda x: x * x, [1.0], **kwargs)
+    with pytest.raises(TypeError, match="gradcheck: f"):
+        gradcheck(None, [1.0])
