@@ -1,6 +1,5 @@
 """Backpropagation: walk the graph in reverse topological order and apply the chain rule."""
 import numbers
-import operator
 
 from . import grad_mode
 from .value import Value
@@ -46,53 +45,29 @@ def backward(root, grad=1.0):
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
-    nodes = _newest_first(root)
+    order = topological_order(root, leaves=False)
+    _reset(order)
     if root.grad is None:  # a leaf root (a computed root is at 0 now)
         root.grad = 0.0
     root.grad += seed
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
-    # Newest first, every node's own gradient is complete before it is passed on.
-    for node in nodes:
+    for node in reversed(order):
         g = node.grad
         node._a.grad += node._da * g
         if node._b is not None:
             node._b.grad += node._db * g
 
 
-def _newest_first(root):
-    """The computed values `root` depends on (itself included), newest first, their `.grad`
-    set to 0; a leaf's `.grad` of None becomes 0.
-
-    A value is always created after its inputs, so its creation number `_n` is larger:
-    sorted by it, newest first, each value comes before all of its inputs (a reverse
-    topological order) with no recursion. The walk visits the newer input first, so the
-    list is already nearly sorted and the sort is cheap.
-    """
-    if root._a is None:
-        return []
-    nodes, stack, seen = [], [root], {root}
-    pop, push, visit, found = stack.pop, stack.append, seen.add, nodes.append
-    while stack:
-        node = pop()
+def _reset(order):
+    """Interior values' `.grad` to 0 for a fresh pass; a leaf input's None ("no gradient
+    yet") to 0, so it can accumulate. Done before any gradient is written."""
+    for node in order:
         node.grad = 0.0
-        found(node)
-        # Written out for both inputs (a loop over them costs a tuple per node).
         a, b = node._a, node._b
-        if a._a is None:
-            if a.grad is None:
-                a.grad = 0.0
-        elif a not in seen:
-            visit(a)
-            push(a)
-        if b is not None:
-            if b._a is None:
-                if b.grad is None:
-                    b.grad = 0.0
-            elif b not in seen:
-                visit(b)
-                push(b)  # pushed last, so visited first: b is usually the newer input
-    nodes.sort(key=_creation, reverse=True)
-    return nodes
+        if a.grad is None:
+            a.grad = 0.0
+        if b is not None and b.grad is None:
+            b.grad = 0.0
 
 
 def _check_recorded(v, what):
@@ -136,9 +111,6 @@ def grad(output, inputs, create_graph=False):
                 grads[parent] = contribution if previous is None else previous + contribution
         zero = Value(0.0) if create_graph else 0.0
         return tuple(grads.get(x, zero) for x in inputs)
-
-
-_creation = operator.attrgetter("_n")
 
 
 def _seed(grad):

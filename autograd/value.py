@@ -4,7 +4,6 @@ The primitives' maths (forward and local derivatives) is one table in `ops.py`; 
 Value method applies a row of it. Everything else (`-x`, `a - b`, `sqrt`, reflected forms)
 is built from primitives, with no derivative code of its own.
 """
-import itertools
 import numbers
 import operator
 
@@ -25,11 +24,6 @@ def _ordering(compare):
     return method
 
 
-# Creation numbers: a value is always made after its inputs, so sorting computed values by
-# this number puts each after all of its inputs (backward's order; see graph.py).
-_created = itertools.count(1)
-
-
 class Value:
     """A scalar in a computation graph: `data`, `grad`, and the inputs it was made from.
 
@@ -42,10 +36,10 @@ class Value:
 
     # One object per node, no __dict__, no tuples, no reference cycles: memory stays low
     # and Python's cyclic garbage collector has little to scan. Every op has at most two
-    # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b;
-    # `_n` is the creation number. A leaf made by an op under `no_grad` keeps that op in
-    # `_op` (with no inputs), so `backward` can tell it from an input or a parameter.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_n")
+    # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b.
+    # A leaf made by an op under `no_grad` keeps that op in `_op` (with no inputs), so
+    # `backward` can tell it from an input or a parameter at no cost in memory.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
 
     def __init__(self, data, label=""):
         if data.__class__ is not float:
@@ -58,7 +52,6 @@ class Value:
         self._op = None  # the Op that made this node; None for a leaf
         self._a = self._b = None
         self._da = self._db = 0.0
-        self._n = 0
 
     @property
     def _prev(self):
@@ -135,6 +128,9 @@ class Value:
         """Set this value's `.grad` to 0, or to None ("no gradient yet") as PyTorch can.
 
         `backward` treats a `.grad` of None as 0, so `x.grad = None` works too.
+
+        >>> x = Value(2.0); x.zero_grad(set_to_none=True); (x * 3).backward(); x.grad
+        3.0
         """
         self.grad = None if set_to_none else 0.0
 
@@ -268,11 +264,10 @@ def _binary(op, a, b):
     return _leaf(out, op)
 
 
-def _node(data, op, a, b, da, db, _new=object.__new__, _next=next):
+def _node(data, op, a, b, da, db, _new=object.__new__):
     # Skips Value.__init__'s checks (`data` is already a float): creating nodes is the
     # engine's hottest path, and this is measurably faster than calling Value(...).
     node = _new(Value)
-    node._n = _next(_created)
     node.data = data
     node.grad = 0.0
     node.label = ""
