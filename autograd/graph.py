@@ -45,8 +45,7 @@ def backward(root, grad=1.0):
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
-    order = topological_order(root, leaves=False)
-    _reset(order)
+    order = _order_for_backward(root)
     if root.grad is None:  # a leaf root (a computed root is at 0 now)
         root.grad = 0.0
     root.grad += seed
@@ -58,16 +57,29 @@ def backward(root, grad=1.0):
             node._b.grad += node._db * g
 
 
-def _reset(order):
-    """Interior values' `.grad` to 0 for a fresh pass; a leaf input's None ("no gradient
-    yet") to 0, so it can accumulate. Done before any gradient is written."""
-    for node in order:
-        node.grad = 0.0
-        a, b = node._a, node._b
-        if a.grad is None:
-            a.grad = 0.0
-        if b is not None and b.grad is None:
-            b.grad = 0.0
+def _order_for_backward(root):
+    """`topological_order(root, leaves=False)`, resetting `.grad` on the way: computed values
+    to 0 (they show this pass only), and a leaf's None ("no gradient yet") to 0, so that it
+    can accumulate. Every reset happens before any gradient is written."""
+    order, seen = [], set()
+    stack = [root]
+    pop, push, visit = stack.pop, stack.append, seen.add
+    while stack:
+        node = pop()
+        if node is None:  # marker: every input of the node below it is placed
+            order.append(pop())
+        elif node._a is None:
+            if node.grad is None:
+                node.grad = 0.0
+        elif node not in seen:
+            visit(node)
+            node.grad = 0.0
+            push(node)
+            push(None)
+            if node._b is not None:
+                push(node._b)
+            push(node._a)
+    return order
 
 
 def _check_recorded(v, what):
