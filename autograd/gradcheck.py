@@ -65,7 +65,8 @@ def _tolerance(name, x, positive=False):
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(f"gradcheck: {name} must be a real number, got {type(x).__name__}")
     if not (math.isfinite(x) and (x > 0 if positive else x >= 0)):
-        raise ValueError(f"gradcheck: {name} must be a finite number {'> 0' if positive else '>= 0'}, got {x!r}")
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"gradcheck: {name} must be a finite number {bound}, got {x!r}")
 
 
 def _data(x):

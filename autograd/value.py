@@ -14,6 +14,7 @@ from .ops import (  # noqa: F401  (the op table, re-exported for code that reads
     _sigmoid,
 )
 
+
 def _ordering(compare):
     """A comparison method on `.data`, against a number or another Value."""
     def method(self, other):
@@ -212,7 +213,7 @@ class Value:
         return NotImplemented if other is NotImplemented else self + (-other)
 
     def __truediv__(self, other):
-        """a / b, correctly rounded (not a * b**-1, which rounds twice);  d/da = 1/b, d/db = -a/b**2"""
+        """a / b, rounded once as Python's (a * b**-1 rounds twice);  d/da = 1/b, d/db = -a/b**2"""
         return _binary(DIV, self, other)
 
     def __radd__(self, other):
