@@ -18,6 +18,13 @@ def topological_order(root, leaves=True):
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
+    return _depth_first(root, leaves)
+
+
+def _depth_first(root, leaves, reset=False):
+    """`topological_order`'s walk. With `reset` (for backward, with leaves=False) it also
+    sets, on the way, each computed value's `.grad` to 0 (it shows this pass only) and a
+    leaf's None ("no gradient yet") to 0 so that it can accumulate."""
     order, seen = [], set()
     stack = [root]
     pop, push, visit = stack.pop, stack.append, seen.add
@@ -25,15 +32,22 @@ def topological_order(root, leaves=True):
         node = pop()
         if node is None:  # marker: every input of the node below it is placed
             order.append(pop())
-        elif (leaves or node._a is not None) and node not in seen:
+        elif node._a is None:  # a leaf: no inputs to place first
+            if leaves and node not in seen:
+                visit(node)
+                order.append(node)
+            elif reset and node.grad is None:
+                node.grad = 0.0
+        elif node not in seen:
             visit(node)
+            if reset:
+                node.grad = 0.0
             push(node)
             push(None)
             # Pushed b, then a: inputs are visited in argument order.
             if node._b is not None:
                 push(node._b)
-            if node._a is not None:
-                push(node._a)
+            push(node._a)
     return order
 
 
@@ -45,7 +59,7 @@ def backward(root, grad=1.0):
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
-    order = _order_for_backward(root)
+    order = _depth_first(root, leaves=False, reset=True)
     if root.grad is None:  # a leaf root (a computed root is at 0 now)
         root.grad = 0.0
     root.grad += seed
@@ -55,31 +69,6 @@ def backward(root, grad=1.0):
         node._a.grad += node._da * g
         if node._b is not None:
             node._b.grad += node._db * g
-
-
-def _order_for_backward(root):
-    """`topological_order(root, leaves=False)`, resetting `.grad` on the way: computed values
-    to 0 (they show this pass only), and a leaf's None ("no gradient yet") to 0, so that it
-    can accumulate. Every reset happens before any gradient is written."""
-    order, seen = [], set()
-    stack = [root]
-    pop, push, visit = stack.pop, stack.append, seen.add
-    while stack:
-        node = pop()
-        if node is None:  # marker: every input of the node below it is placed
-            order.append(pop())
-        elif node._a is None:
-            if node.grad is None:
-                node.grad = 0.0
-        elif node not in seen:
-            visit(node)
-            node.grad = 0.0
-            push(node)
-            push(None)
-            if node._b is not None:
-                push(node._b)
-            push(node._a)
-    return order
 
 
 def _check_recorded(v, what):
