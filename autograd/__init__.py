@@ -4,6 +4,7 @@
 >>> x = Value(2.0); y = x * x + 3 * x; y.backward(); x.grad
 7.0
 """
+from . import _install_check  # noqa: F401  (first: refuses a directory shared with HIPS autograd)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
@@ -12,7 +13,12 @@ from .drawing import draw
 from .explain import explain
 from .compiler import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
 
+# The distribution's version; tests/test_package_engine.py keeps it equal to setup.cfg's.
+__version__ = "0.1.0"
+
+# `compile` is left out: `from autograd import *` must not shadow the builtin compile().
+# Use it as `autograd.compile` or `from autograd import compile`.
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",
-    "is_grad_enabled", "topological_order", "draw", "explain", "compile", "CompileError",
+    "is_grad_enabled", "topological_order", "draw", "explain", "CompileError",
 ]

@@ -1,44 +1,74 @@
-"""Grad mode: whether operations record the graph (`no_grad` turns recording off)."""
+"""Grad mode: whether operations record the graph (`no_grad` turns recording off), per thread."""
 import contextlib
+import threading
 
-# Read by every operation in value.py; change it only through the helpers below.
-enabled = True
+
+class _ThreadMode(threading.local):
+    """Each thread's own grad mode; every thread starts with it on, as in PyTorch."""
+
+    def __init__(self):
+        self.enabled = True
+
+
+_mode = _ThreadMode()
+_lock = threading.Lock()
+_threads_off = 0  # how many threads have grad mode off right now
+
+# The fast path every operation in value.py reads: True while no thread has grad mode off,
+# so the common case costs one module attribute, not a thread-local lookup (~4x slower).
+# When False, an operation asks its own thread: `all_enabled or _mode.enabled`.
+all_enabled = True
 
 
 def is_grad_enabled():
-    """True when new operations record their inputs for backward.
+    """True when new operations in this thread record their inputs for backward.
 
     >>> is_grad_enabled()
     True
     """
-    return enabled
+    return _mode.enabled
+
+
+def _set_enabled(mode):
+    """Set this thread's grad mode and keep `all_enabled` true to every thread's mode."""
+    global all_enabled, _threads_off
+    mode = bool(mode)
+    with _lock:
+        if _mode.enabled == mode:
+            return
+        # Set the thread's own flag first: until `all_enabled` changes, this thread is the
+        # only one whose answer could differ, and it does not run anything in between.
+        _mode.enabled = mode
+        _threads_off += -1 if mode else 1
+        all_enabled = _threads_off == 0
 
 
 class _GradMode(contextlib.ContextDecorator):
     """Set grad mode inside a `with` block or a decorated function, then restore it."""
 
-    _mode = True
+    _enable = True
 
     def __init__(self):
-        # A stack, not one slot: a decorated function may call itself.
-        self._saved = []
+        # Saved modes per thread (one instance may be entered by several threads at once,
+        # e.g. a decorated function), and a stack: a decorated function may call itself.
+        self._saved = threading.local()
 
     def __enter__(self):
-        global enabled
-        self._saved.append(enabled)
-        enabled = self._mode
+        stack = self._saved.__dict__.setdefault("stack", [])
+        stack.append(_mode.enabled)
+        _set_enabled(self._enable)
         return self
 
     def __exit__(self, *exc):
-        global enabled
-        enabled = self._saved.pop()
+        _set_enabled(self._saved.stack.pop())
         return False
 
 
 class no_grad(_GradMode):
-    """Context manager and decorator: operations inside record no graph.
+    """Context manager and decorator: operations inside record no graph (in this thread).
 
-    Use it for evaluation and for updating parameters in place.
+    Use it for evaluation and for updating parameters in place. Other threads are not
+    affected: grad mode belongs to the thread that sets it, as in PyTorch.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -48,7 +78,7 @@ class no_grad(_GradMode):
     True
     """
 
-    _mode = False
+    _enable = False
 
 
 class enable_grad(_GradMode):
@@ -60,4 +90,4 @@ class enable_grad(_GradMode):
     True
     """
 
-    _mode = True
+    _enable = True

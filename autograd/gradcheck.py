@@ -42,6 +42,11 @@ def gradcheck(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], ep
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.2])
     True
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be callable, got {type(f).__name__}")
+    _tolerance("eps", eps, positive=True)
+    _tolerance("atol", atol)
+    _tolerance("rtol", rtol)
     inputs = list(inputs)
     values = [Value(_data(x), getattr(x, "label", "")) for x in inputs]
     out = f(*values)
@@ -57,6 +62,15 @@ def gradcheck(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], ep
                 f"central differences give {n!r} (atol={atol}, rtol={rtol})"
             )
     return True
+
+
+def _tolerance(name: str, x: object, positive: bool = False) -> None:
+    """A finite real number >= 0 (> 0 with `positive`): an infinite tolerance passes anything."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"gradcheck: {name} must be a real number, got {type(x).__name__}")
+    if not (math.isfinite(x) and (x > 0 if positive else x >= 0)):
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"gradcheck: {name} must be a finite number {bound}, got {x!r}")
 
 
 def _data(x: object) -> float:

@@ -18,6 +18,13 @@ def topological_order(root, leaves=True):
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
+    return _depth_first(root, leaves)
+
+
+def _depth_first(root, leaves, reset=False):
+    """`topological_order`'s walk. With `reset` (for backward, with leaves=False) it also
+    sets, on the way, each computed value's `.grad` to 0 (it shows this pass only) and a
+    leaf's None ("no gradient yet") to 0 so that it can accumulate."""
     order, seen = [], set()
     stack = [root]
     pop, push, visit = stack.pop, stack.append, seen.add
@@ -25,28 +32,36 @@ def topological_order(root, leaves=True):
         node = pop()
         if node is None:  # marker: every input of the node below it is placed
             order.append(pop())
-        elif (leaves or node._a is not None) and node not in seen:
+        elif node._a is None:  # a leaf: no inputs to place first
+            if leaves and node not in seen:
+                visit(node)
+                order.append(node)
+            elif reset and node.grad is None:
+                node.grad = 0.0
+        elif node not in seen:
             visit(node)
+            if reset:
+                node.grad = 0.0
             push(node)
             push(None)
             # Pushed b, then a: inputs are visited in argument order.
             if node._b is not None:
                 push(node._b)
-            if node._a is not None:
-                push(node._a)
+            push(node._a)
     return order
 
 
 def backward(root, grad=1.0):
     """Fill `.grad` of every value `root` depends on with d root / d value.
 
-    Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch;
-    interior values are reset first, so they show this pass only.
+    Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch (a
+    `.grad` of None counts as 0); interior values are reset first, so they show this pass only.
     """
     seed = _seed(grad)
-    order = topological_order(root, leaves=False)
-    for node in order:
-        node.grad = 0.0
+    _check_recorded(root, "backward()")
+    order = _depth_first(root, leaves=False, reset=True)
+    if root.grad is None:  # a leaf root (a computed root is at 0 now)
+        root.grad = 0.0
     root.grad += seed
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
@@ -54,6 +69,14 @@ def backward(root, grad=1.0):
         node._a.grad += node._da * g
         if node._b is not None:
             node._b.grad += node._db * g
+
+
+def _check_recorded(v, what):
+    if v._a is None and v._op is not None:
+        raise RuntimeError(
+            f"{what}: this value was computed under no_grad(), so no graph was recorded and "
+            "there is nothing to differentiate (as in PyTorch). Compute it outside no_grad(), "
+            "or call .detach() first if you mean it as a new leaf.")
 
 
 def grad(output, inputs, create_graph=False):
@@ -73,6 +96,7 @@ def grad(output, inputs, create_graph=False):
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(x).__name__}")
+    _check_recorded(output, "grad()")
     order = topological_order(output)
     with grad_mode.enable_grad() if create_graph else grad_mode.no_grad():
         grads = {output: Value(1.0) if create_graph else 1.0}

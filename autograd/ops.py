@@ -26,6 +26,15 @@ class Op:
 
 
 # ----- numerically careful forward functions on floats ------------------------------------
+# NaN goes through every op as NaN (as in PyTorch): a bad input shows up in the loss
+# instead of being trained on silently. Comparisons with NaN are False, so each branch
+# below is written so that NaN takes the path that keeps it.
+def _num(x):
+    """A number for a message: parenthesized when negative, so `(-8.0) ** 0.5` reads right."""
+    text = repr(x)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _exp(x):
     try:
         return math.exp(x)
@@ -34,9 +43,15 @@ def _exp(x):
 
 
 def _log(x):
-    if not x > 0.0:
+    if x <= 0.0:
         raise ValueError(f"log({x!r}) is undefined: log needs a positive input")
-    return math.log(x)
+    return math.log(x)  # log(nan) is nan
+
+
+def _divide(a, b):
+    if b == 0.0:
+        raise ZeroDivisionError(f"division by zero: {_num(a)} / {_num(b)}")
+    return a / b  # one rounding: the float Python gives (a * b ** -1 would round twice)
 
 
 def _sigmoid(x):
@@ -53,14 +68,14 @@ def _softplus(x):
 
 
 def _power(a, b):
-    if a < 0.0 and b != int(b):
-        raise ValueError(f"{a!r} ** {b!r} is not real: a negative base needs an integer exponent")
+    if a < 0.0 and math.isfinite(b) and not b.is_integer():
+        raise ValueError(f"{_num(a)} ** {_num(b)} is not real: a negative base needs an integer exponent")
     if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"{a!r} ** {b!r}: zero cannot be raised to a negative power")
+        raise ZeroDivisionError(f"{_num(a)} ** {_num(b)}: zero cannot be raised to a negative power")
     try:
         return a ** b
     except OverflowError:
-        raise OverflowError(f"{a!r} ** {b!r} overflows a float") from None
+        raise OverflowError(f"{_num(a)} ** {_num(b)} overflows a float") from None
 
 
 def _safe_power(x, e):
@@ -84,7 +99,14 @@ def _log_of_base(a):
 
 def _sign(x):
     x = float(x)
-    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else math.nan
+
+
+def _step(x, below):
+    """d/dx of relu-like ops: 1 above 0, `below` at or below 0 (relu'(0) taken as 0, as
+    PyTorch), nan at nan."""
+    x = float(x)
+    return 1.0 if x > 0.0 else below if x <= 0.0 else math.nan
 
 
 def _sigmoid_of(x):
@@ -94,13 +116,13 @@ def _sigmoid_of(x):
 # ----- the op table: forward and local derivatives together -------------------------------
 ADD = Op("+", float.__add__, lambda a, b, out: (1.0, 1.0))
 MUL = Op("*", float.__mul__, lambda a, b, out: (b, a))
+DIV = Op("/", _divide, lambda a, b, out: (1.0 / b, -out / b))
 POW = Op("**", _power, lambda a, b, out: (b * _safe_power(a, b - 1.0), out * _log_of_base(a)))
 EXP = Op("exp", _exp, lambda x, out: (out,))
 LOG = Op("log", _log, lambda x, out: (1.0 / x,))
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
-# relu'(0) taken as 0, as PyTorch.
-RELU = Op("relu", lambda x: x if x > 0.0 else 0.0, lambda x, out: (1.0 if float(x) > 0.0 else 0.0,))
+RELU = Op("relu", lambda x: 0.0 if x <= 0.0 else x, lambda x, out: (_step(x, 0.0),))
 ABS = Op("abs", abs, lambda x, out: (_sign(x),))
 SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
 
@@ -118,7 +140,7 @@ def _leaky_relu_op(slope):
     """x if x > 0 else slope * x; d/dx = 1 or slope."""
     return Op(
         "leaky_relu" if slope == 0.01 else f"leaky_relu({slope:g})",
-        lambda x: x if x > 0.0 else slope * x,
-        lambda x, out: (1.0 if float(x) > 0.0 else slope,),
+        lambda x: x if x > 0.0 else slope * x,  # nan: slope * nan is nan
+        lambda x, out: (_step(x, slope),),
         slope,
     )

@@ -1,16 +1,28 @@
 """`Value`: a scalar that remembers how it was made, and its operators and functions.
 
 The primitives' maths (forward and local derivatives) is one table in `ops.py`; here each
-Value method applies a row of it. Everything else (`-x`, `a - b`, `a / b`, `sqrt`, reflected
-forms) is built from primitives, with no derivative code of its own.
+Value method applies a row of it. Everything else (`-x`, `a - b`, `sqrt`, reflected forms)
+is built from primitives, with no derivative code of its own.
 """
 import numbers
+import operator
 
 from . import grad_mode
+from .grad_mode import _mode
 from .ops import (  # noqa: F401  (the op table, re-exported for code that reads it from here)
-    ABS, ADD, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
+    ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
+
+
+def _ordering(compare):
+    """A comparison method on `.data`, against a number or another Value."""
+    def method(self, other):
+        if other.__class__ is Value:
+            return compare(self.data, other.data)
+        return compare(self.data, other) if isinstance(other, numbers.Real) else NotImplemented
+    method.__name__ = f"__{compare.__name__}__"
+    return method
 
 
 class Value:
@@ -26,6 +38,8 @@ class Value:
     # One object per node, no __dict__, no tuples, no reference cycles: memory stays low
     # and Python's cyclic garbage collector has little to scan. Every op has at most two
     # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b.
+    # A leaf made by an op under `no_grad` keeps that op in `_op` (with no inputs), so
+    # `backward` can tell it from an input or a parameter at no cost in memory.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
 
     def __init__(self, data, label=""):
@@ -60,6 +74,36 @@ class Value:
     def __float__(self):
         return self.data
 
+    def item(self):
+        """The data as a Python float, as PyTorch's `tensor.item()`.
+
+        >>> Value(2.5).item()
+        2.5
+        """
+        return self.data
+
+    # ----- comparisons: ordering by data, as a 0-d PyTorch tensor -----------------------
+    # `<`, `<=`, `>`, `>=` compare `.data` with a number or another Value and return a bool,
+    # so `max(values)` and `sorted(values)` give back the Values themselves (and backward
+    # flows through the chosen one). `==` between two Values is identity, so lists, sets and
+    # dicts of Values (hashed by identity) never mix up two that hold the same number;
+    # `==` against a number raises instead of silently answering False.
+    __lt__ = _ordering(operator.lt)
+    __le__ = _ordering(operator.le)
+    __gt__ = _ordering(operator.gt)
+    __ge__ = _ordering(operator.ge)
+
+    def __eq__(self, other):
+        if other.__class__ is Value:
+            return self is other
+        if isinstance(other, numbers.Number):
+            raise TypeError(
+                f"Value == {other!r} is ambiguous: compare the data, v.data == {other!r} (or "
+                "v.item()); == between two Values means `is`, so Values work in lists and sets")
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
     @property
     def is_leaf(self):
         """True for inputs and parameters: values not computed from other values."""
@@ -68,7 +112,7 @@ class Value:
     @property
     def op(self):
         """Name of the operation that made this value ('' for a leaf)."""
-        return self._op.name if self._op is not None else ""
+        return self._op.name if self._a is not None else ""
 
     def backward(self, grad=1.0):
         """Backpropagate from this value: fill `.grad` of every value it depends on.
@@ -81,9 +125,15 @@ class Value:
         from .graph import backward
         backward(self, grad)
 
-    def zero_grad(self):
-        """Set this value's `.grad` to 0."""
-        self.grad = 0.0
+    def zero_grad(self, set_to_none=False):
+        """Set this value's `.grad` to 0, or to None ("no gradient yet") as PyTorch can.
+
+        `backward` treats a `.grad` of None as 0, so `x.grad = None` works too.
+
+        >>> x = Value(2.0); x.zero_grad(set_to_none=True); (x * 3).backward(); x.grad
+        3.0
+        """
+        self.grad = None if set_to_none else 0.0
 
     def detach(self):
         """A new leaf with the same data and label, cut off from the graph."""
@@ -98,9 +148,9 @@ class Value:
             other = _wrap(other)
             if other is NotImplemented:
                 return NotImplemented
-        if grad_mode.enabled:
+        if grad_mode.all_enabled or _mode.enabled:
             return _node(self.data + other.data, ADD, self, other, 1.0, 1.0)
-        return _leaf(self.data + other.data)
+        return _leaf(self.data + other.data, ADD)
 
     def __mul__(self, other):
         """a * b;  d/da = b, d/db = a"""
@@ -108,9 +158,9 @@ class Value:
             other = _wrap(other)
             if other is NotImplemented:
                 return NotImplemented
-        if grad_mode.enabled:
+        if grad_mode.all_enabled or _mode.enabled:
             return _node(self.data * other.data, MUL, self, other, other.data, self.data)
-        return _leaf(self.data * other.data)
+        return _leaf(self.data * other.data, MUL)
 
     def __pow__(self, exponent):
         """x ** n (number n): d/dx = n x**(n-1);  x ** y (Value y): d/dy = x**y ln x"""
@@ -163,13 +213,8 @@ class Value:
         return NotImplemented if other is NotImplemented else self + (-other)
 
     def __truediv__(self, other):
-        """a / b = a * b ** -1"""
-        other = _wrap(other)
-        if other is NotImplemented:
-            return NotImplemented
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self!r} / {other!r}")
-        return self * other ** -1.0
+        """a / b, rounded once as Python's (a * b**-1 rounds twice);  d/da = 1/b, d/db = -a/b**2"""
+        return _binary(DIV, self, other)
 
     def __radd__(self, other):
         return self + other
@@ -201,10 +246,10 @@ class Value:
 def _unary(op, x):
     xd = x.data
     out = op.forward(xd)
-    if grad_mode.enabled:
+    if grad_mode.all_enabled or _mode.enabled:
         (d,) = op.derivative(xd, out)
         return _node(out, op, x, None, d, 0.0)
-    return _leaf(out)
+    return _leaf(out, op)
 
 
 def _binary(op, a, b):
@@ -214,10 +259,10 @@ def _binary(op, a, b):
             return NotImplemented
     ad, bd = a.data, b.data
     out = op.forward(ad, bd)
-    if grad_mode.enabled:
+    if grad_mode.all_enabled or _mode.enabled:
         da, db = op.derivative(ad, bd, out)
         return _node(out, op, a, b, da, db)
-    return _leaf(out)
+    return _leaf(out, op)
 
 
 def _node(data, op, a, b, da, db, _new=object.__new__):
@@ -235,8 +280,9 @@ def _node(data, op, a, b, da, db, _new=object.__new__):
     return node
 
 
-def _leaf(data):
-    return _node(data, None, None, None, 0.0, 0.0)
+def _leaf(data, op=None):
+    """A value with no inputs: a constant, or (with `op`) the result of `op` under no_grad."""
+    return _node(data, op, None, None, 0.0, 0.0)
 
 
 def _wrap(x):

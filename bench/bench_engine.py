@@ -2,8 +2,10 @@
 
     python bench/bench_engine.py [--repeats 7]
 
-Each measurement runs in a fresh subprocess, engines interleaved, with Python's default
-garbage collector (as users run it) and again with it off. Reported: medians and ratios.
+Each measurement runs in a fresh subprocess (so no engine pays for another's garbage),
+engines interleaved, with Python's default garbage collector (as users run it) and again with
+it off. Reported: medians and ratios. The `threads` row times chainrule's demo step while
+another thread sits inside `no_grad()` (grad mode is per thread) against the plain step.
 """
 import argparse
 import json
@@ -15,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TASKS = ("step", "nn", "chain", "bytes")
+TASKS = ("step", "nn", "chain", "bytes", "threads")
+CHAIN_OPS = 1_000_000
 
 
 def moons(n, noise=0.1, seed=0):
@@ -94,11 +97,12 @@ def _nn_model(engine):
     return MLP(2, [16, 16, 1])
 
 
-def chain(Value, n):
-    """n multiply-adds in a row, then backward (micrograd's recursive sort fails here)."""
+def chain(Value, n_ops):
+    """`n_ops` operations in a row (n_ops / 2 multiply-adds), then backward (micrograd's
+    recursive sort fails here)."""
     x = Value(0.5)
     y = x
-    for _ in range(n):
+    for _ in range(n_ops // 2):
         y = y * 0.999999 + 0.001
     y.backward()
 
@@ -126,14 +130,27 @@ def child(engine, task, gc_on, steps):
         sys.setrecursionlimit(10 ** 4)
         start = time.perf_counter()
         try:
-            chain(Value, 1_000_000)
+            chain(Value, CHAIN_OPS)
         except RecursionError:
             print(json.dumps(None))
             return
         print(json.dumps(time.perf_counter() - start))
         return
     X, y = moons(100)
-    if task == "step":
+    holder = None
+    if task == "threads":  # another thread holds no_grad() open: every op asks its own thread
+        import threading
+        from autograd import no_grad
+        inside, release = threading.Event(), threading.Event()
+
+        def hold():
+            with no_grad():
+                inside.set()
+                release.wait()
+        holder = threading.Thread(target=hold, daemon=True)
+        holder.start()
+        inside.wait()
+    if task in ("step", "threads"):
         layers = plain_mlp(Value, [2, 16, 16, 1])
         run = lambda: demo_step(Value, layers, X, y)  # noqa: E731
     else:
@@ -147,6 +164,9 @@ def child(engine, task, gc_on, steps):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
+    if holder is not None:
+        release.set()
+        holder.join()
     print(json.dumps(statistics.median(times)))
 
 
@@ -185,8 +205,14 @@ def main():
                 results[engine].append(measure(engine, task, gc_on))
         mg, us = (statistics.median(r) if None not in r else None for r in results.values())
         rows.append((task, gc_on, mg, us))
+    if "threads" in tasks:
+        plain, other = [], []
+        for _ in range(args.repeats):
+            plain.append(measure("chainrule", "step", True))
+            other.append(measure("chainrule", "threads", True))
+        threads_row = (statistics.median(plain), statistics.median(other))
     names = {"step": "demo step, plain Value code", "nn": "demo step, each library's nn.MLP",
-             "chain": "1,000,000-op chain fwd+bwd", "bytes": "bytes per graph node"}
+             "chain": f"{CHAIN_OPS:,}-op chain fwd+bwd", "bytes": "bytes per graph node"}
     print(f"{'benchmark':36} {'gc':4} {'micrograd':>12} {'chainrule':>12} {'ratio':>8}")
     for task, gc_on, mg, us in rows:
         unit = "B" if task == "bytes" else "s"
@@ -197,6 +223,10 @@ def main():
             ratio = "n/a" if mg is None else f"{mg / us:.1f}x"
         print(f"{names[task]:36} {'on' if gc_on else 'off':4} {fmt(mg):>12} {fmt(us):>12} {ratio:>8}")
     print("ratio: micrograd time / chainrule time (higher is better); bytes: chainrule / micrograd")
+    if "threads" in tasks:
+        plain, other = threads_row
+        print(f"chainrule demo step while another thread is inside no_grad(): {other:.4g} s vs "
+              f"{plain:.4g} s alone ({other / plain:.2f}x the time)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da", defa
 TEMPLATES = {
     "+": Row("{a} + {b}", "1.0", "1.0"),
     "*": Row("{a} * {b}", "{b}", "{a}"),
+    "/": Row("{a} / {b}", "1.0 / {b}", "(-{out} / {b})"),
     "**": Row("power({a}, {b})", "{b} * safe_power({a}, {b} - 1.0)", "{out} * log_of_base({a})"),
     "**0": Row("1.0", "0.0"),
     "**n": Row("{a} ** {n}", "{n} * {a_n1}"),  # n a whole number >= 1: nothing can fail
@@ -27,13 +28,13 @@ TEMPLATES = {
     "log": Row("log({a})", "1.0 / {a}"),
     "tanh": Row("tanh({a})", "(1.0 - {out} * {out})"),
     "sigmoid": Row("sigmoid({a})", "{out} * (1.0 - {out})"),
-    "relu": Row("{a} if {a} > 0.0 else 0.0", "(1.0 if {a} > 0.0 else 0.0)", None,
-                "where({a} > 0.0, {a}, 0.0)", "where({a} > 0.0, 1.0, 0.0)"),
-    "abs": Row("abs({a})", "(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0)", None,
-               None, "sign({a})"),
+    "relu": Row("0.0 if {a} <= 0.0 else {a}", "(1.0 if {a} > 0.0 else 0.0 if {a} <= 0.0 else nan)", None,
+                "where({a} <= 0.0, 0.0, {a})", "where({a} > 0.0, 1.0, where({a} <= 0.0, 0.0, nan))"),
+    "abs": Row("abs({a})", "(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0 if {a} == 0.0 else nan)",
+               None, None, "sign({a})"),
     "softplus": Row("softplus({a})", "sigmoid({a})"),
-    "leaky_relu": Row("{a} if {a} > 0.0 else {n} * {a}", "(1.0 if {a} > 0.0 else {n})", None,
-                      "where({a} > 0.0, {a}, {n} * {a})", "where({a} > 0.0, 1.0, {n})"),
+    "leaky_relu": Row("{a} if {a} > 0.0 else {n} * {a}", "(1.0 if {a} > 0.0 else {n} if {a} <= 0.0 else nan)",
+                      None, "where({a} > 0.0, {a}, {n} * {a})", "where({a} > 0.0, 1.0, where({a} <= 0.0, {n}, nan))"),
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",

@@ -267,7 +267,8 @@ def reduction_seeds(red):
     if red.root in outputs:
         return {red.root: 1.0}
     for v in red.reduce_nodes:
-        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in red.const or v._b in red.const))):
+        if not (v._op.name == "+" or (v._op.name == "*" and (v._a in red.const or v._b in red.const))
+                or (v._op.name == "/" and v._b in red.const)):
             return None
     reduce_set = set(red.reduce_nodes)
     grads = {red.root: 1.0}

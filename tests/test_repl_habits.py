@@ -1,0 +1,122 @@
+"""PyTorch habits at the REPL: grad = None, backward of a no_grad result, comparisons, item()."""
+import random
+
+import pytest
+
+from autograd import Value, grad, no_grad
+
+
+# ----- .grad = None means "no gradient yet" ------------------------------------------------
+def test_backward_treats_a_grad_of_none_as_zero():
+    a, b = Value(2.0), Value(-3.0)
+    loss = a * b + b * b
+    a.grad = None
+    b.zero_grad(set_to_none=True)
+    assert b.grad is None
+    loss.backward()
+    assert (a.grad, b.grad) == (-3.0, -4.0)
+    loss.backward()  # and accumulates from there
+    assert (a.grad, b.grad) == (-6.0, -8.0)
+
+
+def test_none_grad_on_a_leaf_root_and_on_an_interior_value():
+    x = Value(1.5)
+    x.grad = None
+    x.backward()
+    assert x.grad == 1.0
+    y = x * 2
+    z = y * y
+    y.grad = None  # interior values are reset by backward anyway
+    z.backward()
+    assert (y.grad, x.grad) == (6.0, 1.0 + 12.0)
+
+
+def test_zero_grad_default_still_sets_zero():
+    x = Value(1.0)
+    (x * 3).backward()
+    x.zero_grad()
+    assert x.grad == 0.0
+
+
+# ----- backward of a value computed under no_grad ---------------------------------------------
+def test_backward_of_a_no_grad_result_raises_and_changes_nothing():
+    x = Value(2.0)
+    with no_grad():
+        y = x * x
+    with pytest.raises(RuntimeError, match=r"no_grad\(\)"):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"no_grad\(\)"):
+        grad(y, [x])
+    assert (x.grad, y.grad, y.is_leaf, y.op) == (0.0, 0.0, True, "")
+
+
+def test_plain_and_detached_leaves_still_backpropagate():
+    x = Value(3.0)
+    x.backward()
+    d = (x * 2).detach()
+    d.backward()
+    assert (x.grad, d.grad) == (1.0, 1.0)
+    with no_grad():
+        z = Value(4.0)  # made under no_grad, but not computed: a leaf like any other
+    z.backward()
+    assert z.grad == 1.0
+
+
+# ----- comparisons and item() -----------------------------------------------------------------
+def test_ordering_compares_data_with_numbers_and_values():
+    a, b = Value(-2.0), Value(3.0)
+    assert a < 0 and 0 > a and a <= -2 and b >= 3 and b > a and a < b and not a > b
+    assert (a < b) is True and (a > 0.5) is False
+    with pytest.raises(TypeError):
+        a < "1"
+
+
+def test_max_and_sorted_return_the_values_and_gradients_flow_through_the_chosen_one():
+    rng = random.Random(0)
+    xs = [Value(rng.uniform(-5, 5)) for _ in range(10)]
+    top = max(xs)
+    assert top is xs[max(range(10), key=lambda i: xs[i].data)]
+    assert [v.data for v in sorted(xs)] == sorted(v.data for v in xs)
+    (top * 3).backward()
+    assert [v.grad for v in xs] == [3.0 if v is top else 0.0 for v in xs]
+    low = min(xs, key=lambda v: v)
+    assert low is sorted(xs)[0]
+
+
+def test_eq_against_a_number_raises_with_a_hint_instead_of_answering_by_identity():
+    v = Value(-2.0)
+    for number in (-2.0, -2, 3):
+        with pytest.raises(TypeError, match=r"v\.data =="):
+            v == number
+        with pytest.raises(TypeError, match=r"v\.data =="):
+            number != v
+    assert v.data == -2.0 and v.item() == -2.0 and type(v.item()) is float
+    assert (v == None) is False and (v != "x") is True  # noqa: E711
+
+
+def test_values_stay_hashable_by_identity_in_containers():
+    a, b = Value(0.0), Value(0.0)
+    assert a == a and a != b
+    params = [a, b]
+    assert params.index(b) == 1 and b in params and Value(0.0) not in params
+    assert len({a, b}) == 2 and {a: 1, b: 2}[b] == 2
+
+
+# ----- messages --------------------------------------------------------------------------------
+def test_negative_numbers_are_parenthesized_in_messages():
+    with pytest.raises(ValueError, match=r"\(-8\.0\) \*\* 0\.5 is not real"):
+        Value(-8.0) ** 0.5
+    with pytest.raises(ZeroDivisionError, match=r"0\.0 \*\* \(-1\.0\)"):
+        Value(0.0) ** -1
+
+
+# ----- gradcheck refuses tolerances that would pass anything -------------------------------
+def test_gradcheck_validates_its_tolerances_by_name():
+    from autograd import gradcheck
+    for kwargs, error in [({"atol": float("inf")}, ValueError), ({"rtol": float("nan")}, ValueError),
+                          ({"eps": 0}, ValueError), ({"eps": -1e-6}, ValueError), ({"atol": "1"}, TypeError)]:
+        name = next(iter(kwargs))
+        with pytest.raises(error, match=f"gradcheck: {name}"):
+            gradcheck(lambda x: x * x, [1.0], **kwargs)
+    with pytest.raises(TypeError, match="gradcheck: f"):
+        gradcheck(None, [1.0])
