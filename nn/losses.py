@@ -8,28 +8,30 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Sequence, Union, overload
 
 from autograd import Value
 
 if TYPE_CHECKING:
-    from typing_extensions import Literal
-
     from .module import Module
 
 # A prediction is a Value (or number), or a list (nested lists: a batch) of them; targets likewise.
 Prediction = Union[Value, float, Sequence[Any]]
 Target = Union[Value, float, Sequence[Any]]
+Classes = Union[int, float, Sequence[Any]]  # cross_entropy's targets: a class index, or a list of them
 _LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps log(p) at -100 in binary cross-entropy
 
 
 @overload
-def mse_loss(input: Prediction, target: Target, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+def mse_loss(input: Prediction, target: Target,
+             reduction: Literal["mean", "sum"] = ...) -> Value: ...
 @overload
-def mse_loss(input: Prediction, target: Target, reduction: Literal["none"]) -> list[Value]: ...
+def mse_loss(input: Prediction, target: Target,
+             reduction: Literal["none"]) -> list[Value]: ...
 
 
-def mse_loss(input: Prediction, target: Target, reduction: str = "mean") -> Union[Value, list[Value]]:
+def mse_loss(input: Prediction, target: Target,
+             reduction: str = "mean") -> Union[Value, list[Value]]:
     """Mean squared error: (input - target) ** 2 averaged.
 
     >>> from autograd import Value
@@ -44,12 +46,15 @@ def mse_loss(input: Prediction, target: Target, reduction: str = "mean") -> Unio
 
 
 @overload
-def binary_cross_entropy(input: Prediction, target: Target, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: Literal["mean", "sum"] = ...) -> Value: ...
 @overload
-def binary_cross_entropy(input: Prediction, target: Target, reduction: Literal["none"]) -> list[Value]: ...
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: Literal["none"]) -> list[Value]: ...
 
 
-def binary_cross_entropy(input: Prediction, target: Target, reduction: str = "mean") -> Union[Value, list[Value]]:
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: str = "mean") -> Union[Value, list[Value]]:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1] and targets t in [0, 1].
 
     Each log is clamped at -100 (as PyTorch), so p = 0 or 1 gives a large finite loss.
@@ -70,12 +75,15 @@ def binary_cross_entropy(input: Prediction, target: Target, reduction: str = "me
 
 
 @overload
-def binary_cross_entropy_with_logits(input: Prediction, target: Target, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: Literal["mean", "sum"] = ...) -> Value: ...
 @overload
-def binary_cross_entropy_with_logits(input: Prediction, target: Target, reduction: Literal["none"]) -> list[Value]: ...
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: Literal["none"]) -> list[Value]: ...
 
 
-def binary_cross_entropy_with_logits(input: Prediction, target: Target, reduction: str = "mean") -> Union[Value, list[Value]]:
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: str = "mean") -> Union[Value, list[Value]]:
     """Binary cross-entropy of sigmoid(x), computed stably as softplus(x) - t * x.
 
     >>> from autograd import Value
@@ -90,12 +98,15 @@ def binary_cross_entropy_with_logits(input: Prediction, target: Target, reductio
 
 
 @overload
-def hinge_loss(input: Prediction, target: Target, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+def hinge_loss(input: Prediction, target: Target,
+               reduction: Literal["mean", "sum"] = ...) -> Value: ...
 @overload
-def hinge_loss(input: Prediction, target: Target, reduction: Literal["none"]) -> list[Value]: ...
+def hinge_loss(input: Prediction, target: Target,
+               reduction: Literal["none"]) -> list[Value]: ...
 
 
-def hinge_loss(input: Prediction, target: Target, reduction: str = "mean") -> Union[Value, list[Value]]:
+def hinge_loss(input: Prediction, target: Target,
+               reduction: str = "mean") -> Union[Value, list[Value]]:
     """micrograd's max-margin loss relu(1 - y * score) for labels y = +1 / -1 (0 counts as -1).
 
     >>> from autograd import Value
@@ -112,12 +123,15 @@ def hinge_loss(input: Prediction, target: Target, reduction: str = "mean") -> Un
 
 
 @overload
-def cross_entropy(input: Sequence[Any], target: Union[int, float, Sequence[Any]], reduction: Literal["mean", "sum"] = ...) -> Value: ...
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: Literal["mean", "sum"] = ...) -> Value: ...
 @overload
-def cross_entropy(input: Sequence[Any], target: Union[int, float, Sequence[Any]], reduction: Literal["none"]) -> list[Value]: ...
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: Literal["none"]) -> list[Value]: ...
 
 
-def cross_entropy(input: Sequence[Any], target: Union[int, float, Sequence[Any]], reduction: str = "mean") -> Union[Value, list[Value]]:
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: str = "mean") -> Union[Value, list[Value]]:
     """Softmax cross-entropy: log-sum-exp(logits) - logits[target], for class indices.
 
     One sample: a list of logits and an int; a batch: a list of such lists and a list of ints.

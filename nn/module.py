@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     import os
 
 _M = TypeVar("_M", bound="Module")
-# What Module looks into: parameters, sub-modules, and (nested) lists or tuples of them.
+# What a Module holds: a parameter or a sub-module (lists and tuples of them are flattened).
 _Member = Union[Value, "Module"]
 
 # mypy wants the two names equal; the repr says IncompatibleKeys, as PyTorch's does.
-_IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])  # type: ignore[name-match]
+_IncompatibleKeys = collections.namedtuple(  # type: ignore[name-match]
+    "IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 # Every Module subclass by "module.QualifiedName": `nn.load` may only build one of these, and
 # never imports anything by name.

@@ -18,6 +18,7 @@ class Optimizer:
 
     _hyper: tuple[str, ...] = ()     # names of the hyperparameters, in constructor order
     _buffers: tuple[str, ...] = ()   # names of the per-parameter state lists
+    _state: dict[str, Optional[list[float]]]  # buffer name -> one float per parameter, or None
     lr: float  # every optimizer has a learning rate (the schedules change it); set in __init__
 
     def __init__(self, params: Iterable[Value], **hyper: Any) -> None:
@@ -42,7 +43,7 @@ class Optimizer:
         for name, value in hyper.items():
             setattr(self, name, value)
         self.steps = 0
-        self._state: dict[str, Optional[list[float]]] = {name: None for name in self._buffers}  # lists are made on the first step
+        self._state = {name: None for name in self._buffers}  # lists are made on the first step
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None

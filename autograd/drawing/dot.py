@@ -7,7 +7,7 @@ import math
 import os
 from collections import deque
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Union, cast
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, cast
 
 from ..explain import format_number as _fmt
 from ..gradcheck import numeric_grad
@@ -26,6 +26,8 @@ _RANKDIRS = ("LR", "TB", "RL", "BT")
 # "Courier,monospace"; every monospace fallback (DejaVu Sans Mono, Liberation Mono, Menlo,
 # Consolas) is as wide, so labels fit where a proportional font would overflow its box.
 _FONT = "Courier"
+# Cluster name (None: outside any) -> (node name, DOT attributes) statements, in drawing order.
+_Groups = Dict[Optional[str], List[Tuple[str, Dict[str, str]]]]
 
 
 def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, rankdir: str = "LR",
@@ -228,7 +230,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
            label=_notes(grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
     g.attr("node", fontname=_FONT, fontsize="10")
     g.attr("edge", fontname=_FONT, fontsize="9", fontcolor="#555555", color="#777777")
-    groups: dict[Optional[str], list[tuple[str, dict[str, str]]]] = {}  # cluster name -> node statements, in order of first appearance
+    groups: _Groups = {}  # cluster name -> node statements, in order of first appearance
     for v in order:
         if v not in shown:
             continue
@@ -261,7 +263,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     return g
 
 
-def _emit(g: Any, groups: dict[Optional[str], list[tuple[str, dict[str, str]]]], cluster: Optional[str]) -> None:
+def _emit(g: Any, groups: _Groups, cluster: Optional[str]) -> None:
     """Node statements, each cluster a subgraph (with cluster='neuron', nested in its layer)."""
     def outer_of(key: Optional[str]) -> str:
         return _module(key, 1) if cluster == "neuron" and key else ""
