@@ -1,9 +1,11 @@
 """`explain`: the steps `backward()` takes, one chain-rule application a row, with the numbers."""
+from __future__ import annotations
+
 import itertools
 import math
 import numbers
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, Iterator, NamedTuple, Optional, Union, overload
 
 from .graph import topological_order
 from .value import Value
@@ -28,7 +30,7 @@ class Step(NamedTuple):
     total: float          # input's grad after this step
 
 
-def _edges(node):
+def _edges(node: Value) -> tuple[tuple[Value, float], ...]:
     """(input, d node / d input) for each input of a computed `node`, in argument order.
 
     The one place that reads the engine's node internals: `backward` applies the same pairs.
@@ -39,7 +41,7 @@ def _edges(node):
     return ((node._a, node._da), (b, node._db))
 
 
-def explain(root, grad=1.0, *, apply=False, zero_grad=False):
+def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: bool = False) -> Explanation:
     """The steps `root.backward(grad)` takes, in its order, as an `Explanation`; `.grad` is untouched.
 
     Printed, it is a table: one row per chain-rule application with its numbers, then each
@@ -88,36 +90,41 @@ def explain(root, grad=1.0, *, apply=False, zero_grad=False):
     return result
 
 
-def _same(a, b):
+def _same(a: float, b: float) -> bool:
     return a == b or (a != a and b != b)  # NaN left by backward() is the NaN explain computes
 
 
-class _Steps(Sequence):
+class _Steps(Sequence[Step]):
     """The steps, kept as columns; each item is made a `Step` when it is read."""
 
     __slots__ = ("_columns",)
 
-    def __init__(self, columns):
+    def __init__(self, columns: tuple[list[Any], ...]) -> None:
         self._columns = columns
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._columns[0])
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Step: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Step]: ...
+
+    def __getitem__(self, i: Union[int, slice]) -> Union[Step, list[Step]]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         return Step._make(column[i] for column in self._columns)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Step]:
         return map(Step._make, zip(*self._columns))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, (list, _Steps)) and len(self) == len(other) and list(self) == list(other)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{len(self)} steps of backward(): index or iterate for Step records>"
 
-    def _is(self, i, step):
+    def _is(self, i: Optional[int], step: Step) -> bool:
         """Whether `step` is step `i` (the very objects: a value can flow back twice)."""
         return i is not None and all(column[i] is field for column, field in zip(self._columns, step))
 
@@ -125,14 +132,14 @@ class _Steps(Sequence):
 class Explanation:
     """What `explain` returns: `.steps` (a sequence of `Step`), `.grads`, `.stale`; prints as a table."""
 
-    def __init__(self, root, seed, order, zero_grad=False):
+    def __init__(self, root: Value, seed: float, order: list[Value], zero_grad: bool = False) -> None:
         self.root, self.seed, self.order = root, seed, order
         computed = [v for v in order if not v.is_leaf]  # what backward() visits, in its order
         grads = dict.fromkeys(computed, 0.0)  # backward() resets computed values first
-        stale = {}  # leaf -> the grad it held before this pass
-        first_stale = {}  # stale leaf -> its first step (the row that gets the warning)
+        stale: dict[Value, float] = {}  # leaf -> the grad it held before this pass
+        first_stale: dict[Value, int] = {}  # stale leaf -> its first step (the row that gets the warning)
 
-        def start(leaf):
+        def start(leaf: Value) -> float:
             held = 0.0 if zero_grad or leaf.grad is None else leaf.grad
             if held != 0.0:
                 stale[leaf] = held
@@ -142,6 +149,8 @@ class Explanation:
         # One column per Step field, not one tuple per step: floats and existing Values in
         # flat lists allocate nothing the cyclic garbage collector tracks, and a tuple per
         # step made it rescan the growing list again and again (measured: half the time).
+        columns: tuple[list[Any], ...]
+        totals: list[float]
         columns = nodes, inputs, locals_, upstreams, contributions, totals = [], [], [], [], [], []
         for node in reversed(computed):
             g = grads[node]
@@ -149,43 +158,50 @@ class Explanation:
                 c = d * g
                 t = grads.get(inp)
                 first = t is None
-                t = (start(inp) if first else t) + c
+                t = (start(inp) if t is None else t) + c
                 grads[inp] = t
                 if first and inp in stale:
                     first_stale[inp] = len(totals)
                 nodes.append(node); inputs.append(inp); locals_.append(d)  # noqa: E702
                 upstreams.append(g); contributions.append(c); totals.append(t)  # noqa: E702
         self.steps, self.grads, self.stale = _Steps(columns), grads, stale
-        self.after_backward, self._again = False, None  # explain() sets them when .grad holds this pass
+        self.after_backward = False  # explain() sets it, and _again, when .grad holds this pass
+        self._again: Optional[Explanation] = None
         self._first_stale = first_stale
         self._leaves = len(order) - len(computed) - (root.is_leaf)
-        self._index = None
+        self._index: Optional[dict[Value, int]] = None
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.steps)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Step: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Step]: ...
+
+    def __getitem__(self, i: Union[int, slice]) -> Union[Step, list[Step]]:
         return self.steps[i]
 
-    def apply(self):
+    def apply(self) -> Explanation:
         """Write the grads into `.grad`, as `backward()` would; return self."""
         for v, g in self.grads.items():
             v.grad = g
         return self
 
-    def name(self, v):
+    def name(self, v: Value) -> str:
         """`v`'s label, or the name the drawing gives it: 'v' + its index in the topological order."""
-        if v.label:
-            return v.label
+        label: str = v.label  # annotated: Value's attributes are not (yet)
+        if label:
+            return label
         if self._index is None:
             self._index = {u: i for i, u in enumerate(self.order)}
         i = self._index.get(v)
         return "?" if i is None else f"v{i}"
 
-    def row(self, step):
+    def row(self, step: Step) -> str:
         """One step as text: 'w.grad += dy/dw × y.grad = x (0.5000) × 0.4199 = 0.2100   → w.grad = 0.2100'."""
         node, inp = self.name(step.node), self.name(step.input)
         line = (f"{inp}.grad += d{node}/d{inp} × {node}.grad = {self._local(step)} × "
@@ -195,7 +211,7 @@ class Explanation:
             line += f"  (!! {inp}.grad held {format_number(self.stale[step.input])} before: forgot zero_grad()?)"
         return line
 
-    def seed_row(self):
+    def seed_row(self) -> str:
         """The first row: the output's own gradient."""
         root, name = self.root, self.name(self.root)
         if root in self.stale:  # a leaf output accumulates like any leaf
@@ -204,7 +220,7 @@ class Explanation:
                     f"!! .grad already held an earlier pass: forgot zero_grad()?")
         return f"{name}.grad = {format_number(self.grads[root])}  (seed)"
 
-    def _title(self):
+    def _title(self) -> str:
         name, n = self.name(self.root), len(self.steps)
         if self.root.is_leaf:
             done = " has already run: it" if self.after_backward else ""
@@ -216,15 +232,16 @@ class Explanation:
                     f"{steps} it took, in reverse topological order")
         return f"explain({name}): backward() from {name} takes {steps}, in reverse topological order"
 
-    def _again_row(self, listed):
+    def _again_row(self, listed: list[Value]) -> str:
         """After backward(): what a second call would leave, for one value."""
+        assert self._again is not None  # set together with after_backward
         again = self._again.grads
         v = next((v for v in listed if self.grads[v] != 0.0), self.root)
         return (f"calling {self.name(self.root)}.backward() again would add a second pass onto "
                 f"these ({self.name(v)}.grad would become {format_number(again[v])}): "
                 f"call zero_grad() first")
 
-    def _local(self, step):
+    def _local(self, step: Step) -> str:
         node, inp, d = step.node, step.input, step.local
         op = node.op
         if op == "+":
@@ -238,7 +255,7 @@ class Explanation:
         text = formula.format(o=self.name(node), i=self.name(inp))
         return f"{text} ({format_number(d)})"
 
-    def total_row(self, leaf, contributions):
+    def total_row(self, leaf: Value, contributions: list[float]) -> str:
         """'b.grad = -3.0000 + -1.0000 = -4.0000, 2 uses' (with the earlier pass, if any)."""
         name = self.name(leaf)
         terms = [format_number(c) for c in contributions[:_TERMS]]
@@ -256,7 +273,7 @@ class Explanation:
             line += "   !! .grad already held an earlier pass: forgot zero_grad()?"
         return line
 
-    def format(self, max_rows=_ROWS):
+    def format(self, max_rows: Optional[int] = _ROWS) -> str:
         """The table as text, at most `max_rows` step rows (None: all of them)."""
         rows, steps = [], self.steps
         shown = list(steps) if max_rows is None else steps[:max_rows]
@@ -270,7 +287,7 @@ class Explanation:
                         f"(.format(max_rows=None) prints them all; .steps holds them as data)")
         leaves = (v for v in self.order if v.is_leaf and v is not self.root)
         listed = list(leaves if max_rows is None else itertools.islice(leaves, _TOTALS))
-        contributions = {v: [] for v in listed}
+        contributions: dict[Value, list[float]] = {v: [] for v in listed}
         columns = steps._columns
         for inp, c in zip(columns[1], columns[4]):  # no Step records needed for the sums
             if inp in contributions:
@@ -287,11 +304,11 @@ class Explanation:
 
     __str__ = format
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.format()
 
 
-def format_number(x):
+def format_number(x: float) -> str:
     """The drawing's number format: 4 decimals, scientific when tiny or huge.
 
     >>> format_number(0.25), format_number(-3.0), format_number(1.5e-7)

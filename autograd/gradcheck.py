@@ -13,7 +13,8 @@ class GradcheckError(AssertionError):
     """Raised by `gradcheck` when an autograd gradient disagrees with the numeric one."""
 
 
-def numeric_grad(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], eps: float = 1e-6) -> List[float]:
+def numeric_grad(f: Callable[..., Union[Value, float]], inputs: Iterable[Union[float, Value]],
+                 eps: float = 1e-6) -> List[float]:
     """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for each input, in float64.
 
     >>> [round(g, 6) for g in numeric_grad(lambda x, y: x * y, [2.0, 3.0])]

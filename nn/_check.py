@@ -1,6 +1,12 @@
 """Argument checks shared across `nn`: each raises an error that names the argument."""
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard
 
 # The largest size (inputs, neurons, samples, classes, epochs, ...) any `nn` call accepts, and
 # the most parameters a model may hold. A scalar engine spends about a microsecond per
@@ -10,48 +16,48 @@ MAX_SIZE = 10 ** 6
 MAX_PARAMETERS = 10 ** 7
 
 
-def is_number(x):
+def is_number(x: object) -> TypeGuard[numbers.Real]:
     """A finite real number that is not a bool."""
     return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def number(x, what):
+def number(x: object, what: str) -> float:
     """`x` as a plain float (numpy scalars too); TypeError unless it is a finite real number."""
     if not is_number(x):
         raise TypeError(f"{what} must be a finite real number, got {type(x).__name__}: {short(x)}")
     return float(x)
 
 
-def nonnegative(x, what):
+def nonnegative(x: object, what: str) -> float:
     """`x` as a float; ValueError if it is negative."""
-    x = number(x, what)
-    if x < 0.0:
-        raise ValueError(f"{what} must be >= 0, got {x!r}")
-    return x
+    value = number(x, what)
+    if value < 0.0:
+        raise ValueError(f"{what} must be >= 0, got {value!r}")
+    return value
 
 
-def positive_int(n, what, minimum=1, maximum=MAX_SIZE):
+def positive_int(n: object, what: str, minimum: int = 1, maximum: int = MAX_SIZE) -> int:
     """`n` as an int; ValueError unless it is an int in [minimum, maximum] (the bound is stated)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not minimum <= n <= maximum:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not minimum <= int(n) <= maximum:
         low = "a positive int" if minimum == 1 else f"an int >= {minimum}"
         raise ValueError(f"{what} must be {low} and at most {maximum:,}, got {short(n)}")
     return int(n)
 
 
-def parameter_count(count, what):
+def parameter_count(count: int, what: str) -> None:
     """ValueError if a model would hold more than MAX_PARAMETERS parameters."""
     if count > MAX_PARAMETERS:
         raise ValueError(f"{what} would hold {count:,} parameters; at most {MAX_PARAMETERS:,} are allowed")
 
 
-def flag(x, what):
+def flag(x: object, what: str) -> bool:
     """`x` if it is a bool, else TypeError (so 'no' or 0.5 is not silently truthy)."""
     if not isinstance(x, bool):
         raise TypeError(f"{what} must be True or False, got {type(x).__name__}: {short(x)}")
     return x
 
 
-def short(x, limit=60):
+def short(x: object, limit: int = 60) -> str:
     """repr(x), cut to `limit` characters (a 10**30 or a long list stays readable)."""
     try:
         text = repr(x)

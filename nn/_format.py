@@ -1,10 +1,13 @@
 """The model file's bytes: bounded reading and parsing, and the checksum (see docs/format.md)."""
+from __future__ import annotations
+
 import hashlib
 import json
 import math
 import os
 import stat
 import struct
+from typing import Any, Dict, List, Mapping, NoReturn, Tuple, Union
 
 MAX_FILE_BYTES = 256 * 2 ** 20  # 256 MiB: several million parameters, more than a scalar model trains
 MAX_DEPTH = 32                  # nesting of [ and {: a model file needs 3 or 4
@@ -15,7 +18,7 @@ class FormatError(ValueError):
     """A model file that is not well formed; `load` adds the file's name."""
 
 
-def read_text(path):
+def read_text(path: Union[str, os.PathLike[str]]) -> str:
     """The file's text: a regular file of at most MAX_FILE_BYTES, in UTF-8.
 
     The file is checked with stat() before it is opened: a FIFO or a device is refused
@@ -51,7 +54,7 @@ def read_text(path):
                           "not a model file, or corrupt") from None
 
 
-def parse(text):
+def parse(text: str) -> Any:
     """json.loads with bounds: nesting depth, integer length, no NaN/Infinity, no duplicate keys.
 
     The C parser is linear in the text and stops deep nesting itself with RecursionError
@@ -70,7 +73,7 @@ def parse(text):
     return document
 
 
-def _depth(document):
+def _depth(document: object) -> int:
     """How deeply lists and dicts nest (0 for a number or string), walked without recursion."""
     deepest, stack = 0, [(document, 1)]
     while stack:
@@ -81,24 +84,24 @@ def _depth(document):
     return deepest
 
 
-def _integer(literal):
+def _integer(literal: str) -> int:
     if len(literal.lstrip("-")) > MAX_DIGITS:
         raise FormatError(f"an integer of {len(literal.lstrip('-'))} digits; at most {MAX_DIGITS} are allowed")
     return int(literal)
 
 
-def _float(literal):
+def _float(literal: str) -> float:
     x = float(literal)
     if not math.isfinite(x):
         raise FormatError(f"the number {literal[:30]} overflows a float")
     return x
 
 
-def _constant(name):
+def _constant(name: str) -> NoReturn:
     raise FormatError(f"{name} is not allowed in a model file (parameters are finite numbers)")
 
 
-def _object(pairs):
+def _object(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
         duplicate = next(k for k in keys if keys.count(k) > 1)
@@ -106,7 +109,7 @@ def _object(pairs):
     return dict(pairs)
 
 
-def checksum(class_name, config, parameters):
+def checksum(class_name: str, config: object, parameters: Mapping[str, float]) -> str:
     """'sha256:' + hex digest over the canonical encoding of a model (docs/format.md):
 
     the canonical JSON of [class, config] (keys sorted, no spaces, ASCII), a newline, then for

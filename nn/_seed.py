@@ -1,8 +1,14 @@
 """Turn a `seed` argument into a random generator, the same way everywhere in `nn`."""
+from __future__ import annotations
+
 import random
+from typing import Union, cast
+
+# What a `seed` argument may be: None (the global stream), an int, or a generator to share.
+Seed = Union[int, random.Random, None]
 
 
-def as_rng(seed, what="seed"):
+def as_rng(seed: object, what: str = "seed") -> random.Random:
     """None -> the global `random` module (so `random.seed(n)` reproduces, as in micrograd);
     an int -> a fresh `random.Random(seed)`; a `random.Random` -> itself (to share one stream).
 
@@ -10,7 +16,7 @@ def as_rng(seed, what="seed"):
     True
     """
     if seed is None or seed is random:
-        return random
+        return cast(random.Random, random)  # the module has Random's methods
     if isinstance(seed, random.Random):
         return seed
     if isinstance(seed, int) and not isinstance(seed, bool):

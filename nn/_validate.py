@@ -1,8 +1,11 @@
 """Checks that `fit`, `evaluate` and `predict` run on every argument and all the data before
 the first step, so a rejected call changes no parameter (validate first, then change)."""
+from __future__ import annotations
+
 import collections
 import math
 import numbers
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from autograd import Value, no_grad
 
@@ -14,8 +17,10 @@ from .module import Module
 FitArguments = collections.namedtuple("FitArguments", "loss X y validation epochs")
 
 
-def fit_arguments(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, verbose,
-                  compile, scheduler, l2, threshold, losses):
+def fit_arguments(model: object, X: object, y: object, loss: object, optimizer: object, epochs: object,
+                  batch_size: object, validation: object, seed: object, verbose: object, compile: object,
+                  scheduler: object, l2: object, threshold: object,
+                  losses: Mapping[str, Callable[..., Value]]) -> FitArguments:
     """Every argument of `fit` checked, data included; returns what `fit` uses, normalized.
 
     `losses` is `fit`'s table of loss names. Each error names `fit` and the argument.
@@ -44,7 +49,7 @@ def fit_arguments(model, X, y, loss, optimizer, epochs, batch_size, validation, 
     if validation is not None:
         if not isinstance(validation, (list, tuple)) or len(validation) != 2:
             raise TypeError(f"fit: validation must be a pair (X_val, y_val), got {type(validation).__name__}")
-        validation = data_argument(*validation, "fit: validation")
+        validation = data_argument(validation[0], validation[1], "fit: validation")
     width = _width(model, X, "fit: X")
     if validation is not None and _width(model, validation[0], "fit: validation X") != width:
         raise ValueError(f"fit: validation rows have {len(validation[0][0])} values, training rows {width}")
@@ -55,7 +60,7 @@ def fit_arguments(model, X, y, loss, optimizer, epochs, batch_size, validation, 
     return FitArguments(loss, X, y, validation, epochs)
 
 
-def batch_arguments(model, loss, xb, yb, l2):
+def batch_arguments(model: object, loss: object, xb: object, yb: object, l2: object) -> None:
     """The cheap checks of `batch_loss` (it runs once per batch): types, not data."""
     if not callable(model):
         raise TypeError(f"batch_loss: model must be a Module (callable), got {type(model).__name__}")
@@ -67,13 +72,13 @@ def batch_arguments(model, loss, xb, yb, l2):
     nonnegative(l2, "batch_loss: l2")
 
 
-def model_argument(model, function):
+def model_argument(model: object, function: str) -> None:
     """TypeError unless `model` is a Module (or at least callable with a parameters() method)."""
     if not isinstance(model, Module) and not (callable(model) and callable(getattr(model, "parameters", None))):
         raise TypeError(f"{function}: model must be a Module (e.g. MLP), got {type(model).__name__}: {short(model)}")
 
 
-def loss_argument(loss, losses, function):
+def loss_argument(loss: object, losses: Mapping[str, Callable[..., Value]], function: str) -> Callable[..., Value]:
     """The loss function for a name in `losses`, or `loss` itself when callable."""
     if callable(loss):
         return loss
@@ -82,7 +87,7 @@ def loss_argument(loss, losses, function):
     raise ValueError(f"{function}: unknown loss {short(loss)}; give a function or one of {', '.join(losses)}")
 
 
-def threshold_argument(threshold, function, auto=False):
+def threshold_argument(threshold: object, function: str, auto: bool = False) -> Union[numbers.Real, str, None]:
     """TypeError unless `threshold` is None, a finite number (or 'auto' where allowed)."""
     if threshold is None or (auto and isinstance(threshold, str) and threshold == "auto"):
         return threshold
@@ -92,14 +97,14 @@ def threshold_argument(threshold, function, auto=False):
     return threshold
 
 
-def labels_argument(labels, function):
+def labels_argument(labels: object, function: str) -> Sequence[Any]:
     """A pair (negative label, positive label) for a single-output model."""
     if not isinstance(labels, (list, tuple)) or len(labels) != 2:
         raise ValueError(f"{function}: labels must be a pair (negative, positive), got {short(labels)}")
     return labels
 
 
-def data_argument(X, y, what):
+def data_argument(X: object, y: object, what: str) -> tuple[list[list[float]], list[Any]]:
     """(rows, targets) with every cell a finite number: the first bad one is named."""
     X, y = as_dataset(X, y, what)
     if len(X) > MAX_SIZE:
@@ -115,7 +120,7 @@ def data_argument(X, y, what):
     return X, y
 
 
-def rows_for(model, X, what):
+def rows_for(model: object, X: object, what: str) -> list[list[float]]:
     """Rows as lists of floats, all as wide as the model's input (when it states one)."""
     X = as_rows(X, what)
     if X:
@@ -123,7 +128,7 @@ def rows_for(model, X, what):
     return X
 
 
-def _same_width(X, what):
+def _same_width(X: list[list[float]], what: str) -> int:
     width = len(X[0])
     for i, row in enumerate(X):
         if len(row) != width:
@@ -131,7 +136,7 @@ def _same_width(X, what):
     return width
 
 
-def _width(model, X, what):
+def _width(model: object, X: list[list[float]], what: str) -> int:
     """The common row width, checked against the model's number of inputs when it has one."""
     width = _same_width(X, what)
     nin = getattr(model, "nin", None)
@@ -140,7 +145,7 @@ def _width(model, X, what):
     return width
 
 
-def _dummy_output(model, row):
+def _dummy_output(model: Any, row: list[float]) -> Union[Value, list[Value]]:
     """An output shaped like the model's (one Value or a list), every entry 0.5: a valid
     probability, score and logit, so only the targets can make the loss fail."""
     try:
@@ -153,7 +158,8 @@ def _dummy_output(model, row):
     return Value(0.5)
 
 
-def _check_targets(loss, dummy, y, what):
+def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]], y: Sequence[Any],
+                   what: str) -> None:
     """Run the loss once per target on the dummy output: a bad label fails here, before training."""
     with no_grad():
         for i, t in enumerate(y):
@@ -167,5 +173,5 @@ def _check_targets(loss, dummy, y, what):
                 raise TypeError(f"fit: loss must return a Value, got {type(value).__name__}")
 
 
-def _shape(out):
+def _shape(out: Union[Value, list[Value]]) -> str:
     return f"a list of {len(out)} Values" if isinstance(out, list) else "one Value"

@@ -1,11 +1,17 @@
 """The activations a layer can use, by name: the function on a `Value` and its init gain."""
+from __future__ import annotations
+
 import functools
 import math
 import re
+from typing import Callable, Optional, Tuple
 
 from autograd import Value
 
 from ._check import short
+
+# What `activation` returns: canonical name, the function on a Value (None for linear), init gain.
+Activation = Tuple[str, Optional[Callable[[Value], Value]], float]
 
 # name -> (function applied to a neuron's sum, or None for linear; gain for initialization,
 # as torch.nn.init.calculate_gain: the factor that keeps the variance of activations steady)
@@ -19,7 +25,7 @@ _LEAKY = re.compile(r"leaky_relu(?:\((?P<slope>[^()]*)\))?")
 NAMES = tuple(_TABLE) + ("leaky_relu", "leaky_relu(<slope>)")
 
 
-def activation(name, what="activation"):
+def activation(name: Optional[str], what: str = "activation") -> Activation:
     """(canonical name, function or None, gain) for an activation name.
 
     Names: 'relu', 'tanh', 'sigmoid', 'linear' (or None), 'leaky_relu' (slope 0.01) and

@@ -1,4 +1,6 @@
 """Data handling: train/validation/test splits, shuffled mini-batches, and CSV loading."""
+from __future__ import annotations
+
 import collections.abc
 import csv
 import errno
@@ -6,15 +8,23 @@ import io
 import math
 import numbers
 import os
+import random
 import stat
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence, TypeVar, Union
 
 from ._check import flag, positive_int, short
-from ._seed import as_rng
+from ._seed import Seed, as_rng
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard
+
+T = TypeVar("T")
 
 MAX_CSV_BYTES = 1 << 30  # 1 GiB: far past what a scalar engine can train on
 
 
-def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
+def train_test_split(*arrays: Sequence[T], test_size: float = 0.25, seed: Seed = None,
+                     shuffle: bool = True) -> list[list[T]]:
     """Split each of `arrays` (same length) into a train part and a test part, as sklearn:
     returns [a_train, a_test, b_train, b_test, ...].
 
@@ -36,7 +46,8 @@ def train_test_split(*arrays, test_size=0.25, seed=None, shuffle=True):
                   f"train_test_split (test_size={test_size!r})")
 
 
-def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
+def train_val_test_split(*arrays: Sequence[T], val_size: float = 0.2, test_size: float = 0.2,
+                         seed: Seed = None) -> list[list[T]]:
     """Three parts, for choosing settings on `val` and reporting on `test`:
     returns [a_train, a_val, a_test, b_train, ...]; sizes are fractions of the whole.
 
@@ -53,7 +64,8 @@ def train_val_test_split(*arrays, val_size=0.2, test_size=0.2, seed=None):
                   f"train_val_test_split (val_size={val_size!r}, test_size={test_size!r})")
 
 
-def _split(arrays, n, held_out, rng, shuffle, function):
+def _split(arrays: Sequence[Sequence[T]], n: int, held_out: list[int], rng: random.Random, shuffle: bool,
+           function: str) -> list[list[T]]:
     """Parts [train, *held_out sizes] of each array: the held-out parts come first in the order."""
     if any(k < 1 for k in held_out) or n - sum(held_out) < 1:
         raise ValueError(f"{function}: cannot split {n} samples into {n - sum(held_out)} for training and "
@@ -77,7 +89,8 @@ class DataLoader:
     ([[0, 1], [0]], 2)
     """
 
-    def __init__(self, X, y, batch_size=32, shuffle=True, seed=None, drop_last=False):
+    def __init__(self, X: Sequence[Any], y: Sequence[Any], batch_size: Optional[int] = 32, shuffle: bool = True,
+                 seed: Seed = None, drop_last: bool = False) -> None:
         n = _common_length([X, y], "DataLoader", names=("X", "y"))
         self.batch_size = n if batch_size is None else positive_int(batch_size, "DataLoader: batch_size")
         self.shuffle = flag(shuffle, "DataLoader: shuffle")
@@ -85,11 +98,11 @@ class DataLoader:
         self._rng = as_rng(seed, "DataLoader: seed")
         self.X, self.y = X, y
 
-    def __len__(self):
+    def __len__(self) -> int:
         n, b = len(self.X), self.batch_size
         return n // b if self.drop_last else -(-n // b)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[list[Any], list[Any]]]:
         order = list(range(len(self.X)))
         if self.shuffle:
             self._rng.shuffle(order)
@@ -99,7 +112,8 @@ class DataLoader:
             yield [X[i] for i in part], [y[i] for i in part]
 
 
-def load_csv(path, target=-1, header=None, delimiter=","):
+def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, header: Optional[bool] = None,
+             delimiter: str = ",") -> tuple[list[list[float]], list[Any]]:
     """Read a CSV file of numbers into (X, y): `target` is the label column (an index, or a
     name from the header row); every other column is a feature.
 
@@ -138,7 +152,7 @@ def load_csv(path, target=-1, header=None, delimiter=","):
     return X, y
 
 
-def _read_text(path, delimiter, header):
+def _read_text(path: object, delimiter: object, header: object) -> str:
     """The file's text, after checking the arguments; binary or non-UTF-8 files are refused."""
     # An int is a file descriptor to open(): load_csv(0) would read and close stdin.
     if not isinstance(path, (str, os.PathLike)):
@@ -169,7 +183,7 @@ def _read_text(path, delimiter, header):
     return text
 
 
-def as_dataset(X, y, what):
+def as_dataset(X: object, y: object, what: str) -> tuple[list[list[float]], list[Any]]:
     """(rows, targets) checked: rows as lists of floats, as many targets as rows, at least one."""
     X = as_rows(X, what)
     if not _indexable(y):
@@ -180,7 +194,7 @@ def as_dataset(X, y, what):
     return X, y
 
 
-def as_rows(X, what):
+def as_rows(X: object, what: str) -> list[list[float]]:
     """Rows as lists of floats (a bare number is a row of one); TypeError names the bad row."""
     if not _indexable(X):
         raise TypeError(f"{what}: X must be a list of rows, got {type(X).__name__}")
@@ -195,20 +209,20 @@ def as_rows(X, what):
     return rows
 
 
-def _indexable(a):
+def _indexable(a: object) -> TypeGuard[Sequence[Any]]:
     """A list, tuple, array...: sized and indexed by position (not a str, dict or set)."""
     return (hasattr(a, "__len__") and hasattr(a, "__getitem__")
             and not isinstance(a, (str, bytes, collections.abc.Mapping)))
 
 
-def _float(c):
+def _float(c: Any) -> float:
     """A cell as a float: numbers (and Values, via float()) only, never a str like '1.5'."""
     if isinstance(c, (str, bytes, bool)) or c is None:
         raise TypeError
     return float(c)
 
 
-def _common_length(arrays, function, names=None):
+def _common_length(arrays: Sequence[Any], function: str, names: Optional[Sequence[str]] = None) -> int:
     if not arrays:
         raise ValueError(f"{function}: arrays: give at least one list to split")
     for i, a in enumerate(arrays):
@@ -226,7 +240,7 @@ def _common_length(arrays, function, names=None):
     return n
 
 
-def _target_column(target, names, width, path):
+def _target_column(target: object, names: Optional[list[str]], width: int, path: object) -> int:
     if isinstance(target, str):
         if names is None:
             raise ValueError(f"{path}: target={target!r} is a column name, but the file has no header row")
@@ -238,14 +252,14 @@ def _target_column(target, names, width, path):
     return target % width
 
 
-def _is_float(cell):
+def _is_float(cell: str) -> bool:
     try:
         return math.isfinite(float(cell))
     except ValueError:
         return False
 
 
-def _cell(cell, path, line, j, names):
+def _cell(cell: str, path: object, line: int, j: int, names: Optional[list[str]]) -> float:
     if _is_float(cell):
         return float(cell)
     column = repr(names[j]) if names else j

@@ -4,13 +4,20 @@ Each `make_*` returns `(X, y)`: X a list of rows (lists of floats), y a list of 
 indices 0, 1, ... (or floats for `make_curve`). `seed`: None uses the global `random`
 module, an int gives the same data on every run.
 """
+from __future__ import annotations
+
 import math
+import random
+from typing import Callable, List, Sequence, Tuple, Union
 
 from ._check import MAX_SIZE, is_number, nonnegative, number, positive_int, short
-from ._seed import as_rng
+from ._seed import Seed, as_rng
+
+# (X, y): rows of features and their int class labels.
+Dataset = Tuple[List[List[float]], List[int]]
 
 
-def make_xor(n=4, noise=0.0, seed=None):
+def make_xor(n: int = 4, noise: float = 0.0, seed: Seed = None) -> Dataset:
     """XOR: the corners (0,0), (0,1), (1,0), (1,1) with labels 0, 1, 1, 0, cycled to n points,
     each moved by Gaussian noise of std `noise`. The defaults give the truth table.
 
@@ -28,7 +35,7 @@ def make_xor(n=4, noise=0.0, seed=None):
     return X, y
 
 
-def make_moons(n=100, noise=0.0, seed=None):
+def make_moons(n: int = 100, noise: float = 0.0, seed: Seed = None) -> Dataset:
     """Two interleaving half circles (as sklearn.datasets.make_moons), shuffled.
 
     >>> X, y = make_moons(10, noise=0.1, seed=0)
@@ -41,7 +48,7 @@ def make_moons(n=100, noise=0.0, seed=None):
     return _finish(outer + inner, noise, as_rng(seed, "make_moons: seed"))
 
 
-def make_circles(n=100, noise=0.0, factor=0.8, seed=None):
+def make_circles(n: int = 100, noise: float = 0.0, factor: float = 0.8, seed: Seed = None) -> Dataset:
     """A circle of radius `factor` (class 1) inside one of radius 1 (class 0), shuffled.
 
     >>> X, y = make_circles(8, factor=0.5, seed=0)
@@ -59,7 +66,7 @@ def make_circles(n=100, noise=0.0, factor=0.8, seed=None):
     return _finish(points, noise, as_rng(seed, "make_circles: seed"))
 
 
-def make_spirals(n=300, classes=3, noise=0.2, seed=None):
+def make_spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: Seed = None) -> Dataset:
     """`classes` interleaved spiral arms (the CS231n spiral), `n` points in all, shuffled.
 
     The noise is added to each point's angle.
@@ -78,7 +85,8 @@ def make_spirals(n=300, classes=3, noise=0.2, seed=None):
     return _finish(points, 0.0, rng)
 
 
-def make_blobs(n=100, centers=3, std=1.0, box=(-10.0, 10.0), seed=None):
+def make_blobs(n: int = 100, centers: Union[int, Sequence[Sequence[float]]] = 3, std: float = 1.0,
+               box: Sequence[float] = (-10.0, 10.0), seed: Seed = None) -> Dataset:
     """Gaussian blobs: `centers` (a count, drawn uniformly in `box` squared, or a list of
     points) with `n` points shared among them, std `std`; labels are center indices, shuffled.
 
@@ -106,7 +114,8 @@ def make_blobs(n=100, centers=3, std=1.0, box=(-10.0, 10.0), seed=None):
     return _finish(points, std, rng)
 
 
-def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=None):
+def make_curve(n: int = 100, fn: Callable[[float], float] = math.sin, low: float = -math.pi, high: float = math.pi,
+               noise: float = 0.0, seed: Seed = None) -> tuple[list[list[float]], list[float]]:
     """1-D regression data: x uniform in [low, high], target fn(x) + Gaussian noise.
 
     X rows are one-element lists [x]; y are floats.
@@ -124,29 +133,29 @@ def make_curve(n=100, fn=math.sin, low=-math.pi, high=math.pi, noise=0.0, seed=N
     return X, [float(fn(x)) + _noise(rng, noise) for (x,) in X]
 
 
-def _point(c):
+def _point(c: object) -> list[float]:
     """A center as a list of finite floats."""
     if not isinstance(c, (list, tuple)) or not all(map(is_number, c)):
         raise ValueError(f"make_blobs: centers: each must be a list of finite numbers, got {short(c)}")
     return [float(x) for x in c]
 
 
-def _noise(rng, std):
+def _noise(rng: random.Random, std: float) -> float:
     return rng.gauss(0.0, std) if std else 0.0
 
 
-def _linspace(a, b, count):
+def _linspace(a: float, b: float, count: int) -> list[float]:
     if count == 1:
         return [a]
     return [a + (b - a) * i / (count - 1) for i in range(count)]
 
 
-def _split(n, k):
+def _split(n: int, k: int) -> list[int]:
     """n items over k groups as evenly as possible, the first groups taking the remainder."""
     return [n // k + (i < n % k) for i in range(k)]
 
 
-def _finish(points, noise, rng):
+def _finish(points: list[tuple[list[float], int]], noise: float, rng: random.Random) -> Dataset:
     """Shuffle (point, label) pairs, add noise to every coordinate, return (X, y)."""
     rng.shuffle(points)
     X = [[c + _noise(rng, noise) for c in x] for x, _ in points]

@@ -4,6 +4,8 @@ The file `digits.csv.gz` beside this module is the one scikit-learn ships (byte 
 row per image, 64 pixel counts (0-16, row by row from the top left) then the label 0-9.
 Source, licence (CC BY 4.0) and citation: `digits_LICENSE.txt` beside it, and `load_digits`.
 """
+from __future__ import annotations
+
 import csv
 import gzip
 import hashlib
@@ -15,7 +17,7 @@ _SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
 SAMPLES, SIDE, CLASSES, MAX_PIXEL = 1797, 8, 10, 16
 
 
-def load_digits(normalize=False):
+def load_digits(normalize: bool = False) -> tuple[list[list[float]], list[int]]:
     """The 1,797 handwritten digits as (X, y): X rows of 64 floats (an 8x8 image, row by row
     from the top left), y their labels 0-9 (ints). The file is checked (checksum, shape,
     labels, pixel range) on every load; a damaged copy raises ValueError.
@@ -43,7 +45,7 @@ def load_digits(normalize=False):
     return X, y
 
 
-def _read(path):
+def _read(path: Path) -> tuple[list[list[float]], list[int]]:
     """Rows of pixel floats and int labels from the gzipped CSV at `path`, checked."""
     try:
         raw = Path(path).read_bytes()
@@ -61,7 +63,7 @@ def _read(path):
     return _check(rows, path)
 
 
-def _check(rows, path):
+def _check(rows: list[list[str]], path: Path) -> tuple[list[list[float]], list[int]]:
     """(X, y) from CSV rows, or ValueError saying which row breaks the expected layout."""
     if len(rows) != SAMPLES:
         raise ValueError(f"load_digits: {path} has {len(rows)} rows, expected {SAMPLES}")

@@ -5,16 +5,20 @@ Every function sets `.data` of the given Values in place and draws from a seedab
 Names follow `torch.nn.init`; fans are given explicitly because a scalar library has no
 weight matrix to read them from (for a layer: fan_in = inputs, fan_out = neurons).
 """
+from __future__ import annotations
+
 import math
+import random
+from typing import Any, Iterable, Optional
 
 from autograd import Value
 
 from ._check import MAX_SIZE, nonnegative, number, short
-from ._seed import as_rng
+from ._seed import Seed, as_rng
 from .activation import activation
 
 
-def calculate_gain(nonlinearity, what="nonlinearity"):
+def calculate_gain(nonlinearity: Optional[str], what: str = "nonlinearity") -> float:
     """The recommended gain for an activation name (as torch.nn.init.calculate_gain).
 
     >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear")
@@ -23,7 +27,7 @@ def calculate_gain(nonlinearity, what="nonlinearity"):
     return activation(nonlinearity, what)[2]
 
 
-def uniform_(values, a=-1.0, b=1.0, seed=None):
+def uniform_(values: Iterable[Value], a: float = -1.0, b: float = 1.0, seed: Seed = None) -> list[Value]:
     """Each value from U(a, b); the defaults are micrograd's.
 
     >>> from autograd import Value
@@ -38,7 +42,7 @@ def uniform_(values, a=-1.0, b=1.0, seed=None):
     return _assign(values, [rng.uniform(a, b) for _ in values], "uniform_")
 
 
-def normal_(values, mean=0.0, std=1.0, seed=None):
+def normal_(values: Iterable[Value], mean: float = 0.0, std: float = 1.0, seed: Seed = None) -> list[Value]:
     """Each value from N(mean, std**2).
 
     >>> from autograd import Value
@@ -51,7 +55,7 @@ def normal_(values, mean=0.0, std=1.0, seed=None):
     return _assign(values, [rng.gauss(mean, std) for _ in values], "normal_")
 
 
-def constant_(values, val):
+def constant_(values: Iterable[Value], val: float) -> list[Value]:
     """Every value set to `val`.
 
     >>> from autograd import Value
@@ -65,13 +69,14 @@ def constant_(values, val):
     return values
 
 
-def zeros_(values):
+def zeros_(values: Iterable[Value]) -> list[Value]:
     """Every value set to 0 (the default for biases)."""
     values = _values(values, "zeros_")
     return constant_(values, 0.0)
 
 
-def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
+def xavier_uniform_(values: Iterable[Value], fan_in: int, fan_out: int, gain: float = 1.0,
+                    seed: Seed = None) -> list[Value]:
     """Glorot & Bengio (2010): U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
 
     >>> from autograd import Value
@@ -85,7 +90,8 @@ def xavier_uniform_(values, fan_in, fan_out, gain=1.0, seed=None):
     return uniform_(values, -bound, bound, seed)
 
 
-def xavier_normal_(values, fan_in, fan_out, gain=1.0, seed=None):
+def xavier_normal_(values: Iterable[Value], fan_in: int, fan_out: int, gain: float = 1.0,
+                   seed: Seed = None) -> list[Value]:
     """Glorot & Bengio (2010): N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)).
 
     >>> from autograd import Value
@@ -98,7 +104,8 @@ def xavier_normal_(values, fan_in, fan_out, gain=1.0, seed=None):
     return normal_(values, 0.0, gain * math.sqrt(2.0 / _fans("xavier_normal_", fan_in=fan_in, fan_out=fan_out)), seed)
 
 
-def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
+def kaiming_uniform_(values: Iterable[Value], fan_in: int, nonlinearity: Optional[str] = "relu",
+                     seed: Seed = None) -> list[Value]:
     """He et al. (2015): U(-a, a) with a = gain * sqrt(3 / fan_in).
 
     >>> from autograd import Value
@@ -112,7 +119,8 @@ def kaiming_uniform_(values, fan_in, nonlinearity="relu", seed=None):
     return uniform_(values, -bound, bound, seed)
 
 
-def kaiming_normal_(values, fan_in, nonlinearity="relu", seed=None):
+def kaiming_normal_(values: Iterable[Value], fan_in: int, nonlinearity: Optional[str] = "relu",
+                    seed: Seed = None) -> list[Value]:
     """He et al. (2015): N(0, std**2) with std = gain / sqrt(fan_in).
 
     >>> from autograd import Value
@@ -142,7 +150,7 @@ ALIASES = {
 }
 
 
-def scheme(name, what="init"):
+def scheme(name: object, what: str = "init") -> str:
     """The canonical scheme name for `name` (aliases like 'he' resolved); ValueError if unknown.
 
     >>> scheme("he"), scheme("glorot")
@@ -157,13 +165,14 @@ def scheme(name, what="init"):
     return name
 
 
-def init_layer(weights, fan_in, fan_out, activation_name, init, seed=None):
+def init_layer(weights: list[Value], fan_in: int, fan_out: int, activation_name: str, init: str,
+               seed: Seed = None) -> list[Value]:
     """Initialize a layer's weights (all neurons, in order) with the scheme `init`."""
     SCHEMES[scheme(init)](weights, fan_in, fan_out, activation_name, as_rng(seed))
     return weights
 
 
-def _values(values, function):
+def _values(values: Any, function: str) -> list[Value]:
     """`values` as a list of Values, every item checked before any is written.
 
     A list stays the same object (the functions return what they were given)."""
@@ -180,7 +189,7 @@ def _values(values, function):
     return items
 
 
-def _assign(values, draws, function):
+def _assign(values: list[Value], draws: list[float], function: str) -> list[Value]:
     """Write the draws into the values, once every draw is known to be finite."""
     if not all(map(math.isfinite, draws)):
         raise ValueError(f"{function}: the bounds are so large that a draw overflowed to inf; nothing was changed")
@@ -189,7 +198,7 @@ def _assign(values, draws, function):
     return values
 
 
-def _fans(function, **fans):
+def _fans(function: str, **fans: int) -> int:
     for name, fan in fans.items():
         if isinstance(fan, bool) or not isinstance(fan, int) or not 1 <= fan <= MAX_SIZE:
             raise ValueError(f"{function}: {name} must be an int in [1, {MAX_SIZE:,}], got {short(fan)}")

@@ -1,12 +1,15 @@
 """`Neuron`, `Layer` and `MLP`: micrograd's network, with selectable activations and init."""
+from __future__ import annotations
+
 import collections.abc
 import numbers
 from operator import mul
+from typing import Any, Optional, Sequence, Union, cast
 
 from autograd import Value
 
 from ._check import parameter_count, positive_int
-from ._seed import as_rng
+from ._seed import Seed, as_rng
 from .activation import activation as _activation
 from .init import init_layer, scheme
 from .module import Module
@@ -15,6 +18,11 @@ MAX_LAYERS = 1000  # deeper than any scalar network trains; bounds what a loaded
 
 
 _UNORDERED = (collections.abc.Mapping, collections.abc.Set, str, bytes)
+# One row of inputs: numbers or Values (a lone one where the module takes one input).
+Row = Union[Sequence[Union[float, Value]], float, Value]
+# A layer's or MLP's output: one Value, or a list of Values when it has several outputs. Typed
+# Any (as torch's Module.__call__) so that `model(x).data` type-checks without a narrowing.
+Output = Any
 
 
 class Neuron(Module):
@@ -26,7 +34,7 @@ class Neuron(Module):
     1.0
     """
 
-    def __init__(self, nin, activation="relu", init="uniform", seed=None):
+    def __init__(self, nin: int, activation: Optional[str] = "relu", init: str = "uniform", seed: Seed = None) -> None:
         nin = positive_int(nin, "Neuron: nin")
         parameter_count(nin + 1, "Neuron")
         self.activation, self._act, _ = _activation(activation, "Neuron: activation")
@@ -36,22 +44,22 @@ class Neuron(Module):
         self.b = Value(0.0)
         init_layer(self.w, nin, 1, self.activation, init, seed)
 
-    def __call__(self, x):
+    def __call__(self, x: Row) -> Value:
         return self._forward(_inputs(x, len(self.w), self))
 
     forward = __call__
 
-    def _forward(self, x):
+    def _forward(self, x: list[Value]) -> Value:
         # micrograd's sum: one * and one + node per input, the engine's fastest ops.
         act = sum(map(mul, self.w, x), self.b)
         f = self._act
         return act if f is None else f(act)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """Constructor arguments for `save`: nin and activation."""
         return {"nin": len(self.w), "activation": self.activation}
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{len(self.w)} -> 1, {self.activation}"
 
 
@@ -65,7 +73,8 @@ class Layer(Module):
     (2, 8)
     """
 
-    def __init__(self, nin, nout, activation="relu", init="uniform", seed=None):
+    def __init__(self, nin: int, nout: int, activation: Optional[str] = "relu", init: str = "uniform",
+                 seed: Seed = None) -> None:
         nin, nout = positive_int(nin, "Layer: nin"), positive_int(nout, "Layer: nout")
         parameter_count((nin + 1) * nout, f"Layer({nin}, {nout})")
         _activation(activation, "Layer: activation")
@@ -77,27 +86,27 @@ class Layer(Module):
         init_layer([w for n in self.neurons for w in n.w], nin, nout, self.activation, init, rng)
 
     @property
-    def nin(self):
+    def nin(self) -> int:
         """The number of inputs."""
         return len(self.neurons[0].w)
 
-    def __call__(self, x):
+    def __call__(self, x: Row) -> Output:
         out = self._forward(_inputs(x, self.nin, self))
         return out[0] if len(out) == 1 else out
 
     forward = __call__
 
-    def _forward(self, x):
+    def _forward(self, x: list[Value]) -> list[Value]:
         return [n._forward(x) for n in self.neurons]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """Constructor arguments for `save`: nin, nout and activation."""
         return {"nin": self.nin, "nout": len(self.neurons), "activation": self.activation}
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.nin} -> {len(self.neurons)}, {self.activation}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Layer({self.extra_repr()})"  # one line, not one per neuron
 
 
@@ -115,10 +124,12 @@ class MLP(Module):
     ('Value', 337)
     """
 
-    def __init__(self, nin, nouts, activation="relu", init="uniform", seed=None):
+    def __init__(self, nin: int, nouts: Union[int, Sequence[int]],
+                 activation: Union[str, None, Sequence[Optional[str]]] = "relu", init: str = "uniform",
+                 seed: Seed = None) -> None:
         nin = positive_int(nin, "MLP: nin")
         if isinstance(nouts, numbers.Integral):
-            nouts = [nouts]
+            nouts = [cast(int, nouts)]  # mypy cannot name the type isinstance leaves here
         if not isinstance(nouts, (list, tuple)):
             raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
         if len(nouts) > MAX_LAYERS:
@@ -141,36 +152,36 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], init, rng) for i in range(len(nouts))]
 
     @property
-    def nin(self):
+    def nin(self) -> int:
         """The number of inputs."""
         return self.layers[0].nin
 
-    def __call__(self, x):
-        x = _inputs(x, self.layers[0].nin, self)
+    def __call__(self, x: Row) -> Output:
+        h = _inputs(x, self.layers[0].nin, self)
         for layer in self.layers:
-            x = [n._forward(x) for n in layer.neurons]
-        return x[0] if len(x) == 1 else x
+            h = [n._forward(h) for n in layer.neurons]
+        return h[0] if len(h) == 1 else h
 
     forward = __call__
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """Constructor arguments for `save`: nin, nouts and one activation per layer."""
         return {"nin": self.nin, "nouts": [len(layer.neurons) for layer in self.layers],
                 "activation": [layer.activation for layer in self.layers]}
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         nouts = [len(layer.neurons) for layer in self.layers]
         return f"{self.nin} -> {nouts}, {len(self.parameters())} parameters"
 
     @classmethod
-    def from_torch(cls, source, activation=None):
+    def from_torch(cls, source: Any, activation: Union[str, Sequence[str], None] = None) -> MLP:
         """A new MLP from a torch `Sequential` of Linear layers and activations, or from its
         `state_dict()` (then name the activations as for `MLP(...)`); see `nn.pytorch`."""
         from .pytorch import from_torch
         return from_torch(source, activation, cls)
 
 
-def _inputs(x, n, module):
+def _inputs(x: Any, n: int, module: Module) -> list[Value]:
     """`x` as a list of n Values; a lone number or Value is accepted when n == 1."""
     if x.__class__ is not list and isinstance(x, _UNORDERED):
         # A dict would be read by its keys, a set in hash order, a str as characters.

@@ -4,15 +4,34 @@ Each loss takes one prediction and its target, or a batch (a list of predictions
 of targets), and returns a `Value`: the mean over the batch by default (`reduction='sum'`
 gives the sum, `'none'` the list of per-element losses), as PyTorch.
 """
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Sequence, Union, overload
 
 from autograd import Value
 
+if TYPE_CHECKING:
+    from .module import Module
+
+# A prediction is a Value (or number), or a list (nested lists: a batch) of them; targets likewise.
+Prediction = Union[Value, float, Sequence[Any]]
+Target = Union[Value, float, Sequence[Any]]
+Classes = Union[int, float, Sequence[Any]]  # cross_entropy's targets: a class index, or a list of them
 _LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps log(p) at -100 in binary cross-entropy
 
 
-def mse_loss(input, target, reduction="mean"):
+@overload
+def mse_loss(input: Prediction, target: Target,
+             reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def mse_loss(input: Prediction, target: Target,
+             reduction: Literal["none"]) -> list[Value]: ...
+
+
+def mse_loss(input: Prediction, target: Target,
+             reduction: str = "mean") -> Union[Value, list[Value]]:
     """Mean squared error: (input - target) ** 2 averaged.
 
     >>> from autograd import Value
@@ -26,7 +45,16 @@ def mse_loss(input, target, reduction="mean"):
     return _reduce(terms, reduction, "mse_loss")
 
 
-def binary_cross_entropy(input, target, reduction="mean"):
+@overload
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: Literal["none"]) -> list[Value]: ...
+
+
+def binary_cross_entropy(input: Prediction, target: Target,
+                         reduction: str = "mean") -> Union[Value, list[Value]]:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1] and targets t in [0, 1].
 
     Each log is clamped at -100 (as PyTorch), so p = 0 or 1 gives a large finite loss.
@@ -46,7 +74,16 @@ def binary_cross_entropy(input, target, reduction="mean"):
     return _reduce(terms, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+@overload
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: Literal["none"]) -> list[Value]: ...
+
+
+def binary_cross_entropy_with_logits(input: Prediction, target: Target,
+                                     reduction: str = "mean") -> Union[Value, list[Value]]:
     """Binary cross-entropy of sigmoid(x), computed stably as softplus(x) - t * x.
 
     >>> from autograd import Value
@@ -60,7 +97,16 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
 
 
-def hinge_loss(input, target, reduction="mean"):
+@overload
+def hinge_loss(input: Prediction, target: Target,
+               reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def hinge_loss(input: Prediction, target: Target,
+               reduction: Literal["none"]) -> list[Value]: ...
+
+
+def hinge_loss(input: Prediction, target: Target,
+               reduction: str = "mean") -> Union[Value, list[Value]]:
     """micrograd's max-margin loss relu(1 - y * score) for labels y = +1 / -1 (0 counts as -1).
 
     >>> from autograd import Value
@@ -76,7 +122,16 @@ def hinge_loss(input, target, reduction="mean"):
     return _reduce(terms, reduction, "hinge_loss")
 
 
-def cross_entropy(input, target, reduction="mean"):
+@overload
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: Literal["none"]) -> list[Value]: ...
+
+
+def cross_entropy(input: Sequence[Any], target: Classes,
+                  reduction: str = "mean") -> Union[Value, list[Value]]:
     """Softmax cross-entropy: log-sum-exp(logits) - logits[target], for class indices.
 
     One sample: a list of logits and an int; a batch: a list of such lists and a list of ints.
@@ -91,7 +146,7 @@ def cross_entropy(input, target, reduction="mean"):
                 or not all(isinstance(logits, (list, tuple)) for logits in input)):
             raise ValueError("cross_entropy: for a batch, input must be a list of logit lists "
                              f"and target a list of as many class indices (got {len(target)} targets)")
-        pairs = zip(input, target)
+        pairs: Iterable[tuple[Any, Any]] = zip(input, target)
     else:
         pairs = [(input, target)]
     terms = []
@@ -102,7 +157,7 @@ def cross_entropy(input, target, reduction="mean"):
     return _reduce(terms, reduction, "cross_entropy")
 
 
-def softmax(logits):
+def softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
     """exp(x_i) / sum_j exp(x_j) for one list of logits, as Values; stable for any size.
 
     >>> from autograd import Value
@@ -116,7 +171,7 @@ def softmax(logits):
     return [e * inverse for e in exps]
 
 
-def log_softmax(logits):
+def log_softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
     """log(softmax(logits)) = x_i - log-sum-exp(x), as Values; stable for any size.
 
     >>> from autograd import Value
@@ -128,7 +183,7 @@ def log_softmax(logits):
     return [x - lse for x in logits]
 
 
-def l2_penalty(params, alpha=1e-4):
+def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> Value:
     """alpha * sum(p * p): weight decay added to the loss (micrograd's demo uses 1e-4).
 
     `params` is an iterable of Values or a Module (its parameters are used).
@@ -145,22 +200,24 @@ def l2_penalty(params, alpha=1e-4):
     squares = [p * p for p in _as_values(list(params), "l2_penalty", "params")]
     if not squares:
         raise ValueError("l2_penalty: params is empty (no parameters given)")
-    return alpha * _total(squares)
+    penalty: Value = alpha * _total(squares)  # annotated: Value's own methods are not (yet)
+    return penalty
 
 
-def _alpha(alpha):
+def _alpha(alpha: object) -> float:
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not math.isfinite(alpha):
         raise TypeError(f"l2_penalty: alpha must be a finite number, got {type(alpha).__name__}: {alpha!r}")
     return float(alpha)
 
 
 # ----- helpers ----------------------------------------------------------------------------
-def _logsumexp(logits):
+def _logsumexp(logits: list[Value]) -> Value:
     m = _running_max(logits)  # the shift keeps exp from overflowing; any shift is exact
-    return _total([(x - m).exp() for x in logits]).log() + m
+    lse: Value = _total([(x - m).exp() for x in logits]).log() + m
+    return lse
 
 
-def _running_max(values):
+def _running_max(values: list[Value]) -> Value:
     # max as a Value, built from relu: the graph's shape never depends on the data, so a
     # compiled replay picks the right maximum for every sample. (Its gradient cancels out.)
     m = values[0]
@@ -169,25 +226,27 @@ def _running_max(values):
     return m
 
 
-def _clamped_log(p):
+def _clamped_log(p: Value) -> Value:
     # max(p, floor) built from relu: clamping is decided when the graph runs, not when it is
     # built, so the graph's shape never depends on the data.
-    return (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
+    log: Value = (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
+    return log
 
 
-def _pairs(input, target, who):
+def _pairs(input: object, target: object, who: str) -> Iterator[tuple[Value, Any]]:
     """[(Value, target)] for one prediction or a batch (nested lists are flattened)."""
     if isinstance(input, (list, tuple)) != isinstance(target, (list, tuple)):
         raise ValueError(f"{who}: input and target must be one prediction and one target, "
                          "or two lists of the same length")
-    xs, ts = [], []
+    xs: list[object] = []
+    ts: list[Any] = []
     _flatten(input, target, xs, ts, who)
     if not xs:
         raise ValueError(f"{who}: the batch is empty (input and target hold nothing)")
     return zip(_as_values(xs, who), ts)
 
 
-def _flatten(x, t, xs, ts, who):
+def _flatten(x: object, t: object, xs: list[object], ts: list[Any], who: str) -> None:
     if isinstance(x, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(x) != len(t):
             size = len(t) if isinstance(t, (list, tuple)) else "a single"
@@ -201,7 +260,7 @@ def _flatten(x, t, xs, ts, who):
         raise TypeError(f"{who}: target: targets must be numbers, got {type(t).__name__}: {t!r}")
 
 
-def _as_values(items, who, what="input"):
+def _as_values(items: Iterable[object], who: str, what: str = "input") -> list[Value]:
     out = []
     for x in items:
         if x.__class__ is not Value:
@@ -213,14 +272,14 @@ def _as_values(items, who, what="input"):
     return out
 
 
-def _logits(logits, what):
+def _logits(logits: object, what: str) -> list[Value]:
     if not isinstance(logits, (list, tuple)) or not logits:
         raise ValueError(f"{what} must be a non-empty list of logits, got {logits!r}")
     who, _, name = what.partition(": ")
     return _as_values(logits, who, name)
 
 
-def _binary_target(t, who):
+def _binary_target(t: Any, who: str) -> Any:
     value = t.data if isinstance(t, Value) else t
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{who}: target must hold targets in [0, 1], got {value!r} "
@@ -228,22 +287,22 @@ def _binary_target(t, who):
     return t
 
 
-def _class_index(t, n):
+def _class_index(t: object, n: int) -> int:
     if isinstance(t, float) and t.is_integer():
         t = int(t)
     if isinstance(t, bool) or not isinstance(t, numbers.Integral):
         raise TypeError(f"cross_entropy: target must be class indices (ints), got {type(t).__name__}: {t!r}")
-    if not 0 <= t < n:
+    if not 0 <= int(t) < n:
         raise ValueError(f"cross_entropy: target: class index {t} is out of range for {n} classes (0..{n - 1})")
     return int(t)
 
 
-def _total(values):
+def _total(values: list[Value]) -> Value:
     # Start from the first term, not 0: no extra constant node.
     return sum(values[1:], values[0])
 
 
-def _reduce(terms, reduction, who):
+def _reduce(terms: list[Value], reduction: str, who: str) -> Union[Value, list[Value]]:
     if reduction == "mean":
         return _total(terms) * (1.0 / len(terms)) if len(terms) > 1 else terms[0]
     if reduction == "sum":

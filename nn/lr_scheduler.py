@@ -3,15 +3,24 @@
 Call `scheduler.step()` once per epoch (after `optimizer.step()`); the optimizer's `lr`
 becomes `base_lr * factor(epoch)`, computed in closed form.
 """
+from __future__ import annotations
+
 import math
+from typing import Any, Callable, Optional, Protocol
 
 from ._check import is_number, nonnegative, positive_int, short
+
+
+class SupportsLR(Protocol):
+    """What a schedule drives: any object with a float attribute `lr` (every `Optimizer`)."""
+
+    lr: float
 
 
 class LRScheduler:
     """Base class: subclasses define `factor(epoch)`, the multiplier of the initial lr."""
 
-    def __init__(self, optimizer):
+    def __init__(self, optimizer: SupportsLR) -> None:
         name = type(self).__name__
         if not hasattr(optimizer, "lr"):
             raise TypeError(f"{name}: optimizer must have an `lr` attribute, got {type(optimizer).__name__}")
@@ -22,16 +31,16 @@ class LRScheduler:
         self.last_epoch = 0
         optimizer.lr = self._lr(0)  # checked before the optimizer is touched
 
-    def factor(self, epoch):
+    def factor(self, epoch: int) -> float:
         raise NotImplementedError
 
-    def step(self):
+    def step(self) -> None:
         """Advance one epoch and set the optimizer's lr."""
         lr = self._lr(self.last_epoch + 1)
         self.last_epoch += 1
         self.optimizer.lr = lr
 
-    def _lr(self, epoch, base_lr=None):
+    def _lr(self, epoch: int, base_lr: Optional[float] = None) -> float:
         """base_lr * factor(epoch), ValueError (changing nothing) unless a finite number >= 0."""
         try:
             factor = self.factor(epoch)
@@ -45,14 +54,14 @@ class LRScheduler:
             raise ValueError(f"{type(self).__name__}: the lr for epoch {epoch} overflows ({lr})")
         return lr
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rate set by the latest step (a one-element list, as PyTorch)."""
         return [self.optimizer.lr]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"base_lr": self.base_lr, "last_epoch": self.last_epoch}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what `state_dict()` returned; checked first, so a bad dict changes nothing."""
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict) or set(state) != {"base_lr", "last_epoch"}:
@@ -75,12 +84,12 @@ class StepLR(LRScheduler):
     0.25
     """
 
-    def __init__(self, optimizer, step_size, gamma=0.1):
+    def __init__(self, optimizer: SupportsLR, step_size: int, gamma: float = 0.1) -> None:
         self.step_size = positive_int(step_size, "StepLR: step_size", maximum=2 ** 62)
         self.gamma = nonnegative(gamma, "StepLR: gamma")
         super().__init__(optimizer)
 
-    def factor(self, epoch):
+    def factor(self, epoch: int) -> float:
         return self.gamma ** (epoch // self.step_size)
 
 
@@ -94,11 +103,11 @@ class ExponentialLR(LRScheduler):
     0.5
     """
 
-    def __init__(self, optimizer, gamma):
+    def __init__(self, optimizer: SupportsLR, gamma: float) -> None:
         self.gamma = nonnegative(gamma, "ExponentialLR: gamma")
         super().__init__(optimizer)
 
-    def factor(self, epoch):
+    def factor(self, epoch: int) -> float:
         return self.gamma ** epoch
 
 
@@ -115,13 +124,14 @@ class LinearLR(LRScheduler):
     0.55
     """
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
+    def __init__(self, optimizer: SupportsLR, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5) -> None:
         self.start_factor = nonnegative(start_factor, "LinearLR: start_factor")
         self.end_factor = nonnegative(end_factor, "LinearLR: end_factor")
         self.total_iters = positive_int(total_iters, "LinearLR: total_iters", maximum=2 ** 62)
         super().__init__(optimizer)
 
-    def factor(self, epoch):
+    def factor(self, epoch: int) -> float:
         done = min(epoch, self.total_iters) / self.total_iters
         return self.start_factor + (self.end_factor - self.start_factor) * done
 
@@ -136,11 +146,11 @@ class LambdaLR(LRScheduler):
     0.5
     """
 
-    def __init__(self, optimizer, lr_lambda):
+    def __init__(self, optimizer: SupportsLR, lr_lambda: Callable[[int], float]) -> None:
         if not callable(lr_lambda):
             raise TypeError(f"LambdaLR: lr_lambda must be callable, got {type(lr_lambda).__name__}")
         self.lr_lambda = lr_lambda
         super().__init__(optimizer)
 
-    def factor(self, epoch):
+    def factor(self, epoch: int) -> float:
         return self.lr_lambda(epoch)  # checked by _lr: a NaN, inf or negative factor is refused

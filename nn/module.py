@@ -1,29 +1,41 @@
 """`Module`: the base class that finds its parameters, sub-modules and state by itself."""
+from __future__ import annotations
+
 import collections
 import collections.abc
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, TypeVar, Union, cast
 
 from autograd import Value
 
 from ._check import flag, is_number, short
 
-_IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+if TYPE_CHECKING:
+    import os
+
+_M = TypeVar("_M", bound="Module")
+# What a Module holds: a parameter or a sub-module (lists and tuples of them are flattened).
+_Member = Union[Value, "Module"]
+
+# mypy wants the two names equal; the repr says IncompatibleKeys, as PyTorch's does.
+_IncompatibleKeys = collections.namedtuple(  # type: ignore[name-match]
+    "IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 # Every Module subclass by "module.QualifiedName": `nn.load` may only build one of these, and
 # never imports anything by name.
-registry = {}
+registry: dict[str, type[Module]] = {}
 
 
-def class_name(cls):
+def class_name(cls: type) -> str:
     """The name a model file records for a Module class, e.g. 'nn.layers.MLP'."""
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class _ModuleMeta(type):
-    def __init__(cls, name, bases, namespace):
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
         super().__init__(name, bases, namespace)
-        registry[class_name(cls)] = cls
+        registry[class_name(cls)] = cast("type[Module]", cls)
 
-    def __call__(cls, *args, **kwargs):
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:  # Any: mypy then types MLP(...) from __init__
         module = super().__call__(*args, **kwargs)
         # Runs after __init__, so the outermost module constructed last names everything.
         for name, p in module.named_parameters():
@@ -47,44 +59,44 @@ class Module(metaclass=_ModuleMeta):
 
     training = True  # set per instance by train() / eval()
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward() or __call__()")
 
     # ----- what the module holds ---------------------------------------------------------
-    def _members(self):
+    def _members(self) -> list[tuple[str, _Member]]:
         """(name, Value or Module) for each public attribute, lists flattened as name.i."""
-        out = []
+        out: list[tuple[str, _Member]] = []
         for name, item in vars(self).items():
             if not name.startswith("_"):
                 _flatten(name, item, out)
         return out
 
-    def named_parameters(self, prefix=""):
+    def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """(dotted name, Value) for every parameter, each once, in attribute order.
 
         >>> from nn import Neuron
         >>> [name for name, _ in Neuron(2).named_parameters()]
         ['w.0', 'w.1', 'b']
         """
-        out = []
+        out: list[tuple[str, Value]] = []
         _collect(self, prefix, out, set())
         return out
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """Every parameter `Value`, as a list (what an optimizer takes).
 
         >>> from nn import MLP
         >>> len(MLP(2, [16, 16, 1]).parameters())
         337
         """
-        out = []
+        out: list[tuple[None, Value]] = []
         _collect(self, None, out, set())  # None: no names to build, this is the hot path
         return [p for _, p in out]
 
-    def named_modules(self, prefix=""):
+    def named_modules(self, prefix: str = "") -> list[tuple[str, Module]]:
         """(dotted name, Module) for this module ('' or `prefix`) and every sub-module."""
         out = [(prefix, self)]
         for name, item in self._members():
@@ -92,11 +104,11 @@ class Module(metaclass=_ModuleMeta):
                 out += item.named_modules(f"{prefix}.{name}" if prefix else name)
         return out
 
-    def modules(self):
+    def modules(self) -> list[Module]:
         """This module and every sub-module."""
         return [m for _, m in self.named_modules()]
 
-    def zero_grad(self, set_to_none=False):
+    def zero_grad(self, set_to_none: bool = False) -> None:
         """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None with
         `set_to_none=True` (PyTorch's habit: "no gradient yet"; optimizers skip such parameters).
 
@@ -108,7 +120,7 @@ class Module(metaclass=_ModuleMeta):
         for p in self.parameters():
             p.grad = grad
 
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         """Put this module and its sub-modules in training mode (or evaluation mode); returns self."""
         if not isinstance(mode, bool):
             raise TypeError(f"train(mode) takes a bool, got {type(mode).__name__}")
@@ -116,12 +128,12 @@ class Module(metaclass=_ModuleMeta):
             m.training = mode
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         """Evaluation mode: `train(False)`."""
         return self.train(False)
 
     # ----- state ------------------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, float]:
         """{dotted name: float} for every parameter.
 
         >>> from nn import Neuron
@@ -130,7 +142,7 @@ class Module(metaclass=_ModuleMeta):
         """
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, float], strict: bool = True) -> _IncompatibleKeys:
         """Copy numbers from `state_dict` (as made by `state_dict()`) into the parameters.
 
         With `strict`, the keys must match exactly. Everything is checked before anything is
@@ -157,33 +169,33 @@ class Module(metaclass=_ModuleMeta):
             p.data = x
         return _IncompatibleKeys(missing, unexpected)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this architecture (used by `save`)."""
         raise NotImplementedError(f"{type(self).__name__} does not define get_config(), so it cannot be saved")
 
-    def save(self, path):
+    def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Write the architecture and every parameter to `path` as JSON (atomically); see `nn.save`."""
         from .serialize import save
         save(self, path)
 
     @classmethod
-    def load(cls, path):
+    def load(cls: type[_M], path: Union[str, os.PathLike[str]]) -> _M:
         """A new module of this class read from a file written by `save`; see `nn.load`."""
         from .serialize import load
         return load(path, cls)
 
-    def to_torch(self):
+    def to_torch(self) -> Any:
         """This model as a float64 `torch.nn.Sequential` with the same weights (for `Neuron`,
         `Layer` and `MLP`; needs PyTorch). `MLP.from_torch` goes back; see `nn.pytorch`."""
         from .pytorch import to_torch
         return to_torch(self)
 
     # ----- repr -------------------------------------------------------------------------
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text inside the parentheses of this module's repr."""
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         children = [(n, m) for n, m in self._members() if isinstance(m, Module)]
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not children:
@@ -197,7 +209,7 @@ class Module(metaclass=_ModuleMeta):
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-def _flatten(name, item, out):
+def _flatten(name: str, item: object, out: list[tuple[str, _Member]]) -> None:
     if isinstance(item, (Value, Module)):
         out.append((name, item))
     elif isinstance(item, (list, tuple)):
@@ -205,7 +217,7 @@ def _flatten(name, item, out):
             _flatten(f"{name}.{i}", x, out)
 
 
-def _collect(item, name, out, seen):
+def _collect(item: object, name: Optional[str], out: list[tuple[Any, Value]], seen: set[Value]) -> None:
     """Append (dotted name, Value) for every parameter in `item`; name None builds no names."""
     if isinstance(item, Value):
         if item not in seen:  # a shared parameter is listed (and updated) once
@@ -220,9 +232,9 @@ def _collect(item, name, out, seen):
             _collect(value, None if name is None else f"{name}.{i}", out, seen)
 
 
-def _runs(pairs):
+def _runs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
     """Group consecutive (name, text) pairs with equal text: [(text, [names])]."""
-    groups = []
+    groups: list[tuple[str, list[str]]] = []
     for name, text in pairs:
         if groups and groups[-1][0] == text:
             groups[-1][1].append(name)
@@ -231,6 +243,6 @@ def _runs(pairs):
     return groups
 
 
-def _few(keys, limit=5):
+def _few(keys: list[str], limit: int = 5) -> str:
     shown = ", ".join(repr(k) for k in keys[:limit])
     return f"[{shown}{', ...' if len(keys) > limit else ''}] ({len(keys)})" if keys else "none"

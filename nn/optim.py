@@ -3,7 +3,10 @@
 Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
 attributes (`opt.lr`, ...), which is what the learning-rate schedules change.
 """
+from __future__ import annotations
+
 import math
+from typing import Any, Iterable, Optional
 
 from autograd import Value
 
@@ -13,10 +16,12 @@ from ._check import flag, is_number, nonnegative, number, positive_int
 class Optimizer:
     """Base class: holds the parameters, their per-parameter state and the hyperparameters."""
 
-    _hyper = ()     # names of the hyperparameters, in constructor order
-    _buffers = ()   # names of the per-parameter state lists
+    _hyper: tuple[str, ...] = ()     # names of the hyperparameters, in constructor order
+    _buffers: tuple[str, ...] = ()   # names of the per-parameter state lists
+    _state: dict[str, Optional[list[float]]]  # buffer name -> one float per parameter, or None
+    lr: float  # every optimizer has a learning rate (the schedules change it); set in __init__
 
-    def __init__(self, params, **hyper):
+    def __init__(self, params: Iterable[Value], **hyper: Any) -> None:
         name = type(self).__name__
         if isinstance(params, Value):
             raise TypeError(f"{name}: params must be an iterable of Values (e.g. model.parameters()), "
@@ -40,24 +45,24 @@ class Optimizer:
         self.steps = 0
         self._state = {name: None for name in self._buffers}  # lists are made on the first step
 
-    def zero_grad(self, set_to_none=False):
+    def zero_grad(self, set_to_none: bool = False) -> None:
         """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None
         with `set_to_none=True` ("no gradient yet": `step()` then leaves that parameter alone)."""
         grad = None if flag(set_to_none, "zero_grad: set_to_none") else 0.0
         for p in self.params:
             p.grad = grad
 
-    def step(self):
+    def step(self) -> None:
         """Update every parameter from its `.grad`."""
         raise NotImplementedError
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Hyperparameters, step count and per-parameter buffers, as plain JSON-able data."""
         return {"type": type(self).__name__, "steps": self.steps,
                 **{name: getattr(self, name) for name in self._hyper},
                 "state": {k: (None if v is None else list(v)) for k, v in self._state.items()}}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what `state_dict()` returned; checked in full first, so a bad dict changes nothing."""
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
@@ -87,7 +92,7 @@ class Optimizer:
         self.steps = steps
         self._state = {k: (None if v is None else [float(x) for x in v]) for k, v in buffers.items()}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         hyper = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
         return f"{type(self).__name__}({len(self.params)} parameters, {hyper})"
 
@@ -105,9 +110,14 @@ class SGD(Optimizer):
     """
 
     _hyper = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+    momentum: float
+    dampening: float
+    weight_decay: float
+    nesterov: bool
     _buffers = ("momentum_buffer",)
 
-    def __init__(self, params, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False) -> None:
         lr = nonnegative(lr, "SGD: lr")
         momentum = nonnegative(momentum, "SGD: momentum")
         dampening = number(dampening, "SGD: dampening")
@@ -117,7 +127,7 @@ class SGD(Optimizer):
         super().__init__(params, lr=lr, momentum=momentum, dampening=dampening,
                          weight_decay=weight_decay, nesterov=nesterov)
 
-    def step(self):
+    def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         params = self.params
         if mu == 0.0:
@@ -129,6 +139,7 @@ class SGD(Optimizer):
             first = buf is None
             if first:
                 buf = self._state["momentum_buffer"] = [0.0] * len(params)
+            assert buf is not None  # made just above on the first step
             keep = 1.0 - self.dampening
             for i, p in enumerate(params):
                 if p.grad is None:
@@ -152,9 +163,13 @@ class Adam(Optimizer):
     """
 
     _hyper = ("lr", "betas", "eps", "weight_decay")
+    betas: tuple[float, float]
+    eps: float
+    weight_decay: float
     _buffers = ("exp_avg", "exp_avg_sq")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         if not isinstance(betas, (list, tuple)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         b1, b2 = (number(b, "Adam: betas") for b in betas)
@@ -163,10 +178,11 @@ class Adam(Optimizer):
         super().__init__(params, lr=nonnegative(lr, "Adam: lr"), betas=(b1, b2), eps=nonnegative(eps, "Adam: eps"),
                          weight_decay=nonnegative(weight_decay, "Adam: weight_decay"))
 
-    def step(self):
+    def step(self) -> None:
         if self._state["exp_avg"] is None:
             self._state = {"exp_avg": [0.0] * len(self.params), "exp_avg_sq": [0.0] * len(self.params)}
         m, v = self._state["exp_avg"], self._state["exp_avg_sq"]
+        assert m is not None and v is not None  # made just above on the first step
         (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
         self.steps += 1
         step_size = self.lr / (1.0 - b1 ** self.steps)
@@ -179,7 +195,7 @@ class Adam(Optimizer):
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
             p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         if isinstance(state, dict) and isinstance(state.get("betas"), list):
             state = {**state, "betas": tuple(state["betas"])}  # JSON turns the tuple into a list
         super().load_state_dict(state)

@@ -8,6 +8,7 @@ holds neuron i's `w`, its bias the neurons' `b`) followed by its activation modu
 from __future__ import annotations
 
 import collections.abc
+import functools
 import math
 from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Type, Union
 
@@ -146,7 +147,9 @@ def _floats(values: Sequence[Value]) -> List[float]:
 def _torch_activation(torch: Any, name: str) -> Any:
     if name in _MODULES:
         return getattr(torch.nn, _MODULES[name])()
-    return torch.nn.LeakyReLU(_activation(name)[1].keywords["negative_slope"])
+    function = _activation(name)[1]
+    assert isinstance(function, functools.partial)  # leaky_relu: its slope is bound in a partial
+    return torch.nn.LeakyReLU(function.keywords["negative_slope"])
 
 
 # ----- torch -> numbers -----------------------------------------------------------------

@@ -3,6 +3,8 @@
 Never pickle: reading a model file cannot run code. It can only build a registered
 `Module` class from its `get_config()` arguments and fill in numbers.
 """
+from __future__ import annotations
+
 import json
 import math
 import os
@@ -11,10 +13,13 @@ import re
 import stat
 import tempfile
 import time
+from typing import TypeVar, Union, overload
 
 from . import _format
 from ._check import short
 from .module import Module, class_name, registry
+
+_M = TypeVar("_M", bound=Module)
 
 FORMAT = "chainrule.nn"
 VERSION = 2          # 2 adds "checksum"; version 1 files (no checksum) still load
@@ -25,10 +30,10 @@ _KEYS = {1: {"format", "version", "class", "config", "parameters"},
 _TEMPORARY = re.compile(r"\.tmp-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.json")
 _HEAD = ('{\n "format": "' + FORMAT + '"').encode()
 _STALE_AFTER = 3600.0  # seconds: older temporaries of unknown or unreachable writers are stale
-_writing = set()       # temporaries this process is writing right now (threads may save at once)
+_writing: set[str] = set()       # temporaries this process is writing right now (threads may save at once)
 
 
-def save(model, path):
+def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
     """Write `model` to `path` as JSON, atomically: a temporary file in the same directory is
     renamed over `path`, so a crash never leaves a half-written model file.
 
@@ -75,7 +80,13 @@ def save(model, path):
         _writing.discard(temporary)
 
 
-def load(path, cls=Module):
+@overload
+def load(path: Union[str, os.PathLike[str]]) -> Module: ...
+@overload
+def load(path: Union[str, os.PathLike[str]], cls: type[_M]) -> _M: ...
+
+
+def load(path: Union[str, os.PathLike[str]], cls: type[Module] = Module) -> Module:
     """A new model read from a file written by `save`; with `cls`, the file must hold that
     class (or a subclass). A corrupt, truncated, tampered or mismatched file raises ValueError
     naming the file; so does anything that is not a regular file of at most 256 MiB.
@@ -125,11 +136,11 @@ def load(path, cls=Module):
     return model
 
 
-def _is_float(x):
+def _is_float(x: object) -> bool:
     return x.__class__ in (int, float) and math.isfinite(x)
 
 
-def _remove_stale_temporaries(directory):
+def _remove_stale_temporaries(directory: str) -> None:
     """Delete temporaries that an earlier, killed save left in `directory` (best effort).
 
     Stale: its writer's pid is not running (POSIX), or it is older than an hour (where the
@@ -145,7 +156,9 @@ def _remove_stale_temporaries(directory):
         path = os.path.join(directory, name)
         if path in _writing:
             continue
-        pid = _TEMPORARY.fullmatch(name)["pid"]
+        match = _TEMPORARY.fullmatch(name)
+        assert match is not None  # `names` holds only names that match
+        pid = match["pid"]
         try:
             info = os.stat(path, follow_symlinks=False)
             if not stat.S_ISREG(info.st_mode):  # never open a FIFO or follow a link
@@ -157,14 +170,14 @@ def _remove_stale_temporaries(directory):
             pass  # gone already, or not ours to delete: leave it
 
 
-def _ours(path):
+def _ours(path: str) -> bool:
     """Whether the file holds nothing yet or begins as `save` writes: never delete a user's file."""
     with open(path, "rb") as f:
         head = f.read(len(_HEAD))
     return _HEAD.startswith(head)
 
 
-def _running(pid):
+def _running(pid: int) -> bool:
     """Whether process `pid` exists; True where that cannot be asked safely."""
     if pid == os.getpid() or os.name != "posix":  # on Windows os.kill would terminate it
         return True
@@ -177,7 +190,7 @@ def _running(pid):
     return True
 
 
-def _mode_for(path):
+def _mode_for(path: str) -> int:
     """Permissions for the new file: those of the file it replaces, else 0o666 minus the umask."""
     try:
         return os.stat(path).st_mode & 0o777

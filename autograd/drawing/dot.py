@@ -1,10 +1,13 @@
 """Draw a computation graph with every value's data and gradient (DOT via `graphviz`, SVG)."""
+from __future__ import annotations
+
 import contextlib
 import html
 import math
 import os
 from collections import deque
 from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, cast
 
 from ..explain import format_number as _fmt
 from ..gradcheck import numeric_grad
@@ -23,10 +26,14 @@ _RANKDIRS = ("LR", "TB", "RL", "BT")
 # "Courier,monospace"; every monospace fallback (DejaVu Sans Mono, Liberation Mono, Menlo,
 # Consolas) is as wide, so labels fit where a proportional font would overflow its box.
 _FONT = "Courier"
+# Cluster name (None: outside any) -> (node name, DOT attributes) statements, in drawing order.
+_Groups = Dict[Optional[str], List[Tuple[str, Dict[str, str]]]]
 
 
-def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
-         params=None, max_nodes=500, cluster=None, fmt=None, step=False):
+def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, rankdir: str = "LR",
+         local_grads: bool = True, numeric: bool = False, params: Optional[Iterable[Value]] = None,
+         max_nodes: Optional[int] = 500, cluster: Optional[str] = None, fmt: Optional[str] = None,
+         step: bool = False) -> Any:
     """Draw the graph that made `root`: a `graphviz.Digraph`, or with `filename` a file.
 
     Each value is a box with its label, data and grad; each operation a small node between
@@ -75,7 +82,7 @@ def draw(root, filename=None, *, rankdir="LR", local_grads=True, numeric=False,
     return graph if target is None else write(graph.source, *target)
 
 
-def _as_params(params):
+def _as_params(params: Optional[Iterable[Value]]) -> Optional[set[Value]]:
     params = None if params is None else list(params)
     for i, p in enumerate(params or ()):
         if not isinstance(p, Value):
@@ -83,12 +90,13 @@ def _as_params(params):
     return None if params is None else set(params)
 
 
-def _select(root, order, max_nodes):
+def _select(root: Value, order: list[Value], max_nodes: Optional[int]) -> tuple[set[Value], dict[Value, int]]:
     """The values to draw (nearest the output first) and the hidden ones feeding each boundary."""
-    def cost(v):
+    def cost(v: Value) -> int:
         return 1 if v._a is None else 2  # a computed value brings its operation node
     if max_nodes is None or sum(map(cost, order)) <= max_nodes:
         return set(order), {}
+    shown: set[Value]
     shown, frontier, queued, drawn = set(), deque([root]), {root}, 0
     while frontier:
         v = frontier[0]
@@ -102,9 +110,9 @@ def _select(root, order, max_nodes):
         frontier.extend(new)
         queued.update(new)
     shown.update(v for v in frontier if v._a is None)  # a leaf costs what its placeholder would
-    hidden, claimed, frontier = {}, set(shown), {v for v in frontier if v._a is not None}
+    hidden, claimed, boundary = {}, set(shown), {v for v in frontier if v._a is not None}
     for v in order:  # each hidden value is counted once, by the first boundary that reaches it
-        if v in frontier:
+        if v in boundary:
             count, stack = 0, [v]
             claimed.add(v)
             while stack:
@@ -118,7 +126,7 @@ def _select(root, order, max_nodes):
     return shown, hidden
 
 
-def _kind(v, root, params):
+def _kind(v: Value, root: Optional[Value], params: Optional[set[Value]]) -> str:
     if v is root:
         return "output"
     if v._a is not None:
@@ -128,7 +136,7 @@ def _kind(v, root, params):
     return "input" if v.label else "const"
 
 
-def _owners(order, shown, params, level):
+def _owners(order: list[Value], shown: set[Value], params: Optional[set[Value]], level: int) -> dict[Value, str]:
     """Cluster name of each drawn value: its parameter's module, or the one its inputs share."""
     owner = {}
     for v in order:
@@ -145,11 +153,11 @@ def _owners(order, shown, params, level):
         if len(leaf_owner) == 1:
             owner[v] = leaf_owner.pop()
         elif len(shared) == 1 and None not in shared:
-            owner[v] = shared.pop()
+            owner[v] = cast(str, shared.pop())  # None is not in `shared`
     return owner
 
 
-def _module(label, level):
+def _module(label: str, level: int) -> str:
     """'layers.0.neurons.3.w.1' -> 'layers.0.neurons.3' (level 1) or 'layers.0' (level 2)."""
     parts = label.split(".")
     for _ in range(level):
@@ -159,16 +167,17 @@ def _module(label, level):
     return ".".join(parts)
 
 
-def _numeric(order, leaves):
+def _numeric(order: list[Value], leaves: list[Value]) -> dict[Value, float]:
     """d root/d leaf by central differences, replaying the recorded forward pass on floats."""
     result = {}
     for leaf in leaves:
-        def replay(x, leaf=leaf):
+        def replay(x: Value, leaf: Value = leaf) -> float:
             data = {leaf: float(x)}
             for v in order:
                 if v._a is not None:
                     data[v] = v._op.forward(*(data.get(p, p.data) for p in v._prev))
-            return data.get(order[-1], order[-1].data)
+            out: float = data.get(order[-1], order[-1].data)
+            return out
         try:
             result[leaf] = numeric_grad(replay, [leaf])[0]
         except (ArithmeticError, ValueError):  # the nudged input left the op's domain
@@ -176,7 +185,7 @@ def _numeric(order, leaves):
     return result
 
 
-def _value_label(v, kind, num, name, grad):
+def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: float) -> str:
     # Unlabelled values show, in grey, the name `explain` calls them by.
     cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
     cells += [f"data {_fmt(v.data)}", f"grad {_fmt(grad)}"]
@@ -190,7 +199,8 @@ def _value_label(v, kind, num, name, grad):
             f'bgcolor="{_FILL[kind]}"><tr>{row}</tr></table>>')
 
 
-def _notes(root_grad, shown, total, local_grads, numeric, max_nodes):
+def _notes(root_grad: Optional[float], shown: set[Value], total: int, local_grads: bool, numeric: bool,
+           max_nodes: Optional[int]) -> str:
     notes = []
     if root_grad == 0.0:
         notes.append("gradients not computed yet: call backward() first")
@@ -204,7 +214,9 @@ def _notes(root_grad, shown, total, local_grads, numeric, max_nodes):
     return "".join(note + "\\l" for note in notes)  # \l: left-justified lines
 
 
-def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster, grads=None, order=None):
+def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: Optional[set[Value]],
+           max_nodes: Optional[int], cluster: Optional[str], grads: Optional[dict[Value, float]] = None,
+           order: Optional[list[Value]] = None) -> Any:
     """The Digraph; `grads` (value -> float) replaces `.grad` in the boxes (the step-through
     page draws the grads of one fresh backward pass)."""
     order = topological_order(root) if order is None else order
@@ -218,7 +230,7 @@ def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster, grad
            label=_notes(grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
     g.attr("node", fontname=_FONT, fontsize="10")
     g.attr("edge", fontname=_FONT, fontsize="9", fontcolor="#555555", color="#777777")
-    groups = {}  # cluster name -> node statements, in order of first appearance
+    groups: _Groups = {}  # cluster name -> node statements, in order of first appearance
     for v in order:
         if v not in shown:
             continue
@@ -251,9 +263,9 @@ def _build(root, rankdir, local_grads, numeric, params, max_nodes, cluster, grad
     return g
 
 
-def _emit(g, groups, cluster):
+def _emit(g: Any, groups: _Groups, cluster: Optional[str]) -> None:
     """Node statements, each cluster a subgraph (with cluster='neuron', nested in its layer)."""
-    def outer_of(key):
+    def outer_of(key: Optional[str]) -> str:
         return _module(key, 1) if cluster == "neuron" and key else ""
     for outer in dict.fromkeys(map(outer_of, groups)):
         with _subgraph(g, outer) as parent:
@@ -264,7 +276,7 @@ def _emit(g, groups, cluster):
 
 
 @contextlib.contextmanager
-def _subgraph(g, key):
+def _subgraph(g: Any, key: Optional[str]) -> Iterator[Any]:
     if not key:  # not in a cluster
         yield g
         return

@@ -1,16 +1,27 @@
 """The step-through page: the forward pass, then `explain`'s backward steps, one frame each."""
+from __future__ import annotations
+
 import html
 import json
+import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from ..explain import Explanation, _edges, format_number
 from ..graph import topological_order
 from .render import render_bytes
 
+if TYPE_CHECKING:
+    from ..value import Value
 
-def step_through(root, rankdir="LR", local_grads=True, numeric=False, params=None,
-                 max_nodes=500, cluster=None):
+# One frame of the page: {phase, text, set: [[node, 'data'|'grad', text]], hl: nodes, edges}.
+Frame = dict[str, Any]
+
+
+def step_through(root: Value, rankdir: str = "LR", local_grads: bool = True, numeric: bool = False,
+                 params: Optional[set[Value]] = None, max_nodes: Optional[int] = 500,
+                 cluster: Optional[str] = None) -> StepThrough:
     """The page for `root`'s graph: `draw(root, step=True)` and `draw(root, "graph.html")` call this.
 
     The backward frames replay one pass from zeroed gradients (`explain(root, zero_grad=True)`),
@@ -29,17 +40,17 @@ def step_through(root, rankdir="LR", local_grads=True, numeric=False, params=Non
 class StepThrough:
     """A step-through page: `.save(path)` writes it; Jupyter shows it inline (`_repr_html_`)."""
 
-    def __init__(self, svg, frames, title, note=""):
+    def __init__(self, svg: str, frames: list[Frame], title: str, note: str = "") -> None:
         self.svg = svg[svg.index("<svg"):]  # inline: no XML declaration, no DOCTYPE
         self.frames, self.title, self.note = frames, title, note
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         forward = sum(f["phase"] == "forward" for f in self.frames)
         backward = sum(f["phase"] == "backward" for f in self.frames)
         return (f"<StepThrough of {self.title}: {len(self.frames)} frames ({forward} forward, "
                 f"{backward} backward); .save('graph.html') writes it, Jupyter shows it inline>")
 
-    def fragment(self, uid=None, keys_on_page=False):
+    def fragment(self, uid: Optional[str] = None, keys_on_page: bool = False) -> str:
         """The page's body: one <div> with its style, SVG, data and script, ids made unique."""
         uid = uid or "cr" + secrets.token_hex(4)
         data = json.dumps({"frames": self.frames, "page": keys_on_page}, separators=(",", ":"))
@@ -60,23 +71,23 @@ class StepThrough:
                 f'<script type="application/json" class="cr-data">{data}</script>\n'
                 f'<script>{_JS.replace("ID", uid)}</script>\n</div>')
 
-    def page(self):
+    def page(self) -> str:
         """The whole self-contained HTML document (no network: everything is inline)."""
         title = html.escape(f"backward() step by step: {self.title}")
         return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
                 f'<style>body {{ font-family: system-ui, sans-serif; }}</style>\n</head>\n<body>\n'
                 f'<h1>{title}</h1>\n{self.fragment("cr", keys_on_page=True)}\n</body>\n</html>\n')
 
-    def save(self, path):
+    def save(self, path: Union[str, os.PathLike[str]]) -> str:
         """Write the page to `path`; return the path as a str."""
         Path(path).write_text(self.page(), encoding="utf-8")
         return str(path)
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self.fragment()
 
 
-def _frames(story, shown, names):
+def _frames(story: Explanation, shown: set[Value], names: dict[Value, str]) -> list[Frame]:
     """One frame a step: {phase, text, set: [[node, 'data'|'grad', text]], hl: nodes, edges}."""
     name, fmt, root = story.name, format_number, story.root
     drawn = [v for v in story.order if v in shown]
@@ -95,11 +106,11 @@ def _frames(story, shown, names):
                          [names[root]]))
     for s in story.steps:
         if s.node in shown and s.input in shown:
-            n, i = names[s.node], names[s.input]
-            frames.append(_frame("backward", story.row(s), [[i, "grad", fmt(s.total)]],
-                                 [n + "op", i], [f"{i}->{n}op"]))
+            n, m = names[s.node], names[s.input]
+            frames.append(_frame("backward", story.row(s), [[m, "grad", fmt(s.total)]],
+                                 [n + "op", m], [f"{m}->{n}op"]))
     final = [[names[v], "grad", fmt(story.grads[v])] for v in drawn]
-    uses = {}
+    uses: dict[Value, list[float]] = {}
     for s in story.steps:
         if s.input in shown and s.input.is_leaf:
             uses.setdefault(s.input, []).append(s.contribution)
@@ -108,11 +119,12 @@ def _frames(story, shown, names):
     return frames
 
 
-def _frame(phase, text, changes, nodes=(), edges=()):
+def _frame(phase: str, text: str, changes: list[list[str]], nodes: Iterable[str] = (),
+           edges: Iterable[str] = ()) -> Frame:
     return {"phase": phase, "text": text, "set": changes, "hl": list(nodes), "edges": list(edges)}
 
 
-def _forward_text(v, ins, name):
+def _forward_text(v: Value, ins: list[Value], name: Callable[[Value], str]) -> str:
     """'v2 = x * w = 0.5000 * -1.5000 = -0.7500' or 'y = tanh(v4) = tanh(1.2500) = 0.8483'."""
     op, fmt = v.op, format_number
     if len(ins) == 2 and not op[:1].isalpha():  # +, *, **, /, ...
@@ -125,7 +137,7 @@ def _forward_text(v, ins, name):
     return f"{name(v)} = {op}({names}) = {op}({values}) = {fmt(v.data)}"
 
 
-def _capped_note(story, shown):
+def _capped_note(story: Explanation, shown: set[Value]) -> str:
     if len(shown) == len(story.order):
         return ""
     hidden = sum(1 for s in story.steps if s.node not in shown or s.input not in shown)

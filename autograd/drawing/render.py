@@ -3,6 +3,8 @@
 `graphviz-pure` (the `viz` extra) is one self-contained program with `dot`'s flags, shipped as
 wheels for Linux, macOS and Windows; see docs/drawing.md for how it was chosen.
 """
+from __future__ import annotations
+
 import functools
 import os
 import shlex
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any, Optional, Union
 
 FORMATS = ("svg", "png", "dot", "html")  # html: the step-through page (html.py)
 # In order of preference: a system Graphviz first (the reference build), then the pip bundle.
@@ -25,7 +28,7 @@ class RenderError(RuntimeError):
     """The renderer ran and failed; the message holds its output and where the DOT was saved."""
 
 
-def find_renderers():
+def find_renderers() -> list[tuple[str, str]]:
     """(name, executable path) of each renderer found, in order of preference.
 
     >>> all(name in RENDERERS for name, path in find_renderers())
@@ -39,7 +42,7 @@ def find_renderers():
     return found
 
 
-def _in_scripts(name):
+def _in_scripts(name: str) -> Optional[str]:
     for d in _script_dirs():
         path = shutil.which(name, path=d)
         if path:
@@ -47,12 +50,12 @@ def _in_scripts(name):
     return None
 
 
-def _script_dirs():
+def _script_dirs() -> list[str]:
     # `.venv/bin/python` run without activating the venv: the venv's programs are not on PATH.
     return list(dict.fromkeys([sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]))
 
 
-def render_bytes(source, fmt="svg", renderer=None):
+def render_bytes(source: str, fmt: str = "svg", renderer: Optional[str] = None) -> bytes:
     """Render DOT `source` as `fmt` ('svg' or 'png') with `renderer` (a path) or the first found.
 
     >>> svg = render_bytes("digraph { a -> b }")        # doctest: +SKIP
@@ -74,7 +77,7 @@ def render_bytes(source, fmt="svg", renderer=None):
     return done.stdout
 
 
-def check_target(filename, fmt=None):
+def check_target(filename: Union[str, os.PathLike[str]], fmt: Optional[str] = None) -> tuple[Path, str]:
     """(path, format) for writing `filename`; bad names and directories fail here, early.
 
     >>> path, fmt = check_target("neuron"); str(path), fmt
@@ -107,7 +110,7 @@ def check_target(filename, fmt=None):
     return path, fmt or suffix
 
 
-def write(source, path, fmt):
+def write(source: str, path: Path, fmt: str) -> str:
     """Write DOT `source` to `path` as `fmt`; return the path. Without a renderer, save the DOT
     next to it and raise `RendererNotFoundError` with the commands to finish the job."""
     if fmt == "dot":
@@ -125,13 +128,13 @@ def write(source, path, fmt):
     return str(path)
 
 
-def _save_dot(source, path):
+def _save_dot(source: str, path: Path) -> Path:
     dot_path = path.with_suffix(".dot")
     dot_path.write_text(source, encoding="utf-8")
     return dot_path
 
 
-def _no_renderer_message(fmt, dot_path=None, path=None):
+def _no_renderer_message(fmt: str, dot_path: Optional[Path] = None, path: Optional[Path] = None) -> str:
     lines = ["no Graphviz renderer found (looked for: " + ", ".join(RENDERERS) + ")."]
     if dot_path is not None:
         lines[0] = f"{str(path)!r} was not written: " + lines[0]
@@ -147,17 +150,17 @@ def _no_renderer_message(fmt, dot_path=None, path=None):
     return "\n".join(lines)
 
 
-def _shell(*args):
+def _shell(*args: str) -> str:
     return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
 
 
-def digraph(name=None):
+def digraph(name: Optional[str] = None) -> Any:
     """A new, empty `graphviz.Digraph` that Jupyter shows with the renderer found here."""
     return _drawing_class()(name)
 
 
 @functools.lru_cache(maxsize=None)
-def _drawing_class():
+def _drawing_class() -> Any:
     try:
         import graphviz
     except ImportError:
@@ -169,14 +172,14 @@ def _drawing_class():
 
         summary = None  # (values, operations, edges, output's name), set by draw()
 
-        def __repr__(self):
+        def __repr__(self) -> str:
             if self.summary is None:
                 return f"<Drawing: {len(self.body)} DOT statements; .source holds the DOT>"
             values, ops, edges, root = self.summary
             return (f"<Drawing of {root}: {values}, {ops} operations, {edges} edges; "
                     f"save with draw({root}, 'graph.svg') (.png, .html, .dot); .source holds the DOT>")
 
-        def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        def _repr_mimebundle_(self, include: object = None, exclude: object = None, **_: object) -> dict[str, str]:
             try:
                 return {"image/svg+xml": render_bytes(self.source, "svg").decode("utf-8")}
             except RuntimeError as e:  # no renderer, or it failed: show why instead
