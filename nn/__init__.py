@@ -4,6 +4,10 @@
 >>> model = MLP(2, [4, 1], seed=0); opt = SGD(model.parameters(), lr=0.1)
 >>> opt.zero_grad(); loss = hinge_loss([model([1.0, 0.0])], [1]); loss.backward(); opt.step()
 """
+# First: with HIPS autograd installed over chainrule, `import autograd` loads HIPS's package,
+# and this check (still in the shared directory) explains the clash instead of a bare error.
+import autograd._install_check  # noqa: F401
+
 from . import init
 from .activation import activation
 from .data import DataLoader, load_csv, train_test_split, train_val_test_split

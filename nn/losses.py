@@ -167,8 +167,8 @@ def softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
     logits = _logits(logits, "softmax: logits")
     m = _running_max(logits)
     exps = [(x - m).exp() for x in logits]
-    inverse = _total(exps) ** -1
-    return [e * inverse for e in exps]
+    total = _total(exps)
+    return [e / total for e in exps]  # division is correctly rounded, unlike e * total ** -1
 
 
 def log_softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:

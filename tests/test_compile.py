@@ -237,3 +237,14 @@ def test_a_failing_first_batch_does_not_change_how_later_batches_compile():
     for batch in range(4):
         step([[1.0 + batch], [2.0]], [0.1 * batch, 0.3])  # new float targets: data, no retrace
     assert step.trace_count == 1
+
+
+def test_a_parameter_whose_grad_is_none_gets_the_step_gradient():
+    # zero_grad(set_to_none=True) leaves None: the compiled step starts from it as backward() does.
+    w = Value(0.5)
+    step = compile(lambda xb, yb: sum((w * x[0] - y) ** 2 for x, y in zip(xb, yb)), [w])
+    w.grad = None
+    loss = step([[1.0], [2.0]], [1.0, 2.0])
+    expected = Value(0.5)
+    ((expected * 1.0 - 1.0) ** 2 + (expected * 2.0 - 2.0) ** 2).backward()
+    assert loss == 1.25 and w.grad == expected.grad

@@ -484,3 +484,10 @@ def test_the_pages_frames_end_at_the_static_drawing_after_backward(program, a, b
     nodes, _ = parse(draw(out, max_nodes=None).source)
     for v in order:
         assert cells(nodes[names[v]])[1:3] == [state[names[v], "data"], state[names[v], "grad"]]
+
+
+def test_a_grad_set_to_none_is_drawn_as_none():
+    x = Value(2.0, label="x"); y = x * 3.0; y.label = "y"
+    x.grad = None
+    source = draw(y).source
+    assert "grad None" in source and "gradients not computed yet" in source

@@ -108,7 +108,7 @@ class CompiledStep:
         if self.check:
             self._verify(xb, yb, loss, grads)
         for p, g in zip(self.params, grads):
-            p.grad += g
+            p.grad = g if p.grad is None else p.grad + g  # None: no gradient yet, as after zero_grad(set_to_none=True)
         return loss
 
     def _find(self, skeys, key):

@@ -185,13 +185,13 @@ def _numeric(order: list[Value], leaves: list[Value]) -> dict[Value, float]:
     return result
 
 
-def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: float) -> str:
+def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Optional[float]) -> str:
     # Unlabelled values show, in grey, the name `explain` calls them by.
     cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
-    cells += [f"data {_fmt(v.data)}", f"grad {_fmt(grad)}"]
+    cells += [f"data {_fmt(v.data)}", f"grad {_fmt(grad) if grad is not None else None}"]
     row = "".join(f"<td>{c}</td>" for c in cells)
     if num is not None:
-        bad = not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
+        bad = grad is None or not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
         colour = f' bgcolor="{_MISMATCH}"' if bad else ""
         row += f"<td{colour}>num {_fmt(num)}{' &#8800;' if bad else ''}</td>"
     border = ' border="2" color="#2e7d32"' if kind == "output" else ' border="0"'
@@ -202,7 +202,7 @@ def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: flo
 def _notes(root_grad: Optional[float], shown: set[Value], total: int, local_grads: bool, numeric: bool,
            max_nodes: Optional[int]) -> str:
     notes = []
-    if root_grad == 0.0:
+    if root_grad is None or root_grad == 0.0:
         notes.append("gradients not computed yet: call backward() first")
     if len(shown) < total:
         notes.append(f"capped view: the {len(shown)} values nearest the output, of {total} "
