@@ -484,3 +484,14 @@ def test_the_pages_frames_end_at_the_static_drawing_after_backward(program, a, b
     nodes, _ = parse(draw(out, max_nodes=None).source)
     for v in order:
         assert cells(nodes[names[v]])[1:3] == [state[names[v], "data"], state[names[v], "grad"]]
+
+
+def test_a_grad_of_none_is_drawn_as_none():
+    # zero_grad(set_to_none=True) leaves .grad None ("no gradient yet"): drawing must not fail.
+    x, w, b, y = neuron()
+    x.zero_grad(set_to_none=True)
+    for numeric in (False, True):
+        nodes, _ = parse(draw(y, numeric=numeric).source)
+        shown = cells(nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])])
+        assert shown[:3] == ["x", "data 0.5000", "grad None"]
+        assert "&#8800;" not in nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])]
