@@ -28,8 +28,9 @@ def _depth_first(root: Value, leaves: bool, reset: bool = False) -> list[Value]:
     """`topological_order`'s walk. With `reset` (for backward, with leaves=False) it also
     sets, on the way, each computed value's `.grad` to 0 (it shows this pass only) and a
     leaf's None ("no gradient yet") to 0 so that it can accumulate."""
-    order: list[Value] = []
-    seen: set[Value] = set()
+    order: list[Value]
+    seen: set[Value]
+    order, seen = [], set()
     stack: list[Optional[Value]] = [root]
     pop, push, visit = stack.pop, stack.append, seen.add
     while stack:

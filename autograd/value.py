@@ -55,7 +55,7 @@ class Value:
     _da: float
     _db: float
 
-    def __init__(self, data: Union[float, numbers.Real], label: str = "") -> None:
+    def __init__(self, data: float, label: str = "") -> None:
         if data.__class__ is not float:
             data = _as_float(data, "Value(data)")
         if not isinstance(label, str):
