@@ -25,7 +25,7 @@ def _ordering(compare: Callable[[float, float], bool]) -> Callable[[Value, Union
             return compare(self.data, other.data)
         if isinstance(other, numbers.Real):
             return compare(self.data, other)
-        return NotImplemented  # type: ignore[no-any-return]  # a comparison method, as a dunder
+        return NotImplemented  # type: ignore[no-any-return]  # it becomes __lt__ etc., a dunder
     method.__name__ = f"__{compare.__name__}__"
     return method
 
