@@ -11,7 +11,11 @@ from .gradcheck import GradcheckError, gradcheck
 from .value import Value
 from .drawing import draw
 from .explain import explain
-from .compiler import CompileError, compile_step as compile  # noqa: A001 (as torch.compile)
+from .compiler import CompileError, compile_step as _compile_step
+
+# As torch.compile. An assignment, not `import ... as compile`: a strict type checker (no
+# implicit re-exports) then accepts `from autograd import compile`, which __all__ leaves out.
+compile = _compile_step  # noqa: A001
 
 # The distribution's version; tests/test_package_engine.py keeps it equal to setup.cfg's.
 __version__ = "0.1.0"

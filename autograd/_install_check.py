@@ -6,13 +6,16 @@ name `autograd`). Installed into one environment, the second overwrites the firs
 files alone (HIPS autograd's own modules beside ours, or its `autograd-*.dist-info` beside
 our package directory), so the check costs a directory listing, not `importlib.metadata`.
 """
+from __future__ import annotations
+
 import os
+from typing import Optional
 
 # Modules that HIPS autograd has had since 2017 and chainrule never has.
 _HIPS_FILES = ("core.py", "tracer.py", "wrap_util.py", "differential_operators.py", "extend.py")
 
 
-def _mixed_install(package_dir):
+def _mixed_install(package_dir: str) -> list[str]:
     """The evidence that HIPS autograd shares `package_dir`, as a list of names (empty: none)."""
     found = [name for name in _HIPS_FILES if os.path.exists(os.path.join(package_dir, name))]
     parent = os.path.dirname(package_dir)
@@ -24,7 +27,7 @@ def _mixed_install(package_dir):
     return found
 
 
-def check(package_dir=None):
+def check(package_dir: Optional[str] = None) -> None:
     """Raise ImportError if HIPS autograd's files share this package's directory."""
     package_dir = package_dir or os.path.dirname(os.path.abspath(__file__))
     found = _mixed_install(package_dir)

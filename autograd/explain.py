@@ -35,10 +35,12 @@ def _edges(node: Value) -> tuple[tuple[Value, float], ...]:
 
     The one place that reads the engine's node internals: `backward` applies the same pairs.
     """
-    b = node._b
+    a, b = node._a, node._b
+    if a is None:  # a leaf: no inputs
+        return ()
     if b is None:
-        return ((node._a, node._da),)
-    return ((node._a, node._da), (b, node._db))
+        return ((a, node._da),)
+    return ((a, node._da), (b, node._db))
 
 
 def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: bool = False) -> Explanation:
@@ -193,9 +195,8 @@ class Explanation:
 
     def name(self, v: Value) -> str:
         """`v`'s label, or the name the drawing gives it: 'v' + its index in the topological order."""
-        label: str = v.label  # annotated: Value's attributes are not (yet)
-        if label:
-            return label
+        if v.label:
+            return v.label
         if self._index is None:
             self._index = {u: i for i, u in enumerate(self.order)}
         i = self._index.get(v)

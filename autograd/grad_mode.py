@@ -1,12 +1,17 @@
 """Grad mode: whether operations record the graph (`no_grad` turns recording off), per thread."""
+from __future__ import annotations
+
 import contextlib
 import threading
+from typing import Literal, TypeVar
+
+_Mode = TypeVar("_Mode", bound="_GradMode")
 
 
 class _ThreadMode(threading.local):
     """Each thread's own grad mode; every thread starts with it on, as in PyTorch."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.enabled = True
 
 
@@ -20,7 +25,7 @@ _threads_off = 0  # how many threads have grad mode off right now
 all_enabled = True
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """True when new operations in this thread record their inputs for backward.
 
     >>> is_grad_enabled()
@@ -29,7 +34,7 @@ def is_grad_enabled():
     return _mode.enabled
 
 
-def _set_enabled(mode):
+def _set_enabled(mode: bool) -> None:
     """Set this thread's grad mode and keep `all_enabled` true to every thread's mode."""
     global all_enabled, _threads_off
     mode = bool(mode)
@@ -46,20 +51,22 @@ def _set_enabled(mode):
 class _GradMode(contextlib.ContextDecorator):
     """Set grad mode inside a `with` block or a decorated function, then restore it."""
 
+    # As a decorator, ContextDecorator's hints keep the function's signature (its __call__
+    # returns the type it is given), so `@no_grad()` hides nothing from a type checker.
     _enable = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         # Saved modes per thread (one instance may be entered by several threads at once,
         # e.g. a decorated function), and a stack: a decorated function may call itself.
         self._saved = threading.local()
 
-    def __enter__(self):
+    def __enter__(self: _Mode) -> _Mode:
         stack = self._saved.__dict__.setdefault("stack", [])
         stack.append(_mode.enabled)
         _set_enabled(self._enable)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _set_enabled(self._saved.stack.pop())
         return False
 

@@ -1,11 +1,14 @@
 """Backpropagation: walk the graph in reverse topological order and apply the chain rule."""
+from __future__ import annotations
+
 import numbers
+from typing import Iterable, Literal, Optional, Union, overload
 
 from . import grad_mode
 from .value import Value
 
 
-def topological_order(root, leaves=True):
+def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     """Every value `root` depends on, each after all of its inputs; `root` comes last.
 
     Iterative depth-first search, so a graph of any depth works (no recursion limit).
@@ -21,17 +24,19 @@ def topological_order(root, leaves=True):
     return _depth_first(root, leaves)
 
 
-def _depth_first(root, leaves, reset=False):
+def _depth_first(root: Value, leaves: bool, reset: bool = False) -> list[Value]:
     """`topological_order`'s walk. With `reset` (for backward, with leaves=False) it also
     sets, on the way, each computed value's `.grad` to 0 (it shows this pass only) and a
     leaf's None ("no gradient yet") to 0 so that it can accumulate."""
+    order: list[Value]
+    seen: set[Value]
     order, seen = [], set()
-    stack = [root]
+    stack: list[Optional[Value]] = [root]
     pop, push, visit = stack.pop, stack.append, seen.add
     while stack:
         node = pop()
         if node is None:  # marker: every input of the node below it is placed
-            order.append(pop())
+            order.append(pop())  # type: ignore[arg-type]  # below a marker: its node
         elif node._a is None:  # a leaf: no inputs to place first
             if leaves and node not in seen:
                 visit(node)
@@ -51,7 +56,7 @@ def _depth_first(root, leaves, reset=False):
     return order
 
 
-def backward(root, grad=1.0):
+def backward(root: Value, grad: float = 1.0) -> None:
     """Fill `.grad` of every value `root` depends on with d root / d value.
 
     Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch (a
@@ -66,12 +71,13 @@ def backward(root, grad=1.0):
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
         g = node.grad
-        node._a.grad += node._da * g
+        # A computed node has `_a`, and every .grad here was set to a float by the walk.
+        node._a.grad += node._da * g  # type: ignore[union-attr, operator]
         if node._b is not None:
-            node._b.grad += node._db * g
+            node._b.grad += node._db * g  # type: ignore[operator]
 
 
-def _check_recorded(v, what):
+def _check_recorded(v: Value, what: str) -> None:
     if v._a is None and v._op is not None:
         raise RuntimeError(
             f"{what}: this value was computed under no_grad(), so no graph was recorded and "
@@ -79,7 +85,18 @@ def _check_recorded(v, what):
             "or call .detach() first if you mean it as a new leaf.")
 
 
-def grad(output, inputs, create_graph=False):
+@overload
+def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: Literal[False] = False
+         ) -> tuple[float, ...]: ...
+@overload
+def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: Literal[True]) -> tuple[Value, ...]: ...
+@overload
+def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: bool
+         ) -> tuple[Union[float, Value], ...]: ...
+
+
+def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: bool = False
+         ) -> tuple[Union[float, Value], ...]:
     """d output / d input for each of `inputs`, as a tuple; `.grad` is left untouched.
 
     With `create_graph=True` the gradients are `Value`s that can be differentiated again.
@@ -99,13 +116,14 @@ def grad(output, inputs, create_graph=False):
     _check_recorded(output, "grad()")
     order = topological_order(output)
     with grad_mode.enable_grad() if create_graph else grad_mode.no_grad():
-        grads = {output: Value(1.0) if create_graph else 1.0}
+        grads: dict[Value, Union[float, Value]] = {output: Value(1.0) if create_graph else 1.0}
         for node in reversed(order):
             g = grads.get(node)
             if g is None or not node._prev:
                 continue
             # For a differentiable result, recompute each local derivative as a Value.
-            local = node._op.derivative(*node._prev, node) if create_graph else node._local
+            local = (node._op.derivative(*node._prev, node)  # type: ignore[union-attr]  # it has inputs: an op
+                     if create_graph else node._local)
             for parent, d in zip(node._prev, local):
                 contribution = d * g
                 previous = grads.get(parent)
@@ -114,7 +132,7 @@ def grad(output, inputs, create_graph=False):
         return tuple(grads.get(x, zero) for x in inputs)
 
 
-def _seed(grad):
+def _seed(grad: float) -> float:
     if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward(grad=...) must be a real number, got {type(grad).__name__}")
     return float(grad)

@@ -4,8 +4,14 @@ An `Op`'s derivative rule is written once and works on floats (during `backward`
 `Value`s (for higher-order gradients, `grad(..., create_graph=True)`). Adding an op = one row
 in the table at the end, one method on `Value`, one row in the tests' op table.
 """
+from __future__ import annotations
+
 import functools
 import math
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+if TYPE_CHECKING:  # value.py imports this module
+    from .value import Value
 
 
 class Op:
@@ -16,12 +22,18 @@ class Op:
     """
 
     __slots__ = ("name", "forward", "derivative", "arg")
+    name: str
+    forward: Callable[..., float]
+    # Floats in, floats out during `backward`; Values in, Values out for `create_graph`.
+    derivative: Callable[..., tuple[Any, ...]]
+    arg: Optional[float]
 
-    def __init__(self, name, forward, derivative, arg=None):
+    def __init__(self, name: str, forward: Callable[..., float], derivative: Callable[..., tuple[Any, ...]],
+                 arg: Optional[float] = None) -> None:
         self.name, self.forward, self.derivative = name, forward, derivative
         self.arg = arg  # the constant of ops like x ** 3 or leaky_relu(x, 0.1), else None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
@@ -29,32 +41,32 @@ class Op:
 # NaN goes through every op as NaN (as in PyTorch): a bad input shows up in the loss
 # instead of being trained on silently. Comparisons with NaN are False, so each branch
 # below is written so that NaN takes the path that keeps it.
-def _num(x):
+def _num(x: float) -> str:
     """A number for a message: parenthesized when negative, so `(-8.0) ** 0.5` reads right."""
     text = repr(x)
     return f"({text})" if text.startswith("-") else text
 
 
-def _exp(x):
+def _exp(x: float) -> float:
     try:
         return math.exp(x)
     except OverflowError:
         raise OverflowError(f"exp({x!r}) overflows a float (the largest input is about 709.78)") from None
 
 
-def _log(x):
+def _log(x: float) -> float:
     if x <= 0.0:
         raise ValueError(f"log({x!r}) is undefined: log needs a positive input")
     return math.log(x)  # log(nan) is nan
 
 
-def _divide(a, b):
+def _divide(a: float, b: float) -> float:
     if b == 0.0:
         raise ZeroDivisionError(f"division by zero: {_num(a)} / {_num(b)}")
     return a / b  # one rounding: the float Python gives (a * b ** -1 would round twice)
 
 
-def _sigmoid(x):
+def _sigmoid(x: float) -> float:
     # Two branches so exp never overflows: exp(-|x|) is always <= 1.
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -62,55 +74,55 @@ def _sigmoid(x):
     return e / (1.0 + e)
 
 
-def _softplus(x):
+def _softplus(x: float) -> float:
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x.
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def _power(a, b):
+def _power(a: float, b: float) -> float:
     if a < 0.0 and math.isfinite(b) and not b.is_integer():
         raise ValueError(f"{_num(a)} ** {_num(b)} is not real: a negative base needs an integer exponent")
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"{_num(a)} ** {_num(b)}: zero cannot be raised to a negative power")
     try:
-        return a ** b
+        return a ** b  # type: ignore[no-any-return]  # real: the checks above rule out a complex result
     except OverflowError:
         raise OverflowError(f"{_num(a)} ** {_num(b)} overflows a float") from None
 
 
-def _safe_power(x, e):
+def _safe_power(x: Union[float, Value], e: float) -> Union[float, Value]:
     """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), Values as is."""
     if x.__class__ is not float:
         return x ** e
     if x == 0.0 and e < 0.0:
         return math.inf
     try:
-        return x ** e
+        return x ** e  # type: ignore[no-any-return]  # real: forward refused a complex x ** n
     except OverflowError:
         return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
 
 
-def _log_of_base(a):
+def _log_of_base(a: Union[float, Value]) -> Union[float, Value]:
     """log(a) for d(a**b)/db: 0 where a == 0 (out is 0 there), nan where a < 0, as PyTorch."""
     if float(a) > 0.0:
-        return math.log(a) if a.__class__ is float else a.log()
+        return math.log(a) if a.__class__ is float else a.log()  # type: ignore[union-attr]  # else: a Value
     return 0.0 if float(a) == 0.0 else math.nan
 
 
-def _sign(x):
+def _sign(x: Union[float, Value]) -> float:
     x = float(x)
     return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else math.nan
 
 
-def _step(x, below):
+def _step(x: Union[float, Value], below: float) -> float:
     """d/dx of relu-like ops: 1 above 0, `below` at or below 0 (relu'(0) taken as 0, as
     PyTorch), nan at nan."""
     x = float(x)
     return 1.0 if x > 0.0 else below if x <= 0.0 else math.nan
 
 
-def _sigmoid_of(x):
-    return _sigmoid(x) if x.__class__ is float else x.sigmoid()
+def _sigmoid_of(x: Union[float, Value]) -> Union[float, Value]:
+    return _sigmoid(x) if x.__class__ is float else x.sigmoid()  # type: ignore[union-attr]  # else: a Value
 
 
 # ----- the op table: forward and local derivatives together -------------------------------
@@ -128,7 +140,7 @@ SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
 
 
 @functools.lru_cache(maxsize=256)
-def _pow_op(n):
+def _pow_op(n: float) -> Op:
     """x ** n for a constant n; d/dx = n * x ** (n - 1)."""
     if n == 0.0:
         return Op("**0", lambda x: 1.0, lambda x, out: (0.0,), 0.0)
@@ -136,7 +148,7 @@ def _pow_op(n):
 
 
 @functools.lru_cache(maxsize=64)
-def _leaky_relu_op(slope):
+def _leaky_relu_op(slope: float) -> Op:
     """x if x > 0 else slope * x; d/dx = 1 or slope."""
     return Op(
         "leaky_relu" if slope == 0.01 else f"leaky_relu({slope:g})",

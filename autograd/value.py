@@ -4,8 +4,11 @@ The primitives' maths (forward and local derivatives) is one table in `ops.py`; 
 Value method applies a row of it. Everything else (`-x`, `a - b`, `sqrt`, reflected forms)
 is built from primitives, with no derivative code of its own.
 """
+from __future__ import annotations  # the hints cost nothing at run time (hot paths below)
+
 import numbers
 import operator
+from typing import Any, Callable, Optional, Union
 
 from . import grad_mode
 from .grad_mode import _mode
@@ -15,12 +18,14 @@ from .ops import (  # noqa: F401  (the op table, re-exported for code that reads
 )
 
 
-def _ordering(compare):
+def _ordering(compare: Callable[[float, float], bool]) -> Callable[[Value, Union[Value, float]], bool]:
     """A comparison method on `.data`, against a number or another Value."""
-    def method(self, other):
+    def method(self: Value, other: Union[Value, float]) -> bool:
         if other.__class__ is Value:
             return compare(self.data, other.data)
-        return compare(self.data, other) if isinstance(other, numbers.Real) else NotImplemented
+        if isinstance(other, numbers.Real):
+            return compare(self.data, other)
+        return NotImplemented  # type: ignore[no-any-return]  # it becomes __lt__ etc., a dunder
     method.__name__ = f"__{compare.__name__}__"
     return method
 
@@ -41,8 +46,16 @@ class Value:
     # A leaf made by an op under `no_grad` keeps that op in `_op` (with no inputs), so
     # `backward` can tell it from an input or a parameter at no cost in memory.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    data: float
+    grad: Optional[float]  # None: "no gradient yet", as PyTorch
+    label: str
+    _op: Optional[Op]
+    _a: Optional[Value]
+    _b: Optional[Value]
+    _da: float
+    _db: float
 
-    def __init__(self, data, label=""):
+    def __init__(self, data: float, label: str = "") -> None:
         if data.__class__ is not float:
             data = _as_float(data, "Value(data)")
         if not isinstance(label, str):
@@ -55,26 +68,27 @@ class Value:
         self._da = self._db = 0.0
 
     @property
-    def _prev(self):
+    def _prev(self) -> tuple[Value, ...]:
         """The input Values, in argument order (empty for a leaf)."""
-        if self._b is not None:
-            return (self._a, self._b)
-        return (self._a,) if self._a is not None else ()
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        return (a,) if b is None else (a, b)
 
     @property
-    def _local(self):
+    def _local(self) -> tuple[float, ...]:
         """d self / d input for each input in `_prev`, as floats."""
         return (self._da, self._db)[:len(self._prev)]
 
     # ----- what a user reads -------------------------------------------------------------
-    def __repr__(self):
+    def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    def __float__(self):
+    def __float__(self) -> float:
         return self.data
 
-    def item(self):
+    def item(self) -> float:
         """The data as a Python float, as PyTorch's `tensor.item()`.
 
         >>> Value(2.5).item()
@@ -93,7 +107,7 @@ class Value:
     __gt__ = _ordering(operator.gt)
     __ge__ = _ordering(operator.ge)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if other.__class__ is Value:
             return self is other
         if isinstance(other, numbers.Number):
@@ -105,16 +119,16 @@ class Value:
     __hash__ = object.__hash__
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """True for inputs and parameters: values not computed from other values."""
         return self._a is None
 
     @property
-    def op(self):
+    def op(self) -> str:
         """Name of the operation that made this value ('' for a leaf)."""
-        return self._op.name if self._a is not None else ""
+        return self._op.name if self._a is not None and self._op is not None else ""
 
-    def backward(self, grad=1.0):
+    def backward(self, grad: float = 1.0) -> None:
         """Backpropagate from this value: fill `.grad` of every value it depends on.
 
         Leaves accumulate (like PyTorch); interior values show the latest pass only.
@@ -125,7 +139,7 @@ class Value:
         from .graph import backward
         backward(self, grad)
 
-    def zero_grad(self, set_to_none=False):
+    def zero_grad(self, set_to_none: bool = False) -> None:
         """Set this value's `.grad` to 0, or to None ("no gradient yet") as PyTorch can.
 
         `backward` treats a `.grad` of None as 0, so `x.grad = None` works too.
@@ -135,14 +149,14 @@ class Value:
         """
         self.grad = None if set_to_none else 0.0
 
-    def detach(self):
+    def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
         return Value(self.data, self.label)
 
     # ----- primitives (forward and derivative are in the Op table below) ----------------
     # + and * make nearly every node of a network, so they skip the generic `_binary`
     # and inline their rows of the op table (ADD, MUL): same forward, same derivative.
-    def __add__(self, other):
+    def __add__(self, other: Union[Value, float]) -> Value:
         """a + b;  d/da = 1, d/db = 1"""
         if other.__class__ is not Value:
             other = _wrap(other)
@@ -152,7 +166,7 @@ class Value:
             return _node(self.data + other.data, ADD, self, other, 1.0, 1.0)
         return _leaf(self.data + other.data, ADD)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Union[Value, float]) -> Value:
         """a * b;  d/da = b, d/db = a"""
         if other.__class__ is not Value:
             other = _wrap(other)
@@ -162,7 +176,7 @@ class Value:
             return _node(self.data * other.data, MUL, self, other, other.data, self.data)
         return _leaf(self.data * other.data, MUL)
 
-    def __pow__(self, exponent):
+    def __pow__(self, exponent: Union[Value, float]) -> Value:
         """x ** n (number n): d/dx = n x**(n-1);  x ** y (Value y): d/dy = x**y ln x"""
         if exponent.__class__ is Value:
             return _binary(POW, self, exponent)
@@ -170,80 +184,80 @@ class Value:
             return NotImplemented
         return _unary(_pow_op(float(exponent)), self)
 
-    def exp(self):
+    def exp(self) -> Value:
         """e**x;  d/dx = e**x"""
         return _unary(EXP, self)
 
-    def log(self):
+    def log(self) -> Value:
         """natural log, x > 0;  d/dx = 1/x"""
         return _unary(LOG, self)
 
-    def tanh(self):
+    def tanh(self) -> Value:
         """tanh(x);  d/dx = 1 - tanh(x)**2"""
         return _unary(TANH, self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Value:
         """1 / (1 + e**-x), without overflow;  d/dx = s (1 - s)"""
         return _unary(SIGMOID, self)
 
-    def relu(self):
+    def relu(self) -> Value:
         """max(x, 0);  d/dx = 1 if x > 0 else 0"""
         return _unary(RELU, self)
 
-    def abs(self):
+    def abs(self) -> Value:
         """|x|;  d/dx = sign(x)"""
         return _unary(ABS, self)
 
-    def softplus(self):
+    def softplus(self) -> Value:
         """log(1 + e**x), without overflow;  d/dx = sigmoid(x)"""
         return _unary(SOFTPLUS, self)
 
-    def leaky_relu(self, negative_slope=0.01):
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """x if x > 0 else slope * x;  d/dx = 1 or slope"""
         return _unary(_leaky_relu_op(_as_float(negative_slope, "negative_slope")), self)
 
     # ----- derived: built from primitives, no derivative code of their own --------------
-    def __neg__(self):
+    def __neg__(self) -> Value:
         """-x = x * -1"""
         return self * -1.0
 
-    def __sub__(self, other):
+    def __sub__(self, other: Union[Value, float]) -> Value:
         """a - b = a + (-b)"""
         other = _wrap(other)
         return NotImplemented if other is NotImplemented else self + (-other)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Union[Value, float]) -> Value:
         """a / b, rounded once as Python's (a * b**-1 rounds twice);  d/da = 1/b, d/db = -a/b**2"""
         return _binary(DIV, self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: Union[Value, float]) -> Value:
         return self + other
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Union[Value, float]) -> Value:
         return self * other
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Union[Value, float]) -> Value:
         other = _wrap(other)
         return NotImplemented if other is NotImplemented else other - self
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Union[Value, float]) -> Value:
         other = _wrap(other)
         return NotImplemented if other is NotImplemented else other / self
 
-    def __rpow__(self, base):
+    def __rpow__(self, base: Union[Value, float]) -> Value:
         base = _wrap(base)
         return NotImplemented if base is NotImplemented else base ** self
 
-    def __abs__(self):
+    def __abs__(self) -> Value:
         return self.abs()
 
-    def sqrt(self):
+    def sqrt(self) -> Value:
         """sqrt(x) = x ** 0.5"""
         return self ** 0.5
 
 
 # ----- the forward pass of each op, wrapped so errors name the op and the input ----------
-def _unary(op, x):
+def _unary(op: Op, x: Value) -> Value:
     xd = x.data
     out = op.forward(xd)
     if grad_mode.all_enabled or _mode.enabled:
@@ -252,11 +266,11 @@ def _unary(op, x):
     return _leaf(out, op)
 
 
-def _binary(op, a, b):
+def _binary(op: Op, a: Value, b: Union[Value, float]) -> Value:
     if b.__class__ is not Value:
         b = _wrap(b)
         if b is NotImplemented:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]  # for the dunder that called
     ad, bd = a.data, b.data
     out = op.forward(ad, bd)
     if grad_mode.all_enabled or _mode.enabled:
@@ -265,10 +279,11 @@ def _binary(op, a, b):
     return _leaf(out, op)
 
 
-def _node(data, op, a, b, da, db, _new=object.__new__):
+def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value], da: float, db: float,
+          _new: Any = object.__new__) -> Value:
     # Skips Value.__init__'s checks (`data` is already a float): creating nodes is the
     # engine's hottest path, and this is measurably faster than calling Value(...).
-    node = _new(Value)
+    node: Value = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -280,21 +295,21 @@ def _node(data, op, a, b, da, db, _new=object.__new__):
     return node
 
 
-def _leaf(data, op=None):
+def _leaf(data: float, op: Optional[Op] = None) -> Value:
     """A value with no inputs: a constant, or (with `op`) the result of `op` under no_grad."""
     return _node(data, op, None, None, 0.0, 0.0)
 
 
-def _wrap(x):
+def _wrap(x: object) -> Value:
     """A Value as is; a real number as a new constant leaf; anything else NotImplemented."""
     if x.__class__ is Value:
         return x
     if isinstance(x, numbers.Real):
         return _leaf(float(x))
-    return NotImplemented
+    return NotImplemented  # type: ignore[no-any-return]  # for the dunder that called
 
 
-def _as_float(x, what):
+def _as_float(x: object, what: str) -> float:
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a real number, got a Value; use value.data or value itself")
     if not isinstance(x, numbers.Real):

@@ -200,8 +200,7 @@ def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> V
     squares = [p * p for p in _as_values(list(params), "l2_penalty", "params")]
     if not squares:
         raise ValueError("l2_penalty: params is empty (no parameters given)")
-    penalty: Value = alpha * _total(squares)  # annotated: Value's own methods are not (yet)
-    return penalty
+    return alpha * _total(squares)
 
 
 def _alpha(alpha: object) -> float:
@@ -213,8 +212,7 @@ def _alpha(alpha: object) -> float:
 # ----- helpers ----------------------------------------------------------------------------
 def _logsumexp(logits: list[Value]) -> Value:
     m = _running_max(logits)  # the shift keeps exp from overflowing; any shift is exact
-    lse: Value = _total([(x - m).exp() for x in logits]).log() + m
-    return lse
+    return _total([(x - m).exp() for x in logits]).log() + m
 
 
 def _running_max(values: list[Value]) -> Value:
@@ -229,8 +227,7 @@ def _running_max(values: list[Value]) -> Value:
 def _clamped_log(p: Value) -> Value:
     # max(p, floor) built from relu: clamping is decided when the graph runs, not when it is
     # built, so the graph's shape never depends on the data.
-    log: Value = (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
-    return log
+    return (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
 
 
 def _pairs(input: object, target: object, who: str) -> Iterator[tuple[Value, Any]]:
@@ -267,7 +264,7 @@ def _as_values(items: Iterable[object], who: str, what: str = "input") -> list[V
             if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
                 kind = "predictions" if what == "input" else "items"
                 raise TypeError(f"{who}: {what}: {kind} must be Values or numbers, got {type(x).__name__}: {x!r}")
-            x = Value(x)
+            x = Value(x)  # type: ignore[arg-type]  # not a Value here: a real number
         out.append(x)
     return out
 

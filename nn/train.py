@@ -1,24 +1,32 @@
 """Training helpers: `fit` (the mini-batch loop), `evaluate`, `accuracy` and `predict`."""
+from __future__ import annotations
+
 import dataclasses
 import math
 import numbers
 import weakref
-from typing import Optional
+from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
 
-from autograd import no_grad
+from autograd import Value, no_grad
 
 from . import _validate
+from ._seed import Seed
 from .data import DataLoader, as_dataset
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, mse_loss)
-from .optim import Adam
+from .lr_scheduler import LRScheduler
+from .module import Module
+from .optim import Adam, Optimizer
 
-LOSSES = {
+Loss = Callable[..., Value]  # (outputs, targets) -> the loss
+Threshold = Union[float, Literal["auto"], None]
+
+LOSSES: dict[str, Loss] = {
     "mse": mse_loss, "hinge": hinge_loss, "cross_entropy": cross_entropy,
     "bce": binary_cross_entropy, "bce_with_logits": binary_cross_entropy_with_logits,
 }
 # Where a single output splits the two classes: scores and logits at 0, probabilities at 0.5.
-_THRESHOLDS = {hinge_loss: 0.0, binary_cross_entropy_with_logits: 0.0, binary_cross_entropy: 0.5}
+_THRESHOLDS: dict[Loss, float] = {hinge_loss: 0.0, binary_cross_entropy_with_logits: 0.0, binary_cross_entropy: 0.5}
 
 
 @dataclasses.dataclass
@@ -33,11 +41,11 @@ class EpochStats:
     val_accuracy: Optional[float] = None
     lr: Optional[float] = None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _line(self, str(self.epoch))
 
 
-def batch_loss(model, loss, xb, yb, l2=0.0):
+def batch_loss(model: Module, loss: Loss, xb: Sequence[Any], yb: Sequence[Any], l2: float = 0.0) -> Value:
     """The loss of `model` on one mini-batch, as a Value: loss(outputs, targets) + l2 penalty.
 
     `fit` differentiates exactly this function, with `loss.backward()` or compiled.
@@ -54,8 +62,11 @@ def batch_loss(model, loss, xb, yb, l2=0.0):
     return total
 
 
-def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=None, seed=None,
-        verbose=True, compile=False, scheduler=None, l2=0.0, threshold="auto"):
+def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss],
+        optimizer: Optional[Optimizer] = None, epochs: int = 10, batch_size: Optional[int] = 32,
+        validation: Optional[tuple[Sequence[Any], Sequence[Any]]] = None, seed: Seed = None,
+        verbose: Union[bool, int] = True, compile: bool = False, scheduler: Optional[LRScheduler] = None,
+        l2: float = 0.0, threshold: Threshold = "auto") -> list[EpochStats]:
     """Train `model` on (X, y) with mini-batches; returns the history, one `EpochStats` per epoch.
 
     Each batch: `optimizer.zero_grad()`, forward, loss, backward, `optimizer.step()`.
@@ -78,19 +89,19 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
     threshold = _resolve_threshold(threshold, loss_fn, y)
     loader = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
-    def loss_of_batch(xb, yb):
+    def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
         return batch_loss(model, loss_fn, xb, yb, l2)
 
     if compile:
         from autograd.compiler import compile_step  # optional, and heavy to import
         step = compile_step(loss_of_batch, params=params)     # returns a float, adds into .grad
     else:
-        def step(xb, yb):
+        def step(xb: Sequence[Any], yb: Sequence[Any]) -> float:
             value = loss_of_batch(xb, yb)
             value.backward()
             return value.data
 
-    history = []
+    history: list[EpochStats] = []
     for epoch in range(1, epochs + 1):
         lr = getattr(optimizer, "lr", None)
         record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
@@ -98,7 +109,8 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
             scheduler.step()
         record.accuracy = evaluate(model, X, y, threshold=threshold, compile=bool(compile))["accuracy"]
         if validation is not None:
-            scores = evaluate(model, *validation, loss=loss_fn, threshold=threshold, compile=bool(compile))
+            scores = evaluate(model, validation[0], validation[1], loss=loss_fn, threshold=threshold,
+                              compile=bool(compile))
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -106,7 +118,8 @@ def fit(model, X, y, loss, optimizer=None, epochs=10, batch_size=32, validation=
     return history
 
 
-def _run_epoch(model, loader, step, optimizer, epoch):
+def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any], Sequence[Any]], float],
+               optimizer: Optimizer, epoch: int) -> float:
     """One pass over the mini-batches; returns the mean training loss."""
     model.train()
     total = 0.0
@@ -121,7 +134,8 @@ def _run_epoch(model, loader, step, optimizer, epoch):
     return total / len(loader.X)
 
 
-def evaluate(model, X, y, loss=None, threshold="auto", compile=False):
+def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss, None] = None,
+             threshold: Threshold = "auto", compile: bool = False) -> dict[str, Optional[float]]:
     """{'loss': mean loss or None, 'accuracy': fraction correct or None}, without recording a graph.
 
     `threshold`: as in `accuracy`; None skips accuracy for a single output (regression);
@@ -147,7 +161,7 @@ def evaluate(model, X, y, loss=None, threshold="auto", compile=False):
     return {"loss": value, "accuracy": sum(_is_correct(out, t, threshold) for out, t in zip(data, y)) / len(y)}
 
 
-def accuracy(model, X, y, threshold=0.0, compile=False):
+def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float = 0.0, compile: bool = False) -> float:
     """Fraction of rows classified right. Several outputs: the largest is the class index.
     One output: class 1 (or +1) when it exceeds `threshold` (0 for scores, 0.5 for
     probabilities); labels may be 0/1 or -1/+1.
@@ -161,10 +175,12 @@ def accuracy(model, X, y, threshold=0.0, compile=False):
     _validate.threshold_argument(threshold, "accuracy")
     _validate.model_argument(model, "accuracy")
     as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
-    return evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"]
+    # A threshold is given, so the accuracy is measured (never None).
+    return cast(float, evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"])
 
 
-def predict(model, X, threshold=0.0, labels=(0, 1), compile=False):
+def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
+            compile: bool = False) -> list[Any]:
     """Predicted classes: the index of the largest output, or for one output labels[1] when
     it exceeds `threshold`, else labels[0]. `threshold=None` returns the raw outputs (floats).
     `compile=True` runs a compiled forward pass, as in `evaluate`.
@@ -177,7 +193,7 @@ def predict(model, X, threshold=0.0, labels=(0, 1), compile=False):
     _validate.threshold_argument(threshold, "predict")
     _validate.labels_argument(labels, "predict")
     X = _validate.rows_for(model, X, "predict: X")
-    result = []
+    result: list[Any] = []
     for out in map(_data, _outputs(model, X, _flag(compile, "predict"))):
         if isinstance(out, list):
             result.append(out.index(max(out)))
@@ -186,7 +202,7 @@ def predict(model, X, threshold=0.0, labels=(0, 1), compile=False):
     return result
 
 
-def _outputs(model, X, compile=False):
+def _outputs(model: Module, X: Sequence[Any], compile: bool = False) -> list[Any]:
     """The model's outputs on every row, in evaluation mode, recording no graph; with
     `compile`, floats from a compiled forward pass (run over chunks of rows)."""
     was_training = getattr(model, "training", None)
@@ -203,17 +219,17 @@ def _outputs(model, X, compile=False):
             model.train(was_training)
 
 
-def _flag(value, who):
+def _flag(value: object, who: str) -> bool:
     if value is not True and value is not False:
         raise TypeError(f"{who}: compile must be True or False, got {value!r}")
     return value
 
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
-_FORWARD = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
+_FORWARD: weakref.WeakKeyDictionary[Module, Any] = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
 
 
-def _forward_program(model):
+def _forward_program(model: Module) -> Any:
     """The model's compiled forward pass, made once and kept as long as the model lives."""
     from autograd.compiler import compile_step  # optional, and heavy to import
     params = model.parameters()
@@ -230,17 +246,17 @@ def _forward_program(model):
     return found
 
 
-def _data(out):
+def _data(out: Any) -> Union[float, list[float]]:
     return [float(v) for v in out] if isinstance(out, (list, tuple)) else float(out)
 
 
-def _is_correct(out, target, threshold):
+def _is_correct(out: Union[float, list[float]], target: float, threshold: Optional[float]) -> bool:
     if isinstance(out, list):
         return out.index(max(out)) == target
-    return (out > threshold) == (target > 0)
+    return (out > threshold) == (target > 0)  # type: ignore[operator]  # None: evaluate returned before
 
 
-def _resolve_threshold(threshold, loss_fn, y):
+def _resolve_threshold(threshold: Threshold, loss_fn: Optional[Loss], y: Sequence[Any]) -> Optional[float]:
     if threshold != "auto":
         return threshold
     if loss_fn is None:
@@ -255,7 +271,7 @@ def _resolve_threshold(threshold, loss_fn, y):
     return None  # regression: no accuracy for a single output
 
 
-def _line(record, epoch):
+def _line(record: EpochStats, epoch: str) -> str:
     parts = [f"epoch {epoch}", f"loss {record.loss:.4f}"]
     for name in ("accuracy", "val_loss", "val_accuracy", "lr"):
         value = getattr(record, name)

@@ -486,8 +486,12 @@ def test_the_pages_frames_end_at_the_static_drawing_after_backward(program, a, b
         assert cells(nodes[names[v]])[1:3] == [state[names[v], "data"], state[names[v], "grad"]]
 
 
-def test_a_grad_set_to_none_is_drawn_as_none():
-    x = Value(2.0, label="x"); y = x * 3.0; y.label = "y"
-    x.grad = None
-    source = draw(y).source
-    assert "grad None" in source and "gradients not computed yet" in source
+def test_a_grad_of_none_is_drawn_as_none():
+    # zero_grad(set_to_none=True) leaves .grad None ("no gradient yet"): drawing must not fail.
+    x, w, b, y = neuron()
+    x.zero_grad(set_to_none=True)
+    for numeric in (False, True):
+        nodes, _ = parse(draw(y, numeric=numeric).source)
+        shown = cells(nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])])
+        assert shown[:3] == ["x", "data 0.5000", "grad None"]
+        assert "&#8800;" not in nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])]

@@ -174,10 +174,9 @@ def _numeric(order: list[Value], leaves: list[Value]) -> dict[Value, float]:
         def replay(x: Value, leaf: Value = leaf) -> float:
             data = {leaf: float(x)}
             for v in order:
-                if v._a is not None:
-                    data[v] = v._op.forward(*(data.get(p, p.data) for p in v._prev))
-            out: float = data.get(order[-1], order[-1].data)
-            return out
+                if v._a is not None:  # computed, so it has an op
+                    data[v] = v._op.forward(*(data.get(p, p.data) for p in v._prev))  # type: ignore[union-attr]
+            return data.get(order[-1], order[-1].data)
         try:
             result[leaf] = numeric_grad(replay, [leaf])[0]
         except (ArithmeticError, ValueError):  # the nudged input left the op's domain
@@ -188,10 +187,10 @@ def _numeric(order: list[Value], leaves: list[Value]) -> dict[Value, float]:
 def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Optional[float]) -> str:
     # Unlabelled values show, in grey, the name `explain` calls them by.
     cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
-    cells += [f"data {_fmt(v.data)}", f"grad {_fmt(grad) if grad is not None else None}"]
+    cells += [f"data {_fmt(v.data)}", f"grad {'None' if grad is None else _fmt(grad)}"]
     row = "".join(f"<td>{c}</td>" for c in cells)
     if num is not None:
-        bad = grad is None or not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
+        bad = grad is not None and not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
         colour = f' bgcolor="{_MISMATCH}"' if bad else ""
         row += f"<td{colour}>num {_fmt(num)}{' &#8800;' if bad else ''}</td>"
     border = ' border="2" color="#2e7d32"' if kind == "output" else ' border="0"'
