@@ -14,6 +14,8 @@ from .. import ops as _ops
 from .. import value as _value
 from ..grad_mode import enable_grad
 from ..graph import grad
+from . import backends
+from .array_program import ArrayProgram, choose
 from .program import Program, Variant
 from .samples import group
 from .trace import CompileError, reduction_seeds, structure, trace
@@ -49,14 +51,14 @@ class CompiledStep:
     def __init__(self, fn, params, check=False, backend="python"):
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
-        if backend not in ("python", "numpy"):
-            raise ValueError(f"compile: backend must be 'python' or 'numpy', got {backend!r}")
+        if backend not in ("python", "auto") + backends.NAMES:
+            raise ValueError(f"compile: backend must be one of 'python', 'auto', "
+                             f"{', '.join(map(repr, backends.NAMES))}; got {backend!r}")
+        if backend != "python" and backend != "auto":
+            backends.load(backend)  # ImportError here if the library is missing
         self.fn, self.check, self.backend = fn, bool(check), backend
         self.params = _parameters(params)
         self.namespace = _python_namespace()
-        if backend == "numpy":
-            from .numpy_backend import namespace
-            self.namespace.update(namespace())  # ImportError here if NumPy is missing
         self.trace_count = 0
         self._plans = {}
         self._targets_as_data = True
@@ -146,12 +148,18 @@ class _Plan:
 
     def __init__(self, step, s, skeys, old, trace_seconds):
         start = time.perf_counter()
-        self.numpy = step.backend == "numpy"
+        self.numpy = False  # the array backends have a program of their own
         self.variants, self.variant_of = _variants(s, skeys)
         seeds = reduction_seeds(s)
-        self.program = Program(s, self.variants, seeds, self.numpy)
+        self.arrays = choose(step.backend, len(skeys))
+        if self.arrays is not None:
+            self.program = ArrayProgram(s, self.variants, seeds, self.arrays)
+            self.arrays = None if self.program.clash else self.arrays  # a label took one of its names
+        if self.arrays is None:
+            self.program = Program(s, self.variants, seeds, self.numpy)
         self.widths = [len(out) for out in s.outputs]
-        if old is not None and old.program.param_forward == self.program.param_forward \
+        if old is not None and type(old.program) is type(self.program) \
+                and old.program.param_forward == self.program.param_forward \
                 and old.program.params == self.program.params and old.widths == self.widths:
             # Keep the kinds of samples seen before (class indices absent from this batch).
             for k, v in old.variant_of.items():
@@ -167,7 +175,9 @@ class _Plan:
         # Registered with linecache, a traceback through the generated code shows its lines.
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
         namespace = dict(step.namespace)
-        if seeds_list is not None:
+        if self.arrays is not None:
+            namespace.update(self.program.namespace)
+        elif seeds_list is not None:
             namespace["SEEDS"] = namespace["asarray"](seeds_list) if self.numpy else seeds_list
         generated = time.perf_counter()
         exec(builtins.compile(self.source, filename, "exec"), namespace)  # our own code, just written
@@ -187,6 +197,8 @@ class _Plan:
         return kinds if [variants[v].width for v in kinds] == self.widths else None
 
     def run(self, params, xb, yb, kinds):
+        if self.arrays is not None:
+            return self.program.run(self.function, params, xb, yb, kinds, self.bases)
         if len(self.variants) == 1:
             groups = [(self.bases, xb, yb)]
         else:

@@ -1,0 +1,157 @@
+"""The generated step on arrays: one block of array code per kind of sample, rows = samples.
+
+The parameters' own values (an L2 penalty) and the batch reduction (the mean) stay the
+scalar code of `Program`; each kind of sample becomes a Block of grouped array operations
+(see arrays.py), and kinds whose blocks differ only in which element they pick (the class
+of a cross-entropy target) share one block, each sample gathering with its own index.
+"""
+import textwrap
+
+from .array_codegen import BlockWriter, Names
+from .arrays import group, shape_key
+from .program import Program
+
+# The generated code's own names (besides the scalar code's and those of array_codegen).
+FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "n", "j", "R", "V", "B", "S",
+         "exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base", "where",
+         "sign", "zeros", "copy", "arange", "asarray", "batch_sum", "row_sum", "last_sum", "add_at",
+         "add_at_columns", "total", "rows_total", "SEEDS", "abs", "len")
+
+
+class ArrayProgram:
+    """Source parts for one traced batch on arrays; `source(variants)` assembles the function,
+    `namespace` holds its constants, `run` calls it on a batch."""
+
+    def __init__(self, s, variants, seeds, backend):
+        self.backend = backend
+        self.scalar = scalar = Program(s, [], seeds, False)
+        self.params, self.param_forward = scalar.params, scalar.param_forward  # compared by step.py
+        self.linear = scalar.linear
+        self.nparams, self.nslots = len(s.params), len(scalar.slots)
+        self.q_names = [scalar.names.names[v] for v in s.param_nodes]
+        self.seeds = [seeds[x] for out in s.outputs for x in out] if seeds is not None else None
+        used = {x for v in s.param_nodes + s.reduce_nodes for x in v._prev if x in s.index}
+        if s.root in s.index:
+            used.add(s.root)
+        self.used = sorted(s.index[p] for p in used)
+        for v in variants:
+            v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
+        self.clash = bool(set(FIXED) & set(scalar.names.names.values()))
+
+    def source(self, variants, title):
+        """The whole step function as text; sets `namespace` and which block runs each kind."""
+        scalar, names = self.scalar, Names(self.scalar.names.taken | set(FIXED))
+        merged, self.block_of = {}, []
+        for v in variants:
+            key = (v.row_len, v.block.width, shape_key(v.block, False))
+            members = merged.setdefault(key, [])
+            self.block_of.append((list(merged).index(key), len(members)))
+            members.append(v)
+        self.blocks = [(m[0].row_len, m[0].block.width, len(m) > 1) for m in merged.values()]
+        sizes = {"p": self.nparams, "q": len(self.q_names)}
+        writers, body = [], [f'"""{title}', "",
+                              "params: the parameters' values; groups: (slots, rows[, kind]) for each kind of sample, "
+                              "rows as an array (n, inputs).",
+                              'Returns the loss and d loss / d parameter for every parameter."""']
+        body.append("P = asarray(params)  # the parameters as one array")
+        p_names = [scalar.params[k] for k in self.used]
+        if p_names:  # the parameters the scalar code reads, by name
+            body.append(f"{', '.join(p_names)} = {', '.join(f'params[{k}]' for k in self.used)}")
+        if scalar.param_forward:
+            body += ["# computed from the parameters alone, once per batch"] + scalar.param_forward
+        keep = set(p_names) | set(self.q_names)
+        accumulators = [a for a in scalar.accumulators if a[2:] in keep]
+        if accumulators:
+            body.append(" = ".join(accumulators) + " = 0.0")
+        body += [f"g_P = zeros({self.nparams})  # d loss / d each parameter", f"B = zeros({self.nslots})  # each sample's outputs"]
+        if self.linear:
+            body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
+        q_used = set()
+        backward_parts = []
+        for b, members in enumerate(merged.values()):
+            writer = BlockWriter([v.block for v in members], names, sizes)
+            slots = range(len(members[0].block.outputs))
+            seeds = [(o, o, f"S[j + {o}][:, None]" if o else "S[j][:, None]") for o in slots]
+            forward, backward = writer.lines([(o, o) for o in slots], seeds)
+            q_used |= writer.q_used
+            head = [f"j, x{', V' if len(members) > 1 else ''} = groups[{b}]", "n = len(j)"]
+            head += ["R = arange(n)[:, None]"] if writer.per_sample else []
+            kinds = ", ".join(str(v.sample) for v in members)
+            what = f"# samples like sample{'s' if len(members) > 1 else ''} {kinds}, one row each: "
+            if self.linear:
+                body += [what + "forward, then backward"] + head + forward + backward
+            else:
+                body += [what + "forward"] + head + forward
+                backward_parts += [what + "backward, with the reduction's gradients"] + head + backward
+            writers.append(writer)
+        if q_used:
+            body[body.index(f"g_P = zeros({self.nparams})  # d loss / d each parameter")] += \
+                f"\nQ = asarray([{', '.join(self.q_names)}])\ng_Q = zeros({len(self.q_names)})"
+        body.append("B = B.tolist()")
+        if scalar.reduce_forward:
+            body += ["# the batch reduction: each sample's outputs B into the loss"] + scalar.reduce_forward
+        if not self.linear:
+            body.append(f"S = [0.0] * {self.nslots}")
+        body += scalar.reduce_backward
+        if not self.linear:
+            body += ["S = asarray(S)"] + backward_parts
+        if q_used:
+            body.append("gq = g_Q.tolist()")
+            body += [f"g_{self.q_names[k]} += gq[{k}]" for k in sorted(q_used)]
+        if scalar.param_backward:
+            body += ["# backward through the parameter-only values"] + scalar.param_backward
+        body += [f"g_P[{k}] += g_{scalar.params[k]}" for k in self.used]
+        body.append(f"return {scalar.loss}, g_P.tolist()")
+        self.namespace = self._namespace(names)
+        return "def step(params, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+
+    def _namespace(self, names):
+        backend = self.backend
+        out = backend.namespace()
+        for name, (kind, data) in names.consts.items():
+            out[name] = backend.index(data) if kind == "index" else backend.array(data)
+        if self.seeds is not None:
+            out["SEEDS"] = backend.array(self.seeds)
+        return out
+
+    def run(self, function, params, xb, yb, kinds, bases):
+        """Call the generated `function` on a batch: each block's slots, rows (and kinds)."""
+        backend, block_of = self.backend, self.block_of
+        if len(block_of) == 1:
+            row_len, width, _ = self.blocks[0]
+            groups = [(backend.index(bases), backend.inputs(xb, yb, row_len, width))]
+        else:
+            parts = [([], [], [], []) for _ in self.blocks]
+            for base, row, y, v in zip(bases, xb, yb, kinds):
+                b, position = block_of[v]
+                j, x, t, k = parts[b]
+                j.append(base)
+                x.append(row)
+                t.append(y)
+                k.append(position)
+            groups = []
+            for (j, x, t, k), (row_len, width, merged) in zip(parts, self.blocks):
+                group = (backend.index(j), backend.inputs(x, t, row_len, width))
+                groups.append(group + (backend.index(k),) if merged else group)
+        with backend.errors():
+            return function(params, groups)
+
+
+def choose(backend, n):
+    """The array backend module for a plan of n samples, or None for Python code.
+
+    "auto" takes NumPy, if installed, from AUTO_BATCH samples on (see docs/arrays.md)."""
+    from . import backends
+    if backend == "python":
+        return None
+    if backend == "auto":
+        return backends.load("numpy") if n >= AUTO_BATCH and backends.available("numpy") else None
+    return backends.load(backend)
+
+
+AUTO_BATCH = 16
+
+
+def _target_width(target):
+    return 0 if target == "class" else 1 if target == "float" else target
+

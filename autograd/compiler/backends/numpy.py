@@ -1,0 +1,69 @@
+"""NumPy: the array program on NumPy arrays (float64); errors raise as in the engine."""
+import importlib
+
+MODULE = "numpy"  # cupy.py reuses this file with "cupy"
+
+
+def library(module=MODULE):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"compile(backend={module!r}) needs {module}: pip install {module}"
+                          + (" (or the 'fast' extra of this package)" if module == "numpy" else "")) from None
+
+
+def namespace(module=MODULE):
+    """The functions the generated array code calls (see array_codegen)."""
+    np = library(module)
+
+    def sigmoid(x):
+        e = np.exp(-np.abs(x))  # <= 1, never overflows
+        return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def softplus(x):
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+    def safe_power(x, e):
+        with np.errstate(divide="ignore"):  # 0 ** negative is +inf here, as in the engine
+            return np.power(x, e)
+
+    def log_of_base(a):
+        positive = a > 0.0
+        return np.where(positive, np.log(np.where(positive, a, 1.0)), np.where(a == 0.0, 0.0, np.nan))
+
+    def add_at_columns(target, index, values):
+        np.add.at(target, (slice(None), index), values)
+
+    return {"exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
+            "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
+            "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
+            "asarray": lambda x: np.asarray(x, dtype=float),
+            "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(1, keepdims=True),
+            "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
+            "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
+
+
+def index(table, module=MODULE):
+    return library(module).asarray(table, dtype=int)
+
+
+def array(numbers, module=MODULE):
+    return library(module).asarray(numbers, dtype=float)
+
+
+def inputs(rows, targets, row_len, width, module=MODULE):
+    """(n, width) array: each sample's row, then its target's numbers."""
+    np = library(module)
+    n = len(rows)
+    if width == row_len:
+        return np.asarray(rows, dtype=float).reshape(n, width)
+    x = np.empty((n, width))
+    x[:, :row_len] = np.asarray(rows, dtype=float).reshape(n, row_len)
+    x[:, row_len:] = np.asarray(targets, dtype=float).reshape(n, width - row_len)
+    return x
+
+
+def errors(module=MODULE):
+    """Overflow, division by zero and invalid operations raise FloatingPointError, as the
+    Python backend raises for them, instead of producing inf or nan silently."""
+    return library(module).errstate(over="raise", divide="raise", invalid="raise")
