@@ -135,7 +135,7 @@ class BlockWriter:
     # ----- the groups --------------------------------------------------------------------
     def write(self):
         for k, g in enumerate(self.first.groups):
-            (self._op if g.kind == "op" else self._sum)(k, g)
+            {"op": self._op, "sum": self._sum, "max": self._max}[g.kind](k, g)
         return self
 
     def _op(self, k, g):
@@ -186,6 +186,26 @@ class BlockWriter:
             if g.requires:
                 for step in steps:
                     step()
+        self.backward_steps.append((g, backward, f"from {code}"))
+
+    def _max(self, k, g):
+        name, (values, _) = self.gname[g.gid], g.families[0]
+        array, size = self._array(values)
+        c = len(values.table[0])
+        target = f"g_{array}"
+        if g.size == 1 and values.table[0] == tuple(range(size)):
+            code, grad = f"{name} = row_max({array})", f"add_to_max({target}, {array}, g_{name})"
+        else:
+            index = self.names.const("index", values.table)
+            code = f"{name} = last_max({array}[:, {index}])"
+            grad = f"add_to_max_at({target}, {array}, {index}, g_{name})"
+        self.forward.append(_line(code, f"{g.size} running maxima m = m + relu(x - m) over {c} values: "
+                                        f"{(c - 1) * g.size} relu, {2 * (c - 1) * g.size} + and {(c - 1) * g.size} *"))
+
+        def backward():
+            if g.requires and values.kind == "g" and values.group.requires:
+                self._own(target, size, True)
+                self.backward.append(grad)  # the first largest value takes the gradient, as in the engine
         self.backward_steps.append((g, backward, f"from {code}"))
 
     def _single(self, values, weights, vpath, wpath, number_of, name, g):
@@ -317,6 +337,8 @@ def _indexed(name, size, table, batched, names):
         return f"{name}[{lead}{names.const('index', table)}]"
     if table == tuple(range(size)):
         return name
+    if len(set(table)) == 1 and size == 1 and batched:
+        return name  # one column: broadcasts as it is
     if len(set(table)) == 1:
         k = table[0]
         return f"{name}[:, {k}:{k + 1}]" if batched else f"{name}[{k}]"
@@ -338,6 +360,8 @@ def _fields(op, args, out):
 def _prefix(g):
     if g.kind == "sum":
         return "z" if any(w is not None and w.kind == "p" and len(v.table[0]) > 1 for v, w in g.families) else "s"
+    if g.kind == "max":
+        return "m"
     key = row_key(g.op)
     return "h" if key in _ACTIVATIONS else "e" if key == "exp" else "t"
 

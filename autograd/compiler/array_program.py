@@ -15,7 +15,7 @@ from .program import Program
 FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "n", "j", "R", "V", "B", "S",
          "exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base", "where",
          "sign", "zeros", "copy", "arange", "asarray", "batch_sum", "row_sum", "last_sum", "add_at",
-         "add_at_columns", "total", "rows_total", "SEEDS", "abs", "len")
+         "add_at_columns", "total", "rows_total", "row_max", "last_max", "add_to_max", "add_to_max_at", "SEEDS", "abs", "len")
 
 
 class ArrayProgram:
@@ -24,6 +24,7 @@ class ArrayProgram:
 
     def __init__(self, s, variants, seeds, backend):
         self.backend = backend
+        self._bases = self._j = None  # the latest slots, as an index array
         self.scalar = scalar = Program(s, [], seeds, False)
         self.params, self.param_forward = scalar.params, scalar.param_forward  # compared by step.py
         self.linear = scalar.linear
@@ -117,9 +118,13 @@ class ArrayProgram:
     def run(self, function, params, xb, yb, kinds, bases):
         """Call the generated `function` on a batch: each block's slots, rows (and kinds)."""
         backend, block_of = self.backend, self.block_of
-        if len(block_of) == 1:
-            row_len, width, _ = self.blocks[0]
-            groups = [(backend.index(bases), backend.inputs(xb, yb, row_len, width))]
+        if len(self.blocks) == 1:  # every sample in one block: no sorting
+            if self._bases is not bases:
+                self._bases, self._j = bases, backend.index(bases)
+            row_len, width, merged = self.blocks[0]
+            groups = [(self._j, backend.inputs(xb, yb, row_len, width))]
+            if merged:
+                groups[0] += (backend.index([block_of[v][1] for v in kinds]),)
         else:
             parts = [([], [], [], []) for _ in self.blocks]
             for base, row, y, v in zip(bases, xb, yb, kinds):

@@ -85,57 +85,24 @@ def group(s, i, row_len, width):
             and reader[v]._op.name == "+"
 
     inner = {v for v in nodes if v._op.name == "+" and single_plus_reader(v)}
-    member_of = {}
-    kinds = {}  # node -> "g" / "x" / "p" / "q" / "c"
+    chains = _max_chains(s, nodes, out_set)
+    groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {})
+    if chains:  # keep the chains whose elements all come from one place
+        keep = {}
+        for top, (elements, eaten) in chains.items():
+            places = {member_of[e][0].gid if e in member_of and member_of[e][0].batched else
+                      "x" if e in where else None for e in elements}
+            if len(places) == 1 and None not in places:
+                keep[top] = (elements, eaten)
+        chains = keep
+        try:
+            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, chains)
+        except _Uneven:
+            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {})
 
     def kind(x):
-        k = kinds.get(x)
-        if k is None:
-            k = "g" if x in member_of else "x" if x in where else "p" if x in s.index else \
-                "q" if x in s.qindex else "c"
-        return k
-
-    def product(v):  # weight * value, the weight the same for every sample
-        if v._op.name != "*" or not single_plus_reader(v):
-            return None
-        a, b = v._a, v._b
-        ka, kb = _value_kind(a, member_of, where), _value_kind(b, member_of, where)
-        if ka and not kb:
-            return a, b
-        if kb and not ka:
-            return b, a
-        return None
-
-    def desc(x):
-        k = kind(x)
-        return ("g", member_of[x][0].gid) if k == "g" else (k,)
-
-    groups, by_key, terms_of, absorbed = [], {}, {}, {}
-    for v in nodes:
-        if v in inner:
-            continue
-        pair = product(v)
-        if pair is not None:  # a term of the sum that reads it
-            absorbed[v] = pair
-            continue
-        if v._op.name == "+":
-            terms = [absorbed.get(t, (t, None)) for t in _terms(v, inner)]
-            families = collections.OrderedDict()
-            for value, weight in terms:
-                fk = (desc(value), None if weight is None else desc(weight))
-                families.setdefault(fk, []).append((value, weight))
-            key = ("sum", tuple((fk, len(ts)) for fk, ts in families.items()))
-            terms_of[v] = list(families.values())
-        else:
-            key = ("op", v._op.name, v._op.arg, desc(v._a), None if v._b is None else desc(v._b))
-        g = by_key.get(key)
-        if g is None:
-            g = by_key[key] = Group(len(groups), key[0], key)
-            inputs = [fk[0] for fk, _ in key[1]] if key[0] == "sum" else [d for d in key[3:] if d]
-            g.batched = any(d[0] == "x" or d[0] == "g" and groups[d[1]].batched for d in inputs)
-            groups.append(g)
-        member_of[v] = (g, g.size)
-        g.members.append(v)
+        return "g" if x in member_of else "x" if x in where else "p" if x in s.index else \
+            "q" if x in s.qindex else "c"
 
     def source(xs):
         """A Source for one input of every member (xs), or several (xs: lists)."""
@@ -158,6 +125,107 @@ def group(s, i, row_len, width):
         g.requires = any(v in s.requires for v in g.members)
     outs = [source([x]) for x in outputs]
     return Block(groups, outs, row_len, width)
+
+
+class _Uneven(Exception):
+    """A running maximum over values from several places: group it as scalar operations."""
+
+
+def _build(s, nodes, inner, single_plus_reader, chains):
+    """(groups, {node: (group, position)}, {sum or max node: its families of terms})."""
+    where = s.where
+    member_of = {}
+    consumed = {x for _, eaten in chains.values() for x in eaten}
+
+    def desc(x):
+        if x in member_of:
+            return ("g", member_of[x][0].gid)
+        return ("x",) if x in where else ("p",) if x in s.index else ("q",) if x in s.qindex else ("c",)
+
+    def product(v):  # weight * value, the weight the same for every sample
+        if v._op.name != "*" or not single_plus_reader(v):
+            return None
+        a, b = v._a, v._b
+        ka, kb = _value_kind(a, member_of, where), _value_kind(b, member_of, where)
+        if ka and not kb:
+            return a, b
+        if kb and not ka:
+            return b, a
+        return None
+
+    groups, by_key, terms_of, absorbed = [], {}, {}, {}
+    for v in nodes:
+        if v in inner or v in consumed:
+            continue
+        if v in chains:
+            elements = chains[v][0]
+            descs = {desc(e) for e in elements}
+            if len(descs) != 1:
+                raise _Uneven
+            key = ("max", (((desc(elements[0]), None), len(elements)),))
+            terms_of[v] = [[(e, None) for e in elements]]
+        elif product(v) is not None:  # a term of the sum that reads it
+            absorbed[v] = product(v)
+            continue
+        elif v._op.name == "+":
+            terms = [absorbed.get(t, (t, None)) for t in _terms(v, inner)]
+            families = collections.OrderedDict()
+            for value, weight in terms:
+                fk = (desc(value), None if weight is None else desc(weight))
+                families.setdefault(fk, []).append((value, weight))
+            key = ("sum", tuple((fk, len(ts)) for fk, ts in families.items()))
+            terms_of[v] = list(families.values())
+        else:
+            key = ("op", v._op.name, v._op.arg, desc(v._a), None if v._b is None else desc(v._b))
+        g = by_key.get(key)
+        if g is None:
+            g = by_key[key] = Group(len(groups), key[0], key)
+            inputs = [d for d in key[3:] if d] if key[0] == "op" else [fk[0] for fk, _ in key[1]]
+            g.batched = any(d[0] == "x" or d[0] == "g" and groups[d[1]].batched for d in inputs)
+            groups.append(g)
+        member_of[v] = (g, g.size)
+        g.members.append(v)
+    return groups, member_of, terms_of
+
+
+def _max_chains(s, nodes, out_set):
+    """{top: (elements, nodes it replaces)} for each running maximum `m = m + relu(x - m)`
+    (how nn shifts logits before exp): the maximum of its elements, in array form."""
+    uses, const = s.uses, s.const
+
+    def link(m):  # (previous m, x, the nodes between) if m = previous + relu(x + previous * -1)
+        if m._op is None or m._op.name != "+":
+            return None
+        r = m._b
+        if r._op is None or r._op.name != "relu" or uses.get(r) != 1:
+            return None
+        d = r._a
+        if d._op.name != "+" or uses.get(d) != 1 or d._b._op is None:
+            return None
+        neg = d._b
+        if neg._op.name != "*" or neg._a is not m._a or const.get(neg._b) != -1.0 or uses.get(neg) != 1:
+            return None
+        return m._a, d._a, (r, d, neg)
+
+    chains, seen = {}, set()
+    for v in reversed(nodes):
+        if v in seen or link(v) is None:
+            continue
+        elements, eaten, m = [], [], v
+        while True:
+            previous, x, between = link(m)
+            elements.append(x)
+            eaten += between
+            if uses.get(previous) == 2 and previous not in out_set and previous in s.owner \
+                    and previous._op is not None and link(previous) is not None:
+                eaten.append(previous)
+                m = previous
+            else:
+                elements.append(previous)
+                break
+        seen.update(eaten)
+        chains[v] = (elements[::-1], eaten)
+    return chains
 
 
 def _value_kind(x, member_of, where):

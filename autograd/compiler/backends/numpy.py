@@ -34,7 +34,15 @@ def namespace(module=MODULE):
     def add_at_columns(target, index, values):
         np.add.at(target, (slice(None), index), values)
 
-    return {"exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
+    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
+        g[np.arange(len(a)), a.argmax(1)] += g_max[:, 0]
+
+    def add_to_max_at(g, a, index, g_max):
+        columns = index[np.arange(index.shape[0]), a[:, index].argmax(-1)]
+        np.add.at(g, (np.arange(len(a))[:, None], columns), g_max)
+
+    return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
+            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
             "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
             "asarray": lambda x: np.asarray(x, dtype=float),

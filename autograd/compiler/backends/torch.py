@@ -37,7 +37,16 @@ def namespace():
         shape = (target.shape[0],) + tuple(index.shape)
         target.index_put_((rows, index), torch.as_tensor(values, dtype=f64).expand(shape), accumulate=True)
 
-    return {"exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
+        g[torch.arange(len(a)), a.argmax(1)] += g_max[:, 0]
+
+    def add_to_max_at(g, a, index, g_max):
+        columns = index[torch.arange(index.shape[0]), a[:, index].argmax(-1)]
+        rows = torch.arange(len(a))[:, None].expand(columns.shape)
+        g.index_put_((rows, columns), g_max, accumulate=True)
+
+    return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
+            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
             "softplus": softplus, "power": torch.pow, "safe_power": torch.pow, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
