@@ -237,10 +237,10 @@ class BlockWriter:
             sums = tuple(sum(r) for r in table)  # constants added in another order: same to an ulp
             return (number(sums[0]) if len(set(sums)) == 1 else self.names.const("array", sums)), lambda: None
         array, size = self._array(values)
-        if g.size == 1 and table[0] == tuple(range(size)) and values.batched:
+        if g.size == 1 and table[0] == tuple(range(size)):
             def step():
                 if values.kind == "g" and values.group.requires:
-                    self._own(f"g_{array}", size, True)
+                    self._own(f"g_{array}", size, values.batched)
                     self.backward.append(f"g_{array} += g_{name}")
             return f"row_sum({array})", step
         v = _indexed(array, size, table, values.batched, self.names)
@@ -284,12 +284,16 @@ class BlockWriter:
     backward_steps = None
 
     def lines(self, store, seeds):
-        """(forward lines + stores of the outputs, backward lines from the seeds)."""
+        """(forward lines + stores of the outputs, backward lines from the seeds).
+
+        store: "B[j] = {}" for each output; seeds: d loss / d each output (None: none)."""
         self.backward_steps = []
         self.write()
-        forward = self.forward + [self._store(o, slot) for o, slot in store]
-        for o, slot, term in seeds:
-            self.send(self.first.outputs[o], lambda b, o=o: b.outputs[o], term, True)
+        forward = self.forward + [self._store(o, code) for o, code in enumerate(store)]
+        for o, term in enumerate(seeds):
+            if term is not None:
+                src = self.first.outputs[o]
+                self.send(src, lambda b, o=o: b.outputs[o], term, src.batched)
         for g, step, comment in reversed(self.backward_steps):
             if self.state.get(f"g_{self.gname[g.gid]}") is None:
                 continue
@@ -299,13 +303,15 @@ class BlockWriter:
                 self.backward[start] = _line(self.backward[start], comment)
         return forward, self.backward
 
-    def _store(self, o, slot):
+    def _store(self, o, code):
         src = self.first.outputs[o]
         expr = self.gather(src, lambda b: b.outputs[o])
         if src.batched:
             match = re.fullmatch(r"(\w+)\[:, (\d+):\d+\]", expr)
             expr = f"{match[1]}[:, {match[2]}]" if match else f"{expr}[:, 0]"
-        return f"B[j + {slot}] = {expr}" if slot else f"B[j] = {expr}"
+        elif expr.isidentifier():
+            expr = f"{expr}[0]"  # the one value of a group of one
+        return code.format(expr)
 
 
 class _Const:

@@ -8,7 +8,7 @@ of a cross-entropy target) share one block, each sample gathering with its own i
 import textwrap
 
 from .array_codegen import BlockWriter, Names
-from .arrays import group, shape_key
+from .arrays import group, group_nodes, shape_key
 from .program import Program
 
 # The generated code's own names (besides the scalar code's and those of array_codegen).
@@ -31,10 +31,13 @@ class ArrayProgram:
         self.nparams, self.nslots = len(s.params), len(scalar.slots)
         self.q_names = [scalar.names.names[v] for v in s.param_nodes]
         self.seeds = [seeds[x] for out in s.outputs for x in out] if seeds is not None else None
-        used = {x for v in s.param_nodes + s.reduce_nodes for x in v._prev if x in s.index}
+        self.s = s
+        by_reduction = {x for v in s.reduce_nodes for x in v._prev if x in s.index}
         if s.root in s.index:
-            used.add(s.root)
+            by_reduction.add(s.root)
+        used = by_reduction | {x for v in s.param_nodes for x in v._prev if x in s.index}
         self.used = sorted(s.index[p] for p in used)
+        self.used_by_reduction = sorted(s.index[p] for p in by_reduction)
         for v in variants:
             v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
         self.clash = bool(set(FIXED) & set(scalar.names.names.values()))
@@ -50,61 +53,84 @@ class ArrayProgram:
             members.append(v)
         self.blocks = [(m[0].row_len, m[0].block.width, len(m) > 1) for m in merged.values()]
         sizes = {"p": self.nparams, "q": len(self.q_names)}
-        writers, body = [], [f'"""{title}', "",
-                              "params: the parameters' values; groups: (slots, rows[, kind]) for each kind of sample, "
-                              "rows as an array (n, inputs).",
-                              'Returns the loss and d loss / d parameter for every parameter."""']
-        body.append("P = asarray(params)  # the parameters as one array")
-        p_names = [scalar.params[k] for k in self.used]
-        if p_names:  # the parameters the scalar code reads, by name
-            body.append(f"{', '.join(p_names)} = {', '.join(f'params[{k}]' for k in self.used)}")
-        if scalar.param_forward:
-            body += ["# computed from the parameters alone, once per batch"] + scalar.param_forward
-        keep = set(p_names) | set(self.q_names)
-        accumulators = [a for a in scalar.accumulators if a[2:] in keep]
-        if accumulators:
-            body.append(" = ".join(accumulators) + " = 0.0")
-        body += [f"g_P = zeros({self.nparams})  # d loss / d each parameter", f"B = zeros({self.nslots})  # each sample's outputs"]
-        if self.linear:
-            body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
-        q_used = set()
-        backward_parts = []
+        samples, later, q_used = [], [], set()
         for b, members in enumerate(merged.values()):
             writer = BlockWriter([v.block for v in members], names, sizes)
             slots = range(len(members[0].block.outputs))
-            seeds = [(o, o, f"S[j + {o}][:, None]" if o else "S[j][:, None]") for o in slots]
-            forward, backward = writer.lines([(o, o) for o in slots], seeds)
+            forward, backward = writer.lines([f"B[j + {o}] = {{}}" if o else "B[j] = {}" for o in slots],
+                                             [f"S[j + {o}][:, None]" if o else "S[j][:, None]" for o in slots])
             q_used |= writer.q_used
             head = [f"j, x{', V' if len(members) > 1 else ''} = groups[{b}]", "n = len(j)"]
             head += ["R = arange(n)[:, None]"] if writer.per_sample else []
             kinds = ", ".join(str(v.sample) for v in members)
             what = f"# samples like sample{'s' if len(members) > 1 else ''} {kinds}, one row each: "
             if self.linear:
-                body += [what + "forward, then backward"] + head + forward + backward
+                samples += [what + "forward, then backward"] + head + forward + backward
             else:
-                body += [what + "forward"] + head + forward
-                backward_parts += [what + "backward, with the reduction's gradients"] + head + backward
-            writers.append(writer)
+                samples += [what + "forward"] + head + forward
+                later += [what + "backward, with the reduction's gradients"] + head + backward
+        params_block = None if q_used else self._params_block(names, sizes)
+        body = [f'"""{title}', "", "params: the parameters' values; groups: (slots, rows as an array (n, inputs)"
+                "[, kinds]) for each kind of sample.", 'Returns the loss and d loss / d each parameter."""',
+                "P = asarray(params)  # the parameters as one array"]
+        used = self.used if params_block is None else self.used_by_reduction
+        p_names = [scalar.params[k] for k in used]
+        if p_names:  # the parameters the scalar code reads, by name
+            body.append(f"{', '.join(p_names)} = {', '.join(f'params[{k}]' for k in used)}")
+        body.append(f"g_P = zeros({self.nparams})  # d loss / d each parameter")
+        if params_block is not None:
+            body += ["# computed from the parameters alone, once per batch"] + params_block[0]
+        elif scalar.param_forward:
+            body += ["# computed from the parameters alone, once per batch"] + scalar.param_forward
+        keep = set(p_names) | set(self.q_names if params_block is None else params_block[2])
+        accumulators = [a for a in scalar.accumulators if a[2:] in keep]
+        if accumulators:
+            body.append(" = ".join(accumulators) + " = 0.0")
         if q_used:
-            body[body.index(f"g_P = zeros({self.nparams})  # d loss / d each parameter")] += \
-                f"\nQ = asarray([{', '.join(self.q_names)}])\ng_Q = zeros({len(self.q_names)})"
-        body.append("B = B.tolist()")
+            body += [f"Q = asarray([{', '.join(self.q_names)}])", f"g_Q = zeros({len(self.q_names)})"]
+        body.append(f"B = zeros({self.nslots})  # each sample's outputs")
+        if self.linear:
+            body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
+        body += samples + ["B = B.tolist()"]
         if scalar.reduce_forward:
             body += ["# the batch reduction: each sample's outputs B into the loss"] + scalar.reduce_forward
         if not self.linear:
             body.append(f"S = [0.0] * {self.nslots}")
         body += scalar.reduce_backward
         if not self.linear:
-            body += ["S = asarray(S)"] + backward_parts
+            body += ["S = asarray(S)"] + later
         if q_used:
             body.append("gq = g_Q.tolist()")
             body += [f"g_{self.q_names[k]} += gq[{k}]" for k in sorted(q_used)]
-        if scalar.param_backward:
+        if params_block is not None:
+            body += ["# backward through the parameter-only values"] + params_block[1]
+        elif scalar.param_backward:
             body += ["# backward through the parameter-only values"] + scalar.param_backward
-        body += [f"g_P[{k}] += g_{scalar.params[k]}" for k in self.used]
+        body += [f"g_P[{k}] += g_{scalar.params[k]}" for k in used]
         body.append(f"return {scalar.loss}, g_P.tolist()")
         self.namespace = self._namespace(names)
         return "def step(params, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+
+    def _params_block(self, names, sizes):
+        """(forward, backward, names of outputs) of the parameter-only values as arrays, or None."""
+        s = self.s
+        if not s.param_nodes or s.root in s.qindex:
+            return None
+        uses, outputs = {}, {}
+        for v in s.param_nodes:
+            for x in v._prev:
+                uses[x] = uses.get(x, 0) + 1
+        for v in s.reduce_nodes:
+            for x in v._prev:
+                if x in s.qindex:
+                    outputs[x] = None
+        block = group_nodes(s, s.param_nodes, list(outputs), uses)
+        writer = BlockWriter([block], names, sizes)
+        out_names = [self.scalar.names.names[q] for q in outputs]
+        forward, backward = writer.lines([f"{q} = {{}}" for q in out_names],
+                                         [f"asarray([g_{q}])" if x in s.requires else None
+                                          for q, x in zip(out_names, outputs)])
+        return forward, backward, out_names
 
     def _namespace(self, names):
         backend = self.backend

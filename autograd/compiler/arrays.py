@@ -73,8 +73,13 @@ def group(s, i, row_len, width):
     >>> [(g.kind, g.size) for g in block.groups]    # 4 dot products, 4 tanh, their sum
     [('sum', 4), ('op', 4), ('sum', 1)]
     """
-    nodes, outputs = s.samples[i], s.outputs[i]
-    out_set, uses, where = set(outputs), s.uses, s.where
+    return group_nodes(s, s.samples[i], s.outputs[i], s.uses, row_len, width)
+
+
+def group_nodes(s, nodes, outputs, uses, row_len=0, width=0):
+    """The Block of `nodes` (topological order) whose `outputs` are read elsewhere; `uses`:
+    how many of `nodes` read each node. Without inputs, a block of the parameters alone."""
+    out_set, where = set(outputs), s.where
     reader = {}
     for v in nodes:
         for x in v._prev:
@@ -85,7 +90,7 @@ def group(s, i, row_len, width):
             and reader[v]._op.name == "+"
 
     inner = {v for v in nodes if v._op.name == "+" and single_plus_reader(v)}
-    chains = _max_chains(s, nodes, out_set)
+    chains = _max_chains(s, nodes, out_set, uses)
     groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {})
     if chains:  # keep the chains whose elements all come from one place
         keep = {}
@@ -131,7 +136,7 @@ class _Uneven(Exception):
     """A running maximum over values from several places: group it as scalar operations."""
 
 
-def _build(s, nodes, inner, single_plus_reader, chains):
+def _build(s, nodes, inner, single_plus_reader, chains):  # noqa: C901 (one pass, in order)
     """(groups, {node: (group, position)}, {sum or max node: its families of terms})."""
     where = s.where
     member_of = {}
@@ -188,10 +193,10 @@ def _build(s, nodes, inner, single_plus_reader, chains):
     return groups, member_of, terms_of
 
 
-def _max_chains(s, nodes, out_set):
+def _max_chains(s, nodes, out_set, uses):
     """{top: (elements, nodes it replaces)} for each running maximum `m = m + relu(x - m)`
     (how nn shifts logits before exp): the maximum of its elements, in array form."""
-    uses, const = s.uses, s.const
+    const = s.const
 
     def link(m):  # (previous m, x, the nodes between) if m = previous + relu(x + previous * -1)
         if m._op is None or m._op.name != "+":

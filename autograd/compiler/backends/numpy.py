@@ -46,7 +46,7 @@ def namespace(module=MODULE):
             "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
             "asarray": lambda x: np.asarray(x, dtype=float),
-            "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(1, keepdims=True),
+            "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdims=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
             "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
 
