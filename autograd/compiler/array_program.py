@@ -40,7 +40,17 @@ class ArrayProgram:
         self.used_by_reduction = sorted(s.index[p] for p in by_reduction)
         for v in variants:
             v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
+        self.variants = list(variants)
         self.clash = bool(set(FIXED) & set(scalar.names.names.values()))
+
+    def pays(self):
+        """True if arrays should beat Python code: many more scalar operations than array ones."""
+        s = self.s
+        scalar = sum(map(len, s.samples)) + len(s.param_nodes)
+        shapes = {}
+        for v in self.variants:
+            shapes[shape_key(v.block, False)] = len(v.block.groups)
+        return len(s.samples) >= AUTO_BATCH and scalar >= AUTO_RATIO * sum(shapes.values())
 
     def source(self, variants, title):
         """The whole step function as text; sets `namespace` and which block runs each kind."""
@@ -168,19 +178,18 @@ class ArrayProgram:
             return function(params, groups)
 
 
-def choose(backend, n):
-    """The array backend module for a plan of n samples, or None for Python code.
-
-    "auto" takes NumPy, if installed, from AUTO_BATCH samples on (see docs/arrays.md)."""
+def choose(backend):
+    """The array backend module for `backend`, or None for Python code ("auto": NumPy if
+    installed; the plan then asks `ArrayProgram.pays` whether arrays are worth it)."""
     from . import backends
-    if backend == "python":
+    if backend == "python" or backend == "auto" and not backends.available("numpy"):
         return None
-    if backend == "auto":
-        return backends.load("numpy") if n >= AUTO_BATCH and backends.available("numpy") else None
-    return backends.load(backend)
+    return backends.load("numpy" if backend == "auto" else backend)
 
 
-AUTO_BATCH = 16
+# "auto" takes arrays for batches of AUTO_BATCH samples or more whose scalar operations
+# outnumber the array operations AUTO_RATIO times (measured: bench/bench_auto.py, docs/arrays.md).
+AUTO_RATIO, AUTO_BATCH = 200, 4
 
 
 def _target_width(target):

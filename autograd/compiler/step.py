@@ -151,10 +151,11 @@ class _Plan:
         self.numpy = False  # the array backends have a program of their own
         self.variants, self.variant_of = _variants(s, skeys)
         seeds = reduction_seeds(s)
-        self.arrays = choose(step.backend, len(skeys))
+        self.arrays = choose(step.backend)
         if self.arrays is not None:
             self.program = ArrayProgram(s, self.variants, seeds, self.arrays)
-            self.arrays = None if self.program.clash else self.arrays  # a label took one of its names
+            if self.program.clash or step.backend == "auto" and not self.program.pays():
+                self.arrays = None  # Python code: a label took one of its names, or arrays don't pay
         if self.arrays is None:
             self.program = Program(s, self.variants, seeds, self.numpy)
         self.widths = [len(out) for out in s.outputs]
@@ -184,7 +185,8 @@ class _Plan:
         self.function = namespace["step"]
         self.stats = {"trace": trace_seconds, "generate": generated - start,
                       "compile": time.perf_counter() - generated, "lines": self.source.count("\n"),
-                      "kinds": len(self.variants)}
+                      "kinds": len(self.variants), "backend": "python" if self.arrays is None else
+                      self.arrays.__name__.rsplit(".", 1)[-1]}
 
     def assign(self, skeys):
         """Each sample's variant index, or None if a sample is of an unknown kind or the
