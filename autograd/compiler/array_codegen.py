@@ -47,7 +47,7 @@ class BlockWriter:
         self.first = blocks[0]
         self.forward, self.backward = [], []
         self.gname, self.state = {}, {}  # group -> name; gradient array -> None/"alias"/"owned"
-        self.per_sample = False
+        self.per_sample = self.joined = False
         self.q_used = set()
         for g in self.first.groups:
             self.gname[g.gid] = names.new(_prefix(g))
@@ -61,6 +61,23 @@ class BlockWriter:
         if src.kind == "q":
             self.q_used.update(flat(src.table))
         return src.kind.upper(), self.sizes[src.kind]
+
+    def _inputs(self, tables):
+        """(name, width, tables) of the input columns: `x` the row, `y` the target, `xy` both."""
+        row_len, positions = self.first.row_len, [p for t in tables for p in flat(t)]
+        if all(p < row_len for p in positions):
+            return "x", row_len, tables
+        if all(p >= row_len for p in positions):
+            return "y", self.first.width - row_len, [_shift(t, -row_len) for t in tables]
+        self.joined = True
+        return "xy", self.first.width, tables
+
+    def _columns(self, values):
+        """(array, its width, table) for the values of a family of terms."""
+        if values.kind == "x":
+            name, size, (table,) = self._inputs([values.table])
+            return name, size, table
+        return self._array(values) + (values.table,)
 
     def _tables(self, path):
         """The table at `path` in every merged block (path: a function Block -> Source)."""
@@ -76,6 +93,8 @@ class BlockWriter:
                 return number(values[0])
             return self.names.const("array", tables[0])
         name, size = self._array(src)
+        if src.kind == "x":
+            name, size, tables = self._inputs(tables)
         if any(t != tables[0] for t in tables):
             self.per_sample = True
             return f"{name}[R, {self.names.const('index', tuple(tables))}[V]]"
@@ -236,7 +255,7 @@ class BlockWriter:
         if values.kind == "c":
             sums = tuple(sum(r) for r in table)  # constants added in another order: same to an ulp
             return (number(sums[0]) if len(set(sums)) == 1 else self.names.const("array", sums)), lambda: None
-        array, size = self._array(values)
+        array, size, table = self._columns(values)
         if g.size == 1 and table[0] == tuple(range(size)):
             def step():
                 if values.kind == "g" and values.group.requires:
@@ -247,9 +266,9 @@ class BlockWriter:
         return f"last_sum({v})", lambda: self.send(values, vpath, f"g_{name}[..., None]", g.batched)
 
     def _dot(self, values, weights, vpath, wpath, number_of, name, g):
-        array, size = self._array(values)
+        array, size, table = self._columns(values)
         w = self._bound(self.gather(weights, wpath), f"W{number_of}", force=True)
-        rows = set(values.table)
+        rows = set(table)
         if len(rows) == 1 and values.batched:
             (row,) = rows
             v = self._bound(_indexed(array, size, row, True, self.names), f"{name}_in")
@@ -261,7 +280,7 @@ class BlockWriter:
                 if values.kind == "g" and values.group.requires:
                     self._send_row(values, row, f"g_{name} @ {w}", size)
             return f"{v} @ {w}.T", step
-        v = _indexed(array, size, values.table, values.batched, self.names)
+        v = _indexed(array, size, table, values.batched, self.names)
 
         def step():
             axis = "batch_sum(" if values.batched else "("
@@ -322,6 +341,10 @@ class _Const:
         self.table = table
 
 
+def _shift(table, by):
+    return tuple(_shift(r, by) if isinstance(r, tuple) else r + by for r in table)
+
+
 def _single(table):
     """A table of 1-tuples as a table of positions."""
     return tuple(r[0] for r in table) if isinstance(table[0], tuple) else table
@@ -347,7 +370,7 @@ def _indexed(name, size, table, batched, names):
         return name  # one column: broadcasts as it is
     if len(set(table)) == 1:
         k = table[0]
-        return f"{name}[:, {k}:{k + 1}]" if batched else f"{name}[{k}]"
+        return f"{name}[{lead}{k}:{k + 1}]"  # one column (one value), broadcast over the group
     step = table[1] - table[0]
     if step > 0 and all(b - a == step for a, b in zip(table, table[1:])):
         end = table[-1] + 1

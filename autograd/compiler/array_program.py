@@ -12,7 +12,7 @@ from .arrays import group, group_nodes, shape_key
 from .program import Program
 
 # The generated code's own names (besides the scalar code's and those of array_codegen).
-FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "n", "j", "R", "V", "B", "S",
+FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "y", "xy", "join", "n", "j", "R", "V", "B", "S",
          "exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base", "where",
          "sign", "zeros", "copy", "arange", "asarray", "batch_sum", "row_sum", "last_sum", "add_at",
          "add_at_columns", "total", "rows_total", "row_max", "last_max", "add_to_max", "add_to_max_at", "SEEDS", "abs", "len")
@@ -70,8 +70,11 @@ class ArrayProgram:
             forward, backward = writer.lines([f"B[j + {o}] = {{}}" if o else "B[j] = {}" for o in slots],
                                              [f"S[j + {o}][:, None]" if o else "S[j][:, None]" for o in slots])
             q_used |= writer.q_used
-            head = [f"j, x{', V' if len(members) > 1 else ''} = groups[{b}]", "n = len(j)"]
+            block = members[0].block
+            data = "x, y" if block.width > block.row_len else "x"
+            head = [f"j, {data}{', V' if len(members) > 1 else ''} = groups[{b}]", "n = len(j)"]
             head += ["R = arange(n)[:, None]"] if writer.per_sample else []
+            head += ["xy = join(x, y)  # each row, then its target"] if writer.joined else []
             kinds = ", ".join(str(v.sample) for v in members)
             what = f"# samples like sample{'s' if len(members) > 1 else ''} {kinds}, one row each: "
             if self.linear:
@@ -158,7 +161,7 @@ class ArrayProgram:
             if self._bases is not bases:
                 self._bases, self._j = bases, backend.index(bases)
             row_len, width, merged = self.blocks[0]
-            groups = [(self._j, backend.inputs(xb, yb, row_len, width))]
+            groups = [(self._j,) + backend.inputs(xb, yb, row_len, width)]
             if merged:
                 groups[0] += (backend.index([block_of[v][1] for v in kinds]),)
         else:
@@ -172,7 +175,7 @@ class ArrayProgram:
                 k.append(position)
             groups = []
             for (j, x, t, k), (row_len, width, merged) in zip(parts, self.blocks):
-                group = (backend.index(j), backend.inputs(x, t, row_len, width))
+                group = (backend.index(j),) + backend.inputs(x, t, row_len, width)
                 groups.append(group + (backend.index(k),) if merged else group)
         with backend.errors():
             return function(params, groups)

@@ -45,7 +45,7 @@ def namespace(module=MODULE):
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
             "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
-            "asarray": lambda x: np.asarray(x, dtype=float),
+            "asarray": lambda x: np.asarray(x, dtype=float), "join": lambda x, y: np.concatenate([x, y], 1),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdims=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
             "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
@@ -60,15 +60,13 @@ def array(numbers, module=MODULE):
 
 
 def inputs(rows, targets, row_len, width, module=MODULE):
-    """(n, width) array: each sample's row, then its target's numbers."""
+    """(x,) or (x, y): the rows as an (n, row_len) array, the targets' numbers (n, width - row_len)."""
     np = library(module)
     n = len(rows)
+    x = np.asarray(rows, dtype=float).reshape(n, row_len)
     if width == row_len:
-        return np.asarray(rows, dtype=float).reshape(n, width)
-    x = np.empty((n, width))
-    x[:, :row_len] = np.asarray(rows, dtype=float).reshape(n, row_len)
-    x[:, row_len:] = np.asarray(targets, dtype=float).reshape(n, width - row_len)
-    return x
+        return (x,)
+    return x, np.asarray(targets, dtype=float).reshape(n, width - row_len)
 
 
 def errors(module=MODULE):

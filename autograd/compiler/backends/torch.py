@@ -50,7 +50,7 @@ def namespace():
             "softplus": softplus, "power": torch.pow, "safe_power": torch.pow, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
-            "asarray": lambda x: torch.as_tensor(x, dtype=f64),
+            "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdim=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
             "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": add_at, "add_at_columns": add_at_columns}
@@ -65,13 +65,13 @@ def array(numbers):
 
 
 def inputs(rows, targets, row_len, width):
-    """(n, width) tensor: each sample's row, then its target's numbers."""
+    """(x,) or (x, y): the rows as an (n, row_len) tensor, the targets' numbers (n, width - row_len)."""
     torch = library()
     n = len(rows)
     x = torch.as_tensor(rows, dtype=torch.float64).reshape(n, row_len)
     if width == row_len:
-        return x
-    return torch.cat([x, torch.as_tensor(targets, dtype=torch.float64).reshape(n, width - row_len)], 1)
+        return (x,)
+    return x, torch.as_tensor(targets, dtype=torch.float64).reshape(n, width - row_len)
 
 
 def errors():
