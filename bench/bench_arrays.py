@@ -12,9 +12,13 @@ Cases: micrograd's demo step (100 moons points, MLP(2, [16, 16, 1]), hinge + 1e-
 digits-shaped MLP(64, [32, 10]) with cross-entropy over class indices, batch 128;
 MLP(784, [64, 10]) cross-entropy, batch 128 (also against PyTorch, float64, CPU); the XOR
 tutorial (MLP(2, [2, 1]) with sigmoids, half the summed squared error, 4 samples).
+NumPy's BLAS and PyTorch run on one thread. "step call" is the compiled step alone (structure check, array
+code, gradients into .grad); "compile, ..." rows are whole steps (zero_grad + step + SGD
+over the model's Values), as a user runs them.
 """
 import argparse
 import importlib.util
+import os
 import random
 import statistics
 import sys
@@ -22,6 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# One BLAS thread, as PyTorch below: on a shared 2-core machine more threads only fight each
+# other (a 128x784 @ 784x64 product took 60 ms with two busy-waiting threads, 0.7 ms with one).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
@@ -158,6 +165,7 @@ def ways(name, backends):
     out["hand-derived NumPy"] = ((lambda: hand(layers, Xa, ya)), (lambda: _flat(layers)))
     if name in ("digits", "mnist") and importlib.util.find_spec("torch"):
         import torch
+        torch.set_num_threads(1)  # on a shared 2-core machine more threads only fight each other
         tensors = [tuple(torch.tensor(a, requires_grad=True) for a in pair) for pair in layers_of(case(name)[0])]
         Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y)
         out["PyTorch batched float64"] = ((lambda: torch_step(torch, tensors, Xt, yt)),
