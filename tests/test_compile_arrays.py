@@ -200,3 +200,37 @@ def test_the_engine_never_imports_numpy():
             "w = Value(2.0); step = compile(lambda xb, yb: w * xb[0][0], [w], backend='auto')\n"
             "assert step([[3.0]], [0.0]) == 6.0 and w.grad == 3.0 and step.stats['backend'] == 'python'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+W = [Value(0.3), Value(-0.5), Value(1.2)]
+ODD = {  # graphs with unusual shapes: the loss of the parameters alone, an input as an output, ...
+    "parameters only": (lambda xb, yb: W[0] * W[1] + 0.0 * len(xb), [[1.0]] * 3, [0.0] * 3),
+    "an input as output": (lambda xb, yb: sum(x[0] for x in xb) * W[0], [[1.0], [2.0]], [0.0, 0.0]),
+    "batch of one": (lambda xb, yb: ((W[0] * xb[0][0]).tanh() - yb[0]) ** 2, [[0.7]], [0.2]),
+    "list targets": (lambda xb, yb: mean((W[0] * x[0] - t[0]) ** 2 + (W[1] * x[1] - t[1]) ** 2
+                                         for x, t in zip(xb, yb)), [[1.0, 2.0], [0.5, -1.0]], [[0.1, 0.2], [0.3, -0.4]]),
+    "every op": (lambda xb, yb: mean(
+        (W[0] * x[0]).leaky_relu(0.1) + (W[1] * x[1]).abs() + (W[2] * x[0]).softplus() + (W[0] * x[1]).exp().log()
+        + (W[2] * x[0]).sigmoid() + (W[1] * x[0] + 3.0).sqrt() + (x[0] + 3.0) ** W[2] + x[1] / (W[0] + 2.0)
+        for x in xb), [[1.0, 2.0], [0.5, -1.0], [-0.3, 0.2]], [0.0] * 3),
+    "a parameter value every sample reads": (lambda xb, yb: mean((W[0] * W[1] * x[0] - t) ** 2 for x, t in zip(xb, yb)),
+                                             [[1.0], [2.0], [3.0]], [0.5, 0.1, 0.2]),
+}
+
+
+@pytest.mark.parametrize("name", ODD)
+def test_odd_graphs(name):
+    fn, X, y = ODD[name]
+    step = compile(fn, W, backend="numpy")
+    assert_close(compiled(step, W, X, y), dynamic(fn, W, X, y))
+
+
+def test_classes_absent_from_a_batch_keep_their_code():
+    rng = random.Random(7)
+    model = nn.MLP(3, [4, 3], seed=7)
+    fn, params = _loss(model, "ce", l2=False), model.parameters()
+    step = compile(fn, params, backend="numpy")
+    X = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(6)]
+    for y in ([0, 1, 0, 1, 1, 0], [2, 2, 2, 2, 2, 2], [2, 0, 1, 1, 0, 2]):
+        assert_close(compiled(step, params, X, y), dynamic(fn, params, X, y))
+    assert step.trace_count == 2  # the third batch reuses the code of the first two
