@@ -32,10 +32,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from bench_compile import LR, compiled_step as compiled  # noqa: E402  (zero_grad, step, SGD)
+
 import nn  # noqa: E402
 from autograd import compile  # noqa: E402
-
-LR = 0.05
 
 
 # ----- the cases: a model, a loss on lists, a batch ----------------------------------------
@@ -140,16 +140,6 @@ def torch_step(torch, tensors, X, y):
     return loss.item()
 
 
-# ----- the compiled steps -----------------------------------------------------------------
-def compiled(step, params, X, y):
-    for p in params:
-        p.grad = 0.0
-    loss = step(X, y)
-    for p in params:
-        p.data -= LR * p.grad
-    return loss
-
-
 def ways(name, backends):
     """name -> (a step function, a function giving its parameters as one flat list)."""
     model, loss, X, y, hand = case(name)
@@ -160,6 +150,8 @@ def ways(name, backends):
         step = compile(fn, params, backend=backend)
         out[f"compile, {backend}"] = ((lambda s=step, p=params: compiled(s, p, X, y)),
                                       (lambda p=params: [q.data for q in p]))
+        if backend == "numpy":  # the generated array code alone, on inputs already arrays
+            out["  its array code alone"] = (_array_code(step, params, X, y), None)
     layers = layers_of(model)
     Xa, ya = np.array(X), np.array(y)
     out["hand-derived NumPy"] = ((lambda: hand(layers, Xa, ya)), (lambda: _flat(layers)))
@@ -171,6 +163,26 @@ def ways(name, backends):
         out["PyTorch batched float64"] = ((lambda: torch_step(torch, tensors, Xt, yt)),
                                           (lambda: _flat([[t.detach().numpy() for t in pair] for pair in tensors])))
     return out
+
+
+def _array_code(step, params, X, y):
+    """A call of the generated function on a prepared batch (what `step` runs minus the
+    checks of the batch and the traffic of the parameters' Values)."""
+    from autograd.compiler.trace import structure
+    step(X, y)
+    plan, values = step._last, [p.data for p in params]
+    xb, yb, skeys, _ = structure(X, y, True)
+    kinds = plan.assign(skeys)
+    program, backend = plan.program, plan.program.backend
+    row_len, width, merged = program.blocks[0]
+    groups = [(program._j,) + backend.inputs(xb, yb, row_len, width)]
+    if merged:
+        groups[0] += (backend.index([program.block_of[v][1] for v in kinds]),)
+
+    def run():
+        with backend.errors():
+            return plan.function(values, groups)[0]
+    return run
 
 
 def _flat(layers):
@@ -187,6 +199,8 @@ def check(found):
     ref = None
     for label, (step, flat) in found.items():
         step()
+        if flat is None:
+            continue
         got = flat()
         ref = got if ref is None else ref
         worst = max(abs(a - b) for a, b in zip(ref, got)) / max(1.0, max(map(abs, ref)))

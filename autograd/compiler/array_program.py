@@ -7,7 +7,8 @@ of a cross-entropy target) share one block, each sample gathering with its own i
 """
 import textwrap
 
-from .array_codegen import BlockWriter, Names
+from .array_codegen import BlockWriter
+from .array_names import Names
 from .arrays import group, group_nodes, shape_key
 from .program import Program
 
