@@ -149,7 +149,7 @@ class BlockWriter(SumWriter):
         fields = _fields(g.op, args, name)
         template = row.numpy_forward or row.forward
         op = g.op.name.split("(")[0]
-        what = f" {op} ".join(map(_member, args)) if op in ("+", "*", "**") else \
+        what = f" {op} ".join(map(_member, args)) if op in ("+", "*", "**", "/") else \
             f"{_member(args[0])} ** {op[2:]}" if op.startswith("**") else f"{op}({', '.join(map(_member, args))})"
         self.forward.append(line(f"{name} = {template.format(**fields)}",
                                   f"{g.size} scalar ops {name}[k] = {what}"))

@@ -32,7 +32,7 @@ def compile_step(fn, params, check=False, backend="python"):
     p in `params`, exactly as `loss.backward()` would. `xb` is a list of rows of numbers,
     `yb` a list of targets (floats are data; ints are class indices). The step is traced
     again when the batch's structure changes. `check=True` compares every call with the
-    dynamic engine; `backend="numpy"` runs each kind of sample as one array operation.
+    dynamic engine; `backend="numpy"` ("torch", "auto") runs it as array code.
 
     >>> from autograd import Value, compile
     >>> w = Value(0.5, label="w")
