@@ -193,7 +193,7 @@ def choose(backend):
 
 # "auto" takes arrays for batches of AUTO_BATCH samples or more whose scalar operations
 # outnumber the array operations AUTO_RATIO times (measured: bench/bench_auto.py, docs/arrays.md).
-AUTO_RATIO, AUTO_BATCH = 200, 4
+AUTO_RATIO, AUTO_BATCH = 400, 4
 
 
 def _target_width(target):
