@@ -99,12 +99,12 @@ def test_readable_source_snapshot():
     g_t1 = S[j][:, None]
     g_z2 = 2.0 * z2 * g_t1                  # from t1 = z2 ** 2.0
     g_W2 = g_z2.T @ h1                      # from z2 = h1 @ W2.T + 0.0 + (-1.0) * y
-    g_P[6:8] += (g_W2).reshape(-1)
+    g_P[6:8].reshape(1, 2)[:] += g_W2
     g_h1 = g_z2 @ W2
     g_z1 = (1.0 - h1 * h1) * g_h1           # from h1 = tanh(z1)
     g_P[4:6] += batch_sum(g_z1)             # from z1 = b1 + x @ W1.T
     g_W1 = g_z1.T @ x
-    g_P[0:4] += (g_W1).reshape(-1)
+    g_P[0:4].reshape(2, 2)[:] += g_W1
 '''
 
 
@@ -213,6 +213,8 @@ ODD = {  # graphs with unusual shapes: the loss of the parameters alone, an inpu
         (W[0] * x[0]).leaky_relu(0.1) + (W[1] * x[1]).abs() + (W[2] * x[0]).softplus() + (W[0] * x[1]).exp().log()
         + (W[2] * x[0]).sigmoid() + (W[1] * x[0] + 3.0).sqrt() + (x[0] + 3.0) ** W[2] + x[1] / (W[0] + 2.0)
         for x in xb), [[1.0, 2.0], [0.5, -1.0], [-0.3, 0.2]], [0.0] * 3),
+    "sums of the parameters alone": (lambda xb, yb: mean(W[0] * x[0] for x in xb) + (W[0] + W[1] + W[2]) * (
+        W[1] + W[2] + W[0]), [[1.0], [2.0]], [0.0, 0.0]),
     "a parameter value every sample reads": (lambda xb, yb: mean((W[0] * W[1] * x[0] - t) ** 2 for x, t in zip(xb, yb)),
                                              [[1.0], [2.0], [3.0]], [0.5, 0.1, 0.2]),
 }

@@ -122,8 +122,8 @@ class BlockWriter(SumWriter):
                                  else f"add_at_columns({target}, {index}, {term})")
         else:
             place = indexed(target, size, table, batched, self.names)
-            if place.endswith(")"):  # a whole reshaped slice: add to the slice itself
-                place, term = place[:place.index(".reshape")], f"({term}).reshape(-1)"
+            if place.endswith(")"):  # a reshaped slice: add through a view of all of it
+                place += "[:]"
             self.backward.append(f"{place} += {term}")
 
     def _own(self, target, size, batched):
