@@ -63,6 +63,17 @@ class BlockWriter(SumWriter):
             return name, size, table
         return self._array(values) + (values.table,)
 
+    def wide(self, path):
+        """True if the source at `path` gives each member its own column (not one to broadcast)."""
+        tables = self._tables(path)
+        return any(t != tables[0] for t in tables) or len(set(flat(tables[0]))) > 1
+
+    @staticmethod
+    def _paths(k, g):
+        """For each family of sum group k: the paths of its values and of its weights."""
+        return ([lambda b, k=k, f=f: b.groups[k].families[f][0] for f in range(len(g.families))],
+                [lambda b, k=k, f=f: b.groups[k].families[f][1] for f in range(len(g.families))])
+
     def _tables(self, path):
         """The table at `path` in every merged block (path: a function Block -> Source)."""
         return [path(b).table for b in self.blocks]
@@ -148,6 +159,9 @@ class BlockWriter(SumWriter):
             args.append(self._bound(self.gather(o, lambda b, k=k, m=m: b.groups[k].operands[m]), f"{name}_in"))
         fields = _fields(g.op, args, name)
         template = row.numpy_forward or row.forward
+        if g.size > 1 and not any(self.wide(lambda b, k=k, m=m: b.groups[k].operands[m])
+                                  for m in range(len(g.operands))):
+            template = f"widen({template}, {g.size})"  # every input broadcasts: the group's width
         op = g.op.name.split("(")[0]
         what = f" {op} ".join(map(_member, args)) if op in ("+", "*", "**", "/") else \
             f"{_member(args[0])} ** {op[2:]}" if op.startswith("**") else f"{op}({', '.join(map(_member, args))})"

@@ -42,8 +42,9 @@ def single_positions(table):
     return tuple(r[0] for r in table) if isinstance(table[0], tuple) else table
 
 
-def indexed(name, size, table, batched, names):
-    """`name` at the positions `table` (along the columns if batched), by slice if possible."""
+def indexed(name, size, table, batched, names, exact=False):
+    """`name` at the positions `table` (along the columns if batched), by slice if possible;
+    one repeated position is one column (it broadcasts) unless `exact`."""
     lead = ":, " if batched else ""
     if isinstance(table[0], tuple):
         rows, width = len(table), len(table[0])
@@ -58,9 +59,9 @@ def indexed(name, size, table, batched, names):
         return f"{name}[{lead}{names.const('index', table)}]"
     if table == tuple(range(size)):
         return name
-    if len(set(table)) == 1 and size == 1 and batched:
+    if len(set(table)) == 1 and size == 1 and batched and not exact:
         return name  # one column: broadcasts as it is
-    if len(set(table)) == 1:
+    if len(set(table)) == 1 and not exact:
         k = table[0]
         return f"{name}[{lead}{k}:{k + 1}]"  # one column (one value), broadcast over the group
     step = table[1] - table[0]

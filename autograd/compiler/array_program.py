@@ -13,7 +13,7 @@ from .arrays import group, group_nodes, shape_key
 from .program import Program
 
 # The generated code's own names (besides the scalar code's and those of array_codegen).
-FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "y", "xy", "join", "n", "j", "R", "V", "B", "S",
+FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "y", "xy", "join", "widen", "n", "j", "R", "V", "B", "S",
          "exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base", "where",
          "sign", "zeros", "copy", "arange", "asarray", "batch_sum", "row_sum", "last_sum", "add_at",
          "add_at_columns", "total", "rows_total", "row_max", "last_max", "add_to_max", "add_to_max_at", "SEEDS", "abs", "len")
@@ -147,8 +147,12 @@ class ArrayProgram:
         return forward, backward, out_names
 
     def _namespace(self, names):
+        from .step import _python_namespace  # (step imports this module)
         backend = self.backend
         out = backend.namespace()
+        for name, scalar in _python_namespace().items():  # the scalar code (the reduction) calls
+            if callable(scalar) and name in out:          # the same names on floats
+                out[name] = _on_floats(scalar, out[name])
         for name, (kind, data) in names.consts.items():
             out[name] = backend.index(data) if kind == "index" else backend.array(data)
         if self.seeds is not None:
@@ -194,6 +198,13 @@ def choose(backend):
 # "auto" takes arrays for batches of AUTO_BATCH samples or more whose scalar operations
 # outnumber the array operations AUTO_RATIO times (measured: bench/bench_auto.py, docs/arrays.md).
 AUTO_RATIO, AUTO_BATCH = 400, 4
+
+
+def _on_floats(scalar, array):
+    """`scalar` (the engine's function) for floats, `array` for arrays: errors as in the engine."""
+    def either(*args):
+        return scalar(*args) if args[0].__class__ is float else array(*args)
+    return either
 
 
 def _target_width(target):

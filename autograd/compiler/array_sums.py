@@ -21,7 +21,7 @@ class SumWriter:
             wpath = (lambda b, k=k, f=f: b.groups[k].families[f][1])
             c = len(values.table[0])
             if c == 1:
-                expr, step = self.single_positions(values, weights, vpath, wpath, number_of, name, g)
+                expr, step = self._single_term(values, weights, vpath, wpath, number_of, name, g)
             elif weights is None:
                 expr, step = self._plain(values, vpath, name, g)
             else:
@@ -29,7 +29,11 @@ class SumWriter:
             parts.append(expr)
             steps.append(step)
         terms = sum(len(v.table[0]) for v, _ in g.families)
+        wide = any(len(v.table[0]) > 1 or self.wide(vp) or w is not None and self.wide(wp)
+                   for (v, w), vp, wp in zip(g.families, *self._paths(k, g)))
         code = f"{name} = {' + '.join(parts)}"
+        if not wide and g.size > 1:  # every term broadcasts: give the group its width
+            code = f"{name} = widen({' + '.join(parts)}, {g.size})"
         self.forward.append(line(code, f"{g.size} scalar sums of {terms} terms: "
                                   f"{g.size * (terms - 1)} + and {_products(g)} *"))
 
@@ -59,7 +63,7 @@ class SumWriter:
                 self.backward.append(grad)  # the first largest value takes the gradient, as in the engine
         self.backward_steps.append((g, backward, f"from {code}"))
 
-    def single_positions(self, values, weights, vpath, wpath, number_of, name, g):
+    def _single_term(self, values, weights, vpath, wpath, number_of, name, g):
         if weights is None:
             v = self.gather(values, vpath, single=True)
             if values.kind == "p" and g.size > 1 and name[0] == "z":
@@ -93,9 +97,9 @@ class SumWriter:
         array, size, table = self._columns(values)
         w = self._bound(self.gather(weights, wpath), f"W{number_of}", force=True)
         rows = set(table)
-        if len(rows) == 1 and values.batched:
+        if len(rows) == 1 and values.batched and len(set(table[0])) == len(table[0]):
             (row,) = rows
-            v = self._bound(indexed(array, size, row, True, self.names), f"{name}_in")
+            v = self._bound(indexed(array, size, row, True, self.names, exact=True), f"{name}_in")
 
             def step():
                 g_w = f"g_{w}"

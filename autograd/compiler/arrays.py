@@ -205,7 +205,7 @@ def _max_chains(s, nodes, out_set, uses):
         if r._op is None or r._op.name != "relu" or uses.get(r) != 1:
             return None
         d = r._a
-        if d._op.name != "+" or uses.get(d) != 1 or d._b._op is None:
+        if d._op is None or d._op.name != "+" or uses.get(d) != 1 or d._b._op is None:
             return None
         neg = d._b
         if neg._op.name != "*" or neg._a is not m._a or const.get(neg._b) != -1.0 or uses.get(neg) != 1:

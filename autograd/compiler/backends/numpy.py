@@ -47,6 +47,7 @@ def namespace(module=MODULE):
             "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
             "asarray": lambda x: np.asarray(x, dtype=float), "join": lambda x, y: np.concatenate([x, y], 1),
+            "widen": lambda a, k: a * np.ones(k),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdims=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
             "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}

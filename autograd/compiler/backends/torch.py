@@ -51,6 +51,7 @@ def namespace():
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
             "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
+            "widen": lambda a, k: a * torch.ones(k, dtype=f64),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdim=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
             "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": add_at, "add_at_columns": add_at_columns}
