@@ -236,3 +236,41 @@ def test_classes_absent_from_a_batch_keep_their_code():
     for y in ([0, 1, 0, 1, 1, 0], [2, 2, 2, 2, 2, 2], [2, 0, 1, 1, 0, 2]):
         assert_close(compiled(step, params, X, y), dynamic(fn, params, X, y))
     assert step.trace_count == 2  # the third batch reuses the code of the first two
+
+
+def _random_program(rng):
+    """A random per-sample program: layers of dot products, elementwise ops and sums, each
+    reading random earlier values (so groups come out irregular), and a random reduction."""
+    P = [Value(rng.uniform(-1, 1)) for _ in range(rng.randint(2, 8))]
+    acts = [Value.tanh, Value.relu, Value.sigmoid, Value.abs, lambda v: v.tanh().exp(), lambda v: v * v]
+    layers = [[(rng.randrange(5), rng.choice(acts), [rng.randrange(100) for _ in range(4)],
+                [rng.randrange(len(P)) for _ in range(4)]) for _ in range(rng.randint(1, 5))]
+              for _ in range(rng.randint(1, 4))]
+
+    def sample(x, t):
+        vals = list(x)
+        for layer in layers:
+            new = []
+            for kind, act, ix, ip in layer:
+                a, b = vals[ix[0] % len(vals)], vals[ix[1] % len(vals)]
+                v = [lambda: sum((P[ip[j % 4]] * vals[(ix[j % 4] + j) % len(vals)] for j in range(len(vals))), P[ip[3]]),
+                     lambda: a, lambda: a * b + P[ip[0]], lambda: sum(vals[1:], vals[0]),
+                     lambda: P[ip[0]] * P[ip[1]] * a][kind]()
+                new.append(act(v))
+            vals = new
+        return (sum(vals[1:], vals[0]) - t) ** 2
+    reduction = rng.choice([mean, sum, lambda ls: sum(v.tanh().exp() for v in ls).log(),
+                            lambda ls: mean(ls) + 0.01 * sum(p * p for p in P)])
+    return (lambda xb, yb: reduction([sample(x, t) for x, t in zip(xb, yb)])), P
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_irregular_programs_match_the_engine(seed):
+    rng = random.Random(seed)
+    fn, params = _random_program(rng)
+    step = compile(fn, params, backend="numpy")
+    nin = rng.randint(1, 4)
+    for _ in range(2):
+        X = [[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(rng.randint(1, 6))]
+        y = [rng.uniform(-1, 1) for _ in X]
+        assert_close(compiled(step, params, X, y), dynamic(fn, params, X, y))
