@@ -167,7 +167,6 @@ class BlockWriter(SumWriter):
             f"{_member(args[0])} ** {op[2:]}" if op.startswith("**") else f"{op}({', '.join(map(_member, args))})"
         self.forward.append(line(f"{name} = {template.format(**fields)}",
                                   f"{g.size} scalar ops {name}[k] = {what}"))
-        g.forward_args = args
 
         def backward():
             if not g.requires:

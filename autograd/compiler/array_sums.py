@@ -45,13 +45,13 @@ class SumWriter:
 
     def _max(self, k, g):
         name, (values, _) = self.gname[g.gid], g.families[0]
-        array, size = self._array(values)
-        c = len(values.table[0])
+        array, size, table = self._columns(values)
+        c = len(table[0])
         target = f"g_{array}"
-        if g.size == 1 and values.table[0] == tuple(range(size)):
+        if g.size == 1 and table[0] == tuple(range(size)):
             code, grad = f"{name} = row_max({array})", f"add_to_max({target}, {array}, g_{name})"
         else:
-            index = self.names.const("index", values.table)
+            index = self.names.const("index", table)
             code = f"{name} = last_max({array}[:, {index}])"
             grad = f"add_to_max_at({target}, {array}, {index}, g_{name})"
         self.forward.append(line(code, f"{g.size} running maxima m = m + relu(x - m) over {c} values: "
