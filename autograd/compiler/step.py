@@ -211,10 +211,6 @@ class _Plan:
                 x.append(row)
                 t.append(y)
         groups = [g if var.target != "class" else g[:2] for g, var in zip(groups, self.variants)]
-        if self.numpy:
-            from .numpy_backend import arrays, errors_raise
-            with errors_raise():
-                return self.function(params, arrays(groups, self.variants))
         return self.function(params, groups)
 
 
