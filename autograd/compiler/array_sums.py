@@ -66,7 +66,7 @@ class SumWriter:
     def _single_term(self, values, weights, vpath, wpath, number_of, name, g):
         if weights is None:
             v = self.gather(values, vpath, single=True)
-            if values.kind == "p" and g.size > 1 and name[0] == "z":
+            if values.kind == "p" and name[0] == "z":  # a bias
                 v = self._bound(self.gather(values, vpath, single=True), f"b{number_of}", force=True)
             v = self._bound(v, f"{name}_in")
             return v, lambda: self.send(values, vpath, f"g_{name}", g.batched, single=True)
