@@ -91,7 +91,9 @@ class SumWriter:
                     self.backward.append(f"g_{array} += g_{name}")
             return f"row_sum({array})", step
         v = indexed(array, size, table, values.batched, self.names)
-        return f"last_sum({v})", lambda: self.send(values, vpath, f"g_{name}[..., None]", g.batched)
+        # every term gets the sum's gradient: spelled out in full, so that repeated positions add up
+        term = f"widen(g_{name}[..., None], {len(table[0])})"
+        return f"last_sum({v})", lambda: self.send(values, vpath, term, g.batched)
 
     def _dot(self, values, weights, vpath, wpath, number_of, name, g):
         array, size, table = self._columns(values)
