@@ -11,6 +11,7 @@ import linecache
 import time
 
 from . import reduction
+from .array_program import ArrayProgram, choose
 from .program import Program, Variant, lower_variant
 from .samples import group, merge_classes
 from .trace import reduction_seeds
@@ -48,8 +49,10 @@ class Plan:
 
     def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=()):
         self.step, self.s, self.exact, self.template = step, s, exact, None
-        self.numpy = step.backend == "numpy"
         self.forward_only = not step.backward
+        # An array library for the code (None: Python), for exact plans: array code is written
+        # from a trace of the whole batch (see docs/arrays.md).
+        self.arrays = choose(step.backend) if exact is not None and not self.forward_only else None
         self.probe = probe
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
@@ -61,7 +64,7 @@ class Plan:
             kinds += [(None, sig) for _, sig in kinds_e]
         # Code of a few thousand lines runs fastest written out with named values; beyond
         # that, kinds that differ by a class index are merged and repeats become loops.
-        straight = self.numpy or sum(len(sig) for _, sig in kinds) <= STRAIGHT
+        straight = self.arrays is not None or sum(len(sig) for _, sig in kinds) <= STRAIGHT
         if not straight:
             kinds, kind_of = merge_classes(kinds, kind_of)
         if any(k[0] is None for k in kinds):
@@ -142,7 +145,7 @@ class Code:
     def __init__(self, plan, n, kinds):
         start = time.perf_counter()
         step, s = plan.step, plan.s
-        self.plan, self.numpy = plan, plan.numpy
+        self.plan = plan
         if plan.forward_only:
             red, seeds = None, None
             self.widths = [plan.variants[v].width for v in kinds]
@@ -155,7 +158,14 @@ class Code:
             seeds = reduction_seeds(red)
             self.widths = [1] * n
         self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
-        program = Program(s, plan.variants, red, seeds, self.numpy, plan.array, sum(self.widths))
+        program, self.arrays = None, plan.arrays
+        if self.arrays is not None:
+            program = ArrayProgram(s, plan.variants, red, seeds, self.arrays)
+            if program.clash or step.backend == "auto" and not program.pays():
+                program, self.arrays = None, None  # a label took one of its names, or arrays don't pay
+        if program is None:
+            program = Program(s, plan.variants, red, seeds, False, plan.array, sum(self.widths))
+        self.program = program
         name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
         what = "Forward pass" if plan.forward_only else "Forward and backward"
         title = f"{what} of {name} on {n} samples, generated from a trace."
@@ -164,19 +174,24 @@ class Code:
         # Registered with linecache, a traceback through the generated code shows its lines.
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
         namespace = dict(step.namespace)
-        if seeds is not None:
-            seeds_list = [seeds[x] for x in sorted(red.slots, key=red.slots.__getitem__)]
-            namespace["SEEDS"] = namespace["asarray"](seeds_list) if self.numpy else seeds_list
-        namespace["CLASSES"] = program.classes
+        if self.arrays is not None:
+            namespace.update(program.namespace)
+        else:
+            if seeds is not None:
+                namespace["SEEDS"] = [seeds[x] for x in sorted(red.slots, key=red.slots.__getitem__)]
+            namespace["CLASSES"] = program.classes
         generated = time.perf_counter()
         exec(builtins.compile(self.source, filename, "exec"), namespace)  # our own code, just written
         self.function = namespace["step"]
         self.stats = {"trace": plan.trace_seconds, "generate": plan.generate_seconds + generated - start,
                       "compile": time.perf_counter() - generated, "lines": self.source.count("\n"),
-                      "kinds": len(plan.variants)}
+                      "kinds": len(plan.variants),
+                      "backend": "python" if self.arrays is None else self.arrays.__name__.rsplit(".", 1)[-1]}
         self.shapes = None if not plan.forward_only else plan.s.shapes
 
     def run(self, params, xb, yb, kinds):
+        if self.arrays is not None:
+            return self.program.run(self.function, params, xb, yb, kinds, self.bases)
         variants = self.plan.variants
         if len(variants) == 1:
             groups = [(self.bases, xb, yb)]
@@ -190,12 +205,7 @@ class Code:
         array = self.plan.array
         groups = [g if var.target != "class" or (array and var.tables) else g[:2]
                   for g, var in zip(groups, variants)]
-        if self.numpy:
-            from .numpy_backend import arrays, errors_raise
-            with errors_raise():
-                result = self.function(params, arrays(groups, variants))
-        else:
-            result = self.function(params, groups)
+        result = self.function(params, groups)
         if not self.plan.forward_only:
             return result
         values = result.tolist() if hasattr(result, "tolist") else result

@@ -13,6 +13,7 @@ from .. import ops as _ops
 from .. import value as _value
 from ..grad_mode import enable_grad
 from ..graph import grad
+from . import backends
 from . import reduction
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
@@ -32,7 +33,9 @@ def compile_step(fn, params, check=False, backend="python", backward=True):
     `yb` a list of targets (floats are data; ints are class indices). The step traces a
     few samples of each new kind (row length, kind of target); other batch sizes and class
     indices reuse the code. `check=True` compares every call with the dynamic engine;
-    `backend="numpy"` runs each kind of sample as one array operation. `backward=False`
+    `backend="numpy"` ("torch", "cupy") runs the step as array code, matrix products for
+    the layers (see docs/arrays.md); `backend="auto"` picks arrays where they pay, else
+    Python. `backward=False`
     compiles the forward pass only: `fn(xb, yb)` returns one Value or list of Values per
     row, and `step(xb)` returns their values.
 
@@ -56,16 +59,16 @@ class CompiledStep:
     def __init__(self, fn, params, check=False, backend="python", backward=True):
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
-        if backend not in ("python", "numpy"):
-            raise ValueError(f"compile: backend must be 'python' or 'numpy', got {backend!r}")
+        if backend not in ("python", "auto") + backends.NAMES:
+            raise ValueError(f"compile: backend must be one of 'python', 'auto', "
+                             f"{', '.join(map(repr, backends.NAMES))}; got {backend!r}")
+        if backend != "python" and backend != "auto":
+            backends.load(backend)  # ImportError here if the library is missing
         if backward not in (True, False):
             raise TypeError(f"compile: backward must be True or False, got {backward!r}")
         self.fn, self.check, self.backend, self.backward = fn, bool(check), backend, backward
         self.params = _parameters(params)
         self.namespace = _python_namespace()
-        if backend == "numpy":
-            from .numpy_backend import namespace
-            self.namespace.update(namespace())  # ImportError here if NumPy is missing
         self.trace_count = 0
         self._plans = collections.OrderedDict()  # least recently used first
         self._targets_as_data = True
@@ -115,8 +118,8 @@ class CompiledStep:
         """The plan for this batch (most recently used first), and each sample's kind."""
         for plan_key in reversed(self._plans):
             plan = self._plans[plan_key]
-            if plan.exact is not None and plan_key != key:
-                continue
+            if plan.exact is not None and plan_key != key and plan.arrays is None:
+                continue  # array code fits any batch of its size whose kinds it knows
             kinds = plan.assign(skeys)
             if kinds is not None:
                 self._plans.move_to_end(plan_key)
@@ -170,7 +173,8 @@ class CompiledStep:
         start = time.perf_counter()
         data = self._targets_as_data and not switching
         probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
-        if len(xb) >= 2 and (self._sums or not self.backward):
+        arrays = self.backend != "python" and self.backward  # array code: one per batch structure
+        if len(xb) >= 2 and (self._sums or not self.backward) and not arrays:
             try:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:

@@ -71,7 +71,11 @@ def structure(xb, yb, targets_as_data):
     xb, yb, skeys = list(xb), list(yb), []
     for i, y in enumerate(yb):
         xb[i] = row = _floats(xb[i], f"xb[{i}]")
-        if isinstance(y, numbers.Real) and not (targets_as_data and is_data_target(y)):
+        if y.__class__ is float and targets_as_data:  # the common cases first: ABC checks are slow
+            kind = "float"
+        elif y.__class__ is int:
+            kind = ("class", y)
+        elif isinstance(y, numbers.Real) and not (targets_as_data and is_data_target(y)):
             kind = ("class", y)
         elif isinstance(y, numbers.Real):
             yb[i], kind = float(y), "float"

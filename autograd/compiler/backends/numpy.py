@@ -1,0 +1,79 @@
+"""NumPy: the array program on NumPy arrays (float64); errors raise as in the engine."""
+import importlib
+import itertools
+
+MODULE = "numpy"  # cupy.py reuses this file with "cupy"
+
+
+def library(module=MODULE):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"compile(backend={module!r}) needs {module}: pip install {module}"
+                          + (" (or the 'fast' extra of this package)" if module == "numpy" else "")) from None
+
+
+def namespace(module=MODULE):
+    """The functions the generated array code calls (see array_codegen)."""
+    np = library(module)
+
+    def sigmoid(x):
+        e = np.exp(-np.abs(x))  # <= 1, never overflows
+        return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def softplus(x):
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+    def safe_power(x, e):
+        with np.errstate(divide="ignore"):  # 0 ** negative is +inf here, as in the engine
+            return np.power(x, e)
+
+    def log_of_base(a):
+        positive = a > 0.0
+        return np.where(positive, np.log(np.where(positive, a, 1.0)), np.where(a == 0.0, 0.0, np.nan))
+
+    def add_at_columns(target, index, values):
+        np.add.at(target, (slice(None), index), values)
+
+    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
+        g[np.arange(len(a)), a.argmax(1)] += g_max[:, 0]
+
+    def add_to_max_at(g, a, index, g_max):
+        columns = index[np.arange(index.shape[0]), a[:, index].argmax(-1)]
+        np.add.at(g, (np.arange(len(a))[:, None], columns), g_max)
+
+    return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
+            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
+            "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
+            "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
+            "asarray": lambda x: np.asarray(x, dtype=float), "join": lambda x, y: np.concatenate([x, y], 1),
+            "widen": lambda a, k: a * np.ones(k),
+            "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdims=True),
+            "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
+            "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
+
+
+def index(table, module=MODULE):
+    return library(module).asarray(table, dtype=int)
+
+
+def array(numbers, module=MODULE):
+    return library(module).asarray(numbers, dtype=float)
+
+
+def inputs(rows, targets, row_len, width, module=MODULE):
+    """(x,) or (x, y): the rows as an (n, row_len) array, the targets' numbers (n, width - row_len)."""
+    import numpy as np
+    xp = library(module)
+    n = len(rows)
+    # fromiter over the chained rows: a third of the time asarray takes on nested lists
+    x = xp.asarray(np.fromiter(itertools.chain.from_iterable(rows), float, n * row_len).reshape(n, row_len))
+    if width == row_len:
+        return (x,)
+    return x, xp.asarray(np.asarray(targets, dtype=float).reshape(n, width - row_len))
+
+
+def errors(module=MODULE):
+    """Overflow, division by zero and invalid operations raise FloatingPointError, as the
+    Python backend raises for them, instead of producing inf or nan silently."""
+    return library(module).errstate(over="raise", divide="raise", invalid="raise")

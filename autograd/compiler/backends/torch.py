@@ -1,0 +1,79 @@
+"""PyTorch: the array program on float64 tensors, on torch's default device.
+
+Tensors do not raise on overflow: where the NumPy backend raises FloatingPointError, this
+one gives inf or nan, as PyTorch does.
+"""
+import contextlib
+import importlib
+
+
+def library():
+    try:
+        return importlib.import_module("torch")
+    except ImportError:
+        raise ImportError("compile(backend='torch') needs PyTorch: pip install torch") from None
+
+
+def namespace():
+    """The functions the generated array code calls (see array_codegen)."""
+    torch = library()
+    f64 = torch.float64
+
+    def where(condition, a, b):
+        return torch.where(condition, torch.as_tensor(a, dtype=f64), torch.as_tensor(b, dtype=f64))
+
+    def softplus(x):
+        return torch.clamp(x, min=0.0) + torch.log1p(torch.exp(-x.abs()))
+
+    def log_of_base(a):
+        positive = a > 0.0
+        return where(positive, torch.log(where(positive, a, 1.0)), where(a == 0.0, 0.0, float("nan")))
+
+    def add_at(target, index, values):
+        target.index_put_((index,), torch.as_tensor(values, dtype=f64).expand(index.shape), accumulate=True)
+
+    def add_at_columns(target, index, values):
+        rows = torch.arange(target.shape[0]).view(-1, *([1] * index.dim()))
+        shape = (target.shape[0],) + tuple(index.shape)
+        target.index_put_((rows, index), torch.as_tensor(values, dtype=f64).expand(shape), accumulate=True)
+
+    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
+        g[torch.arange(len(a)), a.argmax(1)] += g_max[:, 0]
+
+    def add_to_max_at(g, a, index, g_max):
+        columns = index[torch.arange(index.shape[0]), a[:, index].argmax(-1)]
+        rows = torch.arange(len(a))[:, None].expand(columns.shape)
+        g.index_put_((rows, columns), g_max, accumulate=True)
+
+    return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
+            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+            "softplus": softplus, "power": torch.pow, "safe_power": torch.pow, "log_of_base": log_of_base,
+            "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
+            "copy": torch.clone, "arange": torch.arange,
+            "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
+            "widen": lambda a, k: a * torch.ones(k, dtype=f64),
+            "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdim=True),
+            "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
+            "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": add_at, "add_at_columns": add_at_columns}
+
+
+def index(table):
+    return library().as_tensor(table, dtype=library().int64)
+
+
+def array(numbers):
+    return library().as_tensor(numbers, dtype=library().float64)
+
+
+def inputs(rows, targets, row_len, width):
+    """(x,) or (x, y): the rows as an (n, row_len) tensor, the targets' numbers (n, width - row_len)."""
+    torch = library()
+    n = len(rows)
+    x = torch.as_tensor(rows, dtype=torch.float64).reshape(n, row_len)
+    if width == row_len:
+        return (x,)
+    return x, torch.as_tensor(targets, dtype=torch.float64).reshape(n, width - row_len)
+
+
+def errors():
+    return contextlib.nullcontext()
