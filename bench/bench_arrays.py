@@ -172,7 +172,7 @@ def _array_code(step, params, X, y):
     step(X, y)
     plan, values = step._last, [p.data for p in params]
     xb, yb, skeys, _ = structure(X, y, True)
-    kinds = plan.assign(skeys)
+    kinds = plan.plan.assign(skeys)  # step._last is the Code; its Plan knows the kinds
     program, backend = plan.program, plan.program.backend
     row_len, width, merged = program.blocks[0]
     groups = [(program._j,) + backend.inputs(xb, yb, row_len, width)]

@@ -94,7 +94,8 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
 
     if compile:
         from autograd.compiler import compile_step  # optional, and heavy to import
-        step = compile_step(loss_of_batch, params=params)     # returns a float, adds into .grad
+        # returns a float (a forward-only step would return lists), adds into .grad
+        step = cast(Callable[[Sequence[Any], Sequence[Any]], float], compile_step(loss_of_batch, params=params))
     else:
         def step(xb: Sequence[Any], yb: Sequence[Any]) -> float:
             value = loss_of_batch(xb, yb)

@@ -3,11 +3,14 @@
 The generated code is what a person would derive by hand: one line per operation for one
 sample, looped over the batch, then the chain rule line by line (`step.source` shows it).
 """
+from __future__ import annotations
+
 import collections
 import gc
 import math
 import time
 import warnings
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from .. import ops as _ops
 from .. import value as _value
@@ -25,7 +28,8 @@ _CHUNK = 3  # samples traced at once when probing many classes (bounds the memor
 _MANY_KINDS = 16  # more kinds of sample than this in a batch: warn, it is slow to compile
 
 
-def compile_step(fn, params, check=False, backend="python", backward=True):
+def compile_step(fn: Callable[..., Any], params: Iterable[_value.Value], check: bool = False,
+                 backend: str = "python", backward: bool = True) -> CompiledStep:
     """Compile `fn(xb, yb) -> loss` into a step that runs generated Python code.
 
     `step(xb, yb)` returns the loss as a float and adds d loss / d p into `p.grad` for every
@@ -56,7 +60,8 @@ def compile_step(fn, params, check=False, backend="python", backward=True):
 class CompiledStep:
     """A compiled training step; see `compile_step`. `source` is the generated code."""
 
-    def __init__(self, fn, params, check=False, backend="python", backward=True):
+    def __init__(self, fn: Callable[..., Any], params: Iterable[_value.Value], check: bool = False,
+                 backend: str = "python", backward: bool = True) -> None:
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
         if backend not in ("python", "auto") + backends.NAMES:
@@ -70,27 +75,27 @@ class CompiledStep:
         self.params = _parameters(params)
         self.namespace = _python_namespace()
         self.trace_count = 0
-        self._plans = collections.OrderedDict()  # least recently used first
+        self._plans: collections.OrderedDict[Any, Plan] = collections.OrderedDict()  # least recently used first
         self._targets_as_data = True
         self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
 
     @property
-    def source(self):
+    def source(self) -> str:
         """The generated code of the latest call (one `def step(P, groups)`)."""
-        return self._latest().source
+        return str(self._latest().source)
 
     @property
-    def stats(self):
+    def stats(self) -> dict[str, Any]:
         """Seconds spent tracing, grouping + generating, and compiling the latest code; its lines."""
         return dict(self._latest().stats)
 
-    def _latest(self):
+    def _latest(self) -> Any:
         if self._last is None:
             raise RuntimeError("compile: nothing traced yet; call the step once to generate code")
         return self._last
 
-    def __call__(self, xb, yb=None):
+    def __call__(self, xb: Sequence[Sequence[float]], yb: Optional[Sequence[Any]] = None) -> Union[float, list[Any]]:
         if yb is None and not self.backward and hasattr(xb, "__len__"):
             yb = [0.0] * len(xb)  # a forward pass needs no targets
         xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
@@ -105,7 +110,8 @@ class CompiledStep:
         result = code.run([p.data for p in self.params], xb, yb, kinds)
         self._last = code
         if not self.backward:
-            return result
+            outputs: list[Any] = result  # each row's value, or list of values
+            return outputs
         loss, grads = result
         loss = float(loss)
         if self.check:
@@ -114,7 +120,7 @@ class CompiledStep:
             p.grad = g if p.grad is None else p.grad + g  # None: no gradient yet, as after zero_grad(set_to_none=True)
         return loss
 
-    def _find(self, skeys, key):
+    def _find(self, skeys: list[Any], key: Any) -> tuple[Any, Any]:
         """The plan for this batch (most recently used first), and each sample's kind."""
         for plan_key in reversed(self._plans):
             plan = self._plans[plan_key]
@@ -126,7 +132,7 @@ class CompiledStep:
                 return plan, kinds
         return None, None
 
-    def _trace_and_generate(self, xb, yb, skeys, key):
+    def _trace_and_generate(self, xb: Sequence[Any], yb: Sequence[Any], skeys: list[Any], key: Any) -> Any:
         gc_was_on = gc.isenabled()
         gc.disable()  # traced graphs hold no cycles: scanning their nodes again and again is waste
         try:
@@ -135,7 +141,7 @@ class CompiledStep:
             if gc_was_on:
                 gc.enable()
 
-    def _trace_and_generate_now(self, xb, yb, skeys, key):
+    def _trace_and_generate_now(self, xb: Sequence[Any], yb: Sequence[Any], skeys: list[Any], key: Any) -> Any:
         try:
             plan = self._plan(xb, yb, skeys, key)
         except (TypeError, ValueError) as error:
@@ -166,7 +172,7 @@ class CompiledStep:
             self._plans.popitem(last=False)[1].forget()
         return plan, xb, yb, skeys
 
-    def _plan(self, xb, yb, skeys, key, switching=False):
+    def _plan(self, xb: Sequence[Any], yb: Sequence[Any], skeys: list[Any], key: Any, switching: bool = False) -> Plan:
         """Trace a few samples: one of each kind (with the kinds an older plan knew), in two
         batch sizes so that the reduction can be written for any size; or, if its shape is
         not a sum over the samples, the whole batch."""
@@ -195,7 +201,7 @@ class CompiledStep:
         s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
         return Plan(self, s, skeys, key, start, [], range(len(skeys)))
 
-    def _probe_plan(self, probe, data, start, chunk):
+    def _probe_plan(self, probe: list[Any], data: bool, start: float, chunk: Optional[int]) -> Plan:
         """A plan from tracing the probe's samples: all at once, or (to save memory on wide
         models with many classes) `chunk` at a time, keeping only the first trace's graph."""
         main = probe if chunk is None or len(probe) <= chunk else probe[:chunk]
@@ -205,7 +211,7 @@ class CompiledStep:
             return self._probe_plan(probe, data, start, None)  # small: all at once, named code
         extra = []
         for k in range(len(main), len(probe), chunk or 1):
-            part = probe[k:k + chunk]
+            part = probe[k:k + (chunk or 1)]
             part = part if len(part) >= 2 else part + probe[:1]
             rows_e, targets_e, pkeys_e, numbers_e = (list(column) for column in zip(*part))
             s_e = trace(self.fn, self.params, rows_e, targets_e, data, outputs=not self.backward)
@@ -213,7 +219,7 @@ class CompiledStep:
             del s_e
         return Plan(self, s, pkeys, None, start, probe, numbers, extra)
 
-    def _known_samples(self):
+    def _known_samples(self) -> list[Any]:
         """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
         out = []
         for plan in self._plans.values():
@@ -221,7 +227,7 @@ class CompiledStep:
                 out += [(row, y, k, None) for row, y, k, _ in plan.probe]
         return out
 
-    def _verify(self, xb, yb, loss, grads):
+    def _verify(self, xb: Sequence[Any], yb: Sequence[Any], loss: float, grads: list[float]) -> None:
         rows = [[_value.Value(float(x)) for x in row] for row in xb]
         with enable_grad():
             out = self.fn(rows, list(yb))
@@ -236,7 +242,7 @@ class CompiledStep:
                     "float(x), max(x.data ...)), so it cannot be compiled")
 
 
-def _parameters(params):
+def _parameters(params: Iterable[_value.Value]) -> list[_value.Value]:
     if isinstance(params, _value.Value) or not hasattr(params, "__iter__"):
         raise TypeError(f"compile: params must be an iterable of Values, got {type(params).__name__}")
     out, seen = [], set()
@@ -251,7 +257,7 @@ def _parameters(params):
     return out
 
 
-def _python_namespace():
+def _python_namespace() -> dict[str, Any]:
     """What the generated code calls: the engine's own forward functions, so errors match."""
     return {"exp": _ops.EXP.forward, "log": _ops.LOG.forward, "tanh": _ops.TANH.forward,
             "sigmoid": _ops.SIGMOID.forward, "softplus": _ops.SOFTPLUS.forward, "power": _ops.POW.forward,
