@@ -55,7 +55,11 @@ class _GradMode(contextlib.ContextDecorator):
     # returns the type it is given), so `@no_grad()` hides nothing from a type checker.
     _enable = True
 
-    def __init__(self) -> None:
+    def __init__(self, _misused: object = None) -> None:
+        if _misused is not None:  # @no_grad without parentheses passes the function here
+            name = type(self).__name__
+            raise TypeError(f"{name} is used with parentheses: write @{name}() above the function, "
+                            f"or `with {name}():`")
         # Saved modes per thread (one instance may be entered by several threads at once,
         # e.g. a decorated function), and a stack: a decorated function may call itself.
         self._saved = threading.local()

@@ -116,6 +116,15 @@ class Value:
                 "v.item()); == between two Values means `is`, so Values work in lists and sets")
         return NotImplemented
 
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is Value:
+            return self is not other
+        if isinstance(other, numbers.Number):
+            raise TypeError(
+                f"Value != {other!r} is ambiguous: compare the data, v.data != {other!r} (or "
+                "v.item()); != between two Values means `is not`")
+        return NotImplemented
+
     __hash__ = object.__hash__
 
     @property

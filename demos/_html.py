@@ -47,7 +47,9 @@ class Recorder:
         from autograd.drawing.dot import _build
         loss, grads, order = self.graph
         try:
-            g = _build(loss, "LR", True, False, None, MAX_NODES, None, grads=grads, order=order)
+            # No local derivatives on the edges: they are the last epoch's, and the slider
+            # changes only the boxes' data and grads.
+            g = _build(loss, "LR", False, False, None, MAX_NODES, None, grads=grads, order=order)
             svg = render_bytes(g.source, "svg").decode("utf-8")
         except (ImportError, RendererNotFoundError, RenderError) as e:
             print(f"--html: page not written: {e}")

@@ -22,8 +22,11 @@ def is_number(x: object) -> TypeGuard[numbers.Real]:
 
 
 def number(x: object, what: str) -> float:
-    """`x` as a plain float (numpy scalars too); TypeError unless it is a finite real number."""
+    """`x` as a plain float (numpy scalars too): TypeError unless it is a real number,
+    ValueError if it is NaN or infinite (the right type, a wrong value)."""
     if not is_number(x):
+        if isinstance(x, numbers.Real) and not isinstance(x, bool):
+            raise ValueError(f"{what} must be a finite real number, got {short(x)}")
         raise TypeError(f"{what} must be a finite real number, got {type(x).__name__}: {short(x)}")
     return float(x)
 

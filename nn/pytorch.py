@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .layers import MLP
     from .module import Module
 
-INSTALL = 'pip install "chainrule[torch]"  (or: pip install torch)'
+INSTALL = 'pip install "chainrule[torch]"  (in a clone: pip install -e ".[torch]"; or: pip install torch)'
 # chainrule's activation name <-> the torch.nn module class computing it (leaky_relu apart)
 _MODULES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 _SUPPORTED = "Linear layers (with bias), each followed by at most one of ReLU, LeakyReLU, Tanh, Sigmoid, Identity"

@@ -36,7 +36,7 @@ NAN, INF = float("nan"), float("inf")
     (lambda X, y, kw: (X, y, {**kw, "verbose": 0.5}), TypeError, "verbose"),
     (lambda X, y, kw: (X, y, {**kw, "scheduler": "step"}), TypeError, "scheduler"),
     (lambda X, y, kw: (X, y, {**kw, "threshold": "x"}), TypeError, "threshold"),
-    (lambda X, y, kw: (X, y, {**kw, "l2": NAN}), TypeError, "l2"),
+    (lambda X, y, kw: (X, y, {**kw, "l2": NAN}), ValueError, "l2"),  # the right type, a wrong value
     (lambda X, y, kw: (X, y, {**kw, "l2": -1.0}), ValueError, "l2"),
     (lambda X, y, kw: (X, y, {**kw, "optimizer": "sgd"}), TypeError, "optimizer"),
     (lambda X, y, kw: (X, y, {**kw, "compile": "yes"}), TypeError, "compile"),
