@@ -2,7 +2,7 @@
 import html
 import json
 
-from autograd import explain, topological_order
+from autograd import explain
 from autograd.drawing.render import RenderError, RendererNotFoundError, render_bytes
 from autograd.explain import format_number
 
