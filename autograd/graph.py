@@ -64,10 +64,9 @@ def backward(root: Value, grad: float = 1.0) -> None:
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
+    # The walk also zeroes each computed value's .grad, and a leaf's None (a leaf root's too).
     order = _depth_first(root, leaves=False, reset=True)
-    if root.grad is None:  # a leaf root (a computed root is at 0 now)
-        root.grad = 0.0
-    root.grad += seed
+    root.grad += seed  # type: ignore[operator]  # a float now: the walk set it
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
         g = node.grad

@@ -25,6 +25,18 @@ def test_backward_from_a_leaf():
     assert x.grad == 2.0
 
 
+def test_backward_counts_a_grad_of_none_as_zero():
+    x = Value(2.0)
+    x.zero_grad(set_to_none=True)
+    x.backward(3.0)  # a leaf root: the walk starts it from 0
+    assert x.grad == 3.0
+    y = Value(3.0)
+    z = x * y
+    y.grad = z.grad = None
+    z.backward()
+    assert (x.grad, y.grad, z.grad) == (3.0 + 3.0, 2.0, 1.0)
+
+
 def test_deep_chain_has_no_recursion_limit():
     x = Value(1.0)
     k = Value(1.0 - 1e-7)
