@@ -88,11 +88,16 @@ def render(template, v, ref):
 
 def fill(template, arg, a, b, out):
     """Fill a template from the texts of the inputs `a`, `b` and the result `out`."""
+    return template.format(**template_fields(arg, a, b, out))
+
+
+def template_fields(arg, a, b, out):
+    """The texts a template's fields stand for (see `TEMPLATES`), for an op's constant `arg`."""
     fields = {"a": a, "b": b, "out": out}
     if arg is not None:
         fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
-        fields["a_n1"] = fields["a"] if arg == 2.0 else f"{fields['a']} ** {number(arg - 1.0)}"
-    return template.format(**fields)
+        fields["a_n1"] = a if arg == 2.0 else f"{a} ** {number(arg - 1.0)}"
+    return fields
 
 
 def describe(v, ref):
