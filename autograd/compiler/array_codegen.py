@@ -6,10 +6,10 @@ index tables kept in the namespace (`I3`); gradients go back the same way (`g_P[
 """
 import re
 
-from .array_names import indexed, line, shift, simple, single_positions
+from .array_names import indexed, shift, simple, single_positions
 from .array_sums import SumWriter
 from .arrays import flat
-from .codegen import number, row_for, row_key
+from .codegen import line, number, row_for, row_key, template_fields
 
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "softplus")
 
@@ -157,7 +157,7 @@ class BlockWriter(SumWriter):
         args = []
         for m, o in enumerate(g.operands):
             args.append(self._bound(self.gather(o, lambda b, k=k, m=m: b.groups[k].operands[m]), f"{name}_in"))
-        fields = _fields(g.op, args, name)
+        fields = template_fields(g.op.arg, args[0], args[1] if len(args) > 1 else "", name)
         template = row.numpy_forward or row.forward
         if g.size > 1 and not any(self.wide(lambda b, k=k, m=m: b.groups[k].operands[m])
                                   for m in range(len(g.operands))):
@@ -208,14 +208,6 @@ class BlockWriter(SumWriter):
         elif expr.isidentifier():
             expr = f"{expr}[0]"  # the one value of a group of one
         return code.format(expr)
-
-
-def _fields(op, args, out):
-    fields = {"a": args[0], "b": args[1] if len(args) > 1 else "", "out": out}
-    if op.arg is not None:
-        fields["n"], fields["n1"] = number(op.arg), number(op.arg - 1.0)
-        fields["a_n1"] = args[0] if op.arg == 2.0 else f"{args[0]} ** {number(op.arg - 1.0)}"
-    return fields
 
 
 def _prefix(g):

@@ -73,8 +73,3 @@ def indexed(name, size, table, batched, names, exact=False):
 
 def simple(expr):
     return expr.replace("_", "a").isalnum() or expr.startswith("(") or "[" not in expr and "(" not in expr
-
-
-def line(code, comment):
-    """A line of generated code with its comment aligned."""
-    return f"{code.ljust(38)}  # {comment}" if comment else code

@@ -26,8 +26,7 @@ class ArrayProgram:
     def __init__(self, s, variants, red, seeds, backend):
         self.backend = backend
         self._bases = self._j = None  # the latest slots, as an index array
-        self.scalar = scalar = Program(s, [], red, seeds, False)
-        self.params, self.param_forward = scalar.params, scalar.param_forward  # compared by step.py
+        self.scalar = scalar = Program(s, [], red, seeds)
         self.linear = scalar.linear
         self.nparams, self.nslots = len(s.params), len(scalar.slots)
         self.q_names = [scalar.names.names[v] for v in s.param_nodes]

@@ -5,8 +5,8 @@ expression — `x @ W.T` when the weights are parameters and every member reads 
 `row_sum(e)` for plain terms, a gathered product summed over its last axis otherwise — and
 its backward the matching lines (`g_W = g_z.T @ x`, `g_x = g_z @ W`).
 """
-from .array_names import indexed, line
-from .codegen import number
+from .array_names import indexed
+from .codegen import line, number
 
 
 class SumWriter:

@@ -13,8 +13,8 @@ from .trace import CompileError
 
 # Fields: {a}, {b} the inputs, {out} the result, {n} the op's constant, {n1} = n - 1, and
 # {a_n1} = a ** (n - 1). Derivatives with a top-level + - or `if` are parenthesized, since a
-# backward line multiplies them by the output's gradient. The NumPy columns replace the
-# branches evaluated per sample with `where` (None: the Python text works on arrays as is).
+# backward line multiplies them by the output's gradient. The NumPy columns, for the array
+# code (array_codegen), replace the branches with `where` (None: the Python text works as is).
 Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da", defaults=(None, None, None))
 TEMPLATES = {
     "+": Row("{a} + {b}", "1.0", "1.0"),
@@ -88,11 +88,16 @@ def render(template, v, ref):
 
 def fill(template, arg, a, b, out):
     """Fill a template from the texts of the inputs `a`, `b` and the result `out`."""
+    return template.format(**template_fields(arg, a, b, out))
+
+
+def template_fields(arg, a, b, out):
+    """The texts a template's fields stand for (see `TEMPLATES`), for an op's constant `arg`."""
     fields = {"a": a, "b": b, "out": out}
     if arg is not None:
         fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
-        fields["a_n1"] = fields["a"] if arg == 2.0 else f"{fields['a']} ** {number(arg - 1.0)}"
-    return template.format(**fields)
+        fields["a_n1"] = a if arg == 2.0 else f"{a} ** {number(arg - 1.0)}"
+    return fields
 
 
 def describe(v, ref):
@@ -158,14 +163,12 @@ def _clean(label):
     return name
 
 
-def forward_lines(nodes, ref, numpy):
+def forward_lines(nodes, ref):
     """One assignment per node, in order."""
     out = []
     for v in nodes:
-        row = row_for(v._op)
-        template = row.numpy_forward if numpy and row.numpy_forward else row.forward
-        branches = " if " in template or "where(" in template  # name what the branch computes
-        comment = v._op.name.split("(")[0] if branches else ""
+        template = row_for(v._op).forward
+        comment = v._op.name.split("(")[0] if " if " in template else ""  # name what the branch computes
         out.append(line(f"{ref(v)} = {render(template, v, ref)}", comment))
     return out
 
@@ -193,29 +196,25 @@ def fused_forward_lines(nodes, ref, stored, depth_limit=40):
     return out
 
 
-def backward_lines(nodes, ref, gref, wants, accumulates, assigned, numpy, batched=False):
+def backward_lines(nodes, ref, gref, wants, accumulates, assigned):
     """The chain rule over `nodes`, last first: each wanted input gains d out/d input * g_out.
 
-    `assigned` holds the nodes whose gradient variable exists already (and grows). With
-    `batched` (NumPy, one array entry per sample), what flows into an accumulator is summed.
+    `assigned` holds the nodes whose gradient variable exists already (and grows).
     """
     out = []
     for v in reversed(nodes):
         if v not in assigned:
             continue  # no gradient reaches this node, or none is needed from it
         row = row_for(v._op)
-        das = (row.numpy_da if numpy and row.numpy_da else row.da, row.db)
+        das = (row.da, row.db)
         g, comment = gref(v), "from " + describe(v, ref)
         for x, d in zip(v._prev, das):
             if not wants(x):
                 continue
             term = g if d == "1.0" else f"{render(d, v, ref)} * {g}"
             target = gref(x)
-            if accumulates(x):
-                term = f"total({term})" if batched else term
-                code = f"{target} = {target} + {term}" if numpy else f"{target} += {term}"
-            elif x in assigned:
-                code = f"{target} = {target} + {term}" if numpy else f"{target} += {term}"
+            if accumulates(x) or x in assigned:
+                code = f"{target} += {term}"
             else:
                 code = f"{target} = {term}"
                 assigned.add(x)

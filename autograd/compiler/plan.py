@@ -164,7 +164,7 @@ class Code:
             if program.clash or step.backend == "auto" and not program.pays():
                 program, self.arrays = None, None  # a label took one of its names, or arrays don't pay
         if program is None:
-            program = Program(s, plan.variants, red, seeds, False, plan.array, sum(self.widths))
+            program = Program(s, plan.variants, red, seeds, plan.array, sum(self.widths))
         self.program = program
         name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
         what = "Forward pass" if plan.forward_only else "Forward and backward"

@@ -33,8 +33,8 @@ class Program:
     (`arraycode`): values in `t`, parameters as `P[k]`, loops where the graph repeats.
     """
 
-    def __init__(self, s, variants, red, seeds, numpy, array=False, nout=None):
-        self.numpy, self.linear, self.array = numpy, seeds is not None, array
+    def __init__(self, s, variants, red, seeds, array=False, nout=None):
+        self.linear, self.array = seeds is not None, array
         self.forward_only = red is None
         self.slots = {} if red is None else red.slots
         self.nout = len(self.slots) if nout is None else nout
@@ -53,7 +53,7 @@ class Program:
             names.add(v, "q")
         ref = self._ref(s, names.names, {})
         gref = self._gref(names.names, {})
-        self.param_forward = forward_lines(s.param_nodes, ref, numpy)
+        self.param_forward = forward_lines(s.param_nodes, ref)
         self.accumulators = [gref(x) for x in (s.param_nodes if array else s.params + s.param_nodes)
                              if x in s.requires]
         self.nparams = len(s.params)
@@ -71,7 +71,7 @@ class Program:
         if red.root in accum and red.root in s.requires:  # the loss reads parameters only
             prelude.append(f"{gref(red.root)} += 1.0")
         self.param_backward = prelude + backward_lines(
-            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum), numpy)
+            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum))
         outs = {x: f"B[{k}]" for x, k in self.slots.items()}
         self.loss = outs[red.root] if red.root in outs else self._ref(red, names.names, outs)(red.root)
         self.grads = [gref(p) if p in s.requires else "0.0" for p in s.params]
@@ -114,18 +114,18 @@ class Program:
         var.header = [f"for j, x{target} in zip(*groups[{{v}}]):"]
 
     def _variant(self, s, var, names):
-        i, numpy = var.sample, self.numpy
+        i = var.sample
         xs, ys = var.input_names()
         inputs = {x: (xs + ys)[pos] for x, (k, pos) in s.where.items() if k == i}
         names.taken.update(xs + ys)
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
-        if self.forward_only and not numpy:
+        if self.forward_only:
             keep = set(s.outputs[i])
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
         else:
-            var.forward = forward_lines(s.samples[i], ref, numpy)
+            var.forward = forward_lines(s.samples[i], ref)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
@@ -134,15 +134,9 @@ class Program:
                         for o, x in zip(offsets, outputs) if x in seeded]
         accum = set(s.params) | set(s.param_nodes)
         var.backward += backward_lines(s.samples[i], ref, gref, s.requires.__contains__,
-                                       accum.__contains__, set(seeded), numpy, batched=numpy)
-        data = ["X"] + (["Y"] if ys else [])
-        if numpy:
-            var.header = [f"j, {', '.join(data)} = groups[{{v}}]", f"{_unpack(xs)} = X.T"]
-            if ys:
-                var.header.append(f"{_unpack(ys)} = Y.T" if len(ys) > 1 or var.target != "float" else "y = Y")
-        else:
-            target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
-            var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
+                                       accum.__contains__, set(seeded))
+        target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
+        var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
 
     def _reduction(self, s, red, names, accum):
         linear, nodes = self.linear, red.reduce_nodes
@@ -158,7 +152,7 @@ class Program:
         for v in nodes:
             if v._a in wanted or v._b in wanted:
                 wanted.add(v)
-        self.reduce_forward = forward_lines(nodes, ref, self.numpy)
+        self.reduce_forward = forward_lines(nodes, ref)
         self.reduce_backward = []
         assigned = set()
         if red.root in wanted and red.root in nodes:
@@ -166,11 +160,11 @@ class Program:
             assigned.add(red.root)
         grows = accum if linear else accum | set(self.slots)
         self.reduce_backward += backward_lines(nodes, ref, gref, wanted.__contains__,
-                                               grows.__contains__, assigned, self.numpy)
+                                               grows.__contains__, assigned)
 
     def source(self, variants, title):
         """The whole step function as text, one loop per variant in `variants`' order."""
-        numpy, n = self.numpy, self.nout
+        n = self.nout
         returns = ("Returns B, each sample's outputs." if self.forward_only else
                    "Returns the loss and d loss / d parameter for every parameter.")
         body = [f'"""{title}', "",
@@ -181,36 +175,33 @@ class Program:
         if self.param_forward:
             body += ["# computed from the parameters alone, once per batch"] + self.param_forward
         if self.forward_only:
-            body += [f"B = zeros({n})" if numpy else f"B = [0.0] * {n}  # each sample's outputs"]
+            body.append(f"B = [0.0] * {n}  # each sample's outputs")
             if self.array:
                 body.append(f"t = [0.0] * {self.tsize}  # one sample's values")
             for v, var in enumerate(variants):
-                body += _loop(var, v, var.forward + var.store, numpy, "forward")
+                body += _loop(var, v, var.forward + var.store, "forward")
             return "def step(P, groups):\n" + textwrap.indent("\n".join(body + ["return B"]), "    ") + "\n"
         if self.array or self.accumulators:
             body += ["# gradients of the parameters, summed over the batch"]
         if self.array:
             body.append(f"g_P = [0.0] * {self.nparams}")
         body += [" = ".join(names) + " = 0.0" for names in _chunks(self.accumulators, 84) if names]
-        body += [f"B = zeros({n})" if numpy else f"B = [0.0] * {n}  # each sample's outputs"]
+        body.append(f"B = [0.0] * {n}  # each sample's outputs")
         if self.array:
             body.append(f"t = [0.0] * {self.tsize}  # one sample's values")
         if self.linear:
             body.append("S = SEEDS  # d loss / d each output: constants of the reduction")
         for v, var in enumerate(variants):
             parts = var.forward + var.store + (var.backward if self.linear else [])
-            body += _loop(var, v, parts, numpy, "forward, then backward" if self.linear else "forward")
-        if numpy:
-            body.append("B = B.tolist()")
+            body += _loop(var, v, parts, "forward, then backward" if self.linear else "forward")
         if self.reduce_forward:
             body += ["# the batch reduction: each sample's outputs B into the loss"] + self.reduce_forward
         if not self.linear:
             body.append(f"S = [0.0] * {n}")
         body += self.reduce_backward
         if not self.linear:
-            body += ["S = asarray(S)"] if numpy else []
             for v, var in enumerate(variants):
-                body += _loop(var, v, var.forward + var.backward, numpy, "again, with the reduction's gradients")
+                body += _loop(var, v, var.forward + var.backward, "again, with the reduction's gradients")
         if self.param_backward:
             body += ["# backward through the parameter-only values"] + self.param_backward
         if self.array:
@@ -225,11 +216,9 @@ def _unpack(names):
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
 
 
-def _loop(var, v, parts, numpy, what):
+def _loop(var, v, parts, what):
     head = [h.format(v=v) for h in var.header]
     comment = f"# samples like sample {var.sample}: {what}"
-    if numpy:
-        return [comment] + head + parts
     return [comment] + head + [("    " + p) for p in parts or ["pass"]]
 
 
