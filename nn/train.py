@@ -10,6 +10,7 @@ from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
 from autograd import Value, no_grad
 
 from . import _validate
+from ._check import flag
 from ._seed import Seed
 from .data import DataLoader, as_dataset
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
@@ -153,7 +154,7 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
     threshold = _resolve_threshold(threshold, loss_fn, y)
-    outputs = _outputs(model, X, _flag(compile, "evaluate"))
+    outputs = _outputs(model, X, flag(compile, "evaluate: compile"))
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -195,7 +196,7 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
     _validate.labels_argument(labels, "predict")
     X = _validate.rows_for(model, X, "predict: X")
     result: list[Any] = []
-    for out in map(_data, _outputs(model, X, _flag(compile, "predict"))):
+    for out in map(_data, _outputs(model, X, flag(compile, "predict: compile"))):
         if isinstance(out, list):
             result.append(out.index(max(out)))
         else:
@@ -218,12 +219,6 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False) -> list[Any
     finally:
         if was_training is not None:
             model.train(was_training)
-
-
-def _flag(value: object, who: str) -> bool:
-    if value is not True and value is not False:
-        raise TypeError(f"{who}: compile must be True or False, got {value!r}")
-    return value
 
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
