@@ -109,10 +109,10 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
         if scheduler is not None:
             scheduler.step()
-        record.accuracy = evaluate(model, X, y, threshold=threshold, compile=bool(compile))["accuracy"]
+        # The data was checked once, before the first step: measured without checking it again.
+        record.accuracy = _scores(model, X, y, None, threshold, compile)["accuracy"]
         if validation is not None:
-            scores = evaluate(model, validation[0], validation[1], loss=loss_fn, threshold=threshold,
-                              compile=bool(compile))
+            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile)
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -153,8 +153,13 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     _validate.threshold_argument(threshold, "evaluate", auto=True)
     X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
-    threshold = _resolve_threshold(threshold, loss_fn, y)
-    outputs = _outputs(model, X, flag(compile, "evaluate: compile"))
+    return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y), flag(compile, "evaluate: compile"))
+
+
+def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
+            compile: bool) -> dict[str, Optional[float]]:
+    """`evaluate`'s result on data already checked, with the loss and threshold resolved."""
+    outputs = _outputs(model, X, compile)
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -176,9 +181,9 @@ def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float
         raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
     _validate.threshold_argument(threshold, "accuracy")
     _validate.model_argument(model, "accuracy")
-    as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
+    X, y = as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
     # A threshold is given, so the accuracy is measured (never None).
-    return cast(float, evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"])
+    return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"))["accuracy"])
 
 
 def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
