@@ -127,6 +127,13 @@ def rows_for(model: object, X: object, what: str) -> list[list[float]]:
     return X
 
 
+def dataset_for(model: object, X: object, y: object, function: str) -> tuple[list[list[float]], list[Any]]:
+    """(rows, targets) as `as_dataset` makes them, the rows as wide as the model's input."""
+    X, y = as_dataset(X, y, f"{function}: X, y")
+    _width(model, X, f"{function}: X")
+    return X, y
+
+
 def _same_width(X: list[list[float]], what: str) -> int:
     width = len(X[0])
     for i, row in enumerate(X):

@@ -12,7 +12,7 @@ from autograd import Value, no_grad
 from . import _validate
 from ._check import flag
 from ._seed import Seed
-from .data import DataLoader, as_dataset
+from .data import DataLoader
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, mse_loss)
 from .lr_scheduler import LRScheduler
@@ -151,7 +151,7 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     """
     _validate.model_argument(model, "evaluate")
     _validate.threshold_argument(threshold, "evaluate", auto=True)
-    X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
+    X, y = _validate.dataset_for(model, X, y, "evaluate")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
     return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y), flag(compile, "evaluate: compile"))
 
@@ -181,7 +181,7 @@ def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float
         raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
     _validate.threshold_argument(threshold, "accuracy")
     _validate.model_argument(model, "accuracy")
-    X, y = as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
+    X, y = _validate.dataset_for(model, X, y, "accuracy")
     # A threshold is given, so the accuracy is measured (never None).
     return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"))["accuracy"])
 
