@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from autograd import Value, no_grad
 
-from ._check import MAX_SIZE, nonnegative, positive_int, short
+from ._check import MAX_SIZE, flag, nonnegative, positive_int, short
 from ._seed import as_rng
 from .data import as_dataset, as_rows
 from .module import Module
@@ -37,8 +37,7 @@ def fit_arguments(model: object, X: object, y: object, loss: object, optimizer: 
     if isinstance(verbose, float) or not isinstance(verbose, int) or verbose < 0:
         raise TypeError(f"fit: verbose must be True, False or an int n >= 0 (print every n-th epoch), "
                         f"got {short(verbose)}")
-    if not isinstance(compile, bool):
-        raise TypeError(f"fit: compile must be True or False, got {short(compile)}")
+    flag(compile, "fit: compile")
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
         raise TypeError(f"fit: scheduler must be None or a schedule with step() (e.g. StepLR), "
                         f"got {type(scheduler).__name__}: {short(scheduler)}")
@@ -126,6 +125,13 @@ def rows_for(model: object, X: object, what: str) -> list[list[float]]:
     if X:
         _width(model, X, what)
     return X
+
+
+def dataset_for(model: object, X: object, y: object, function: str) -> tuple[list[list[float]], list[Any]]:
+    """(rows, targets) as `as_dataset` makes them, the rows as wide as the model's input."""
+    X, y = as_dataset(X, y, f"{function}: X, y")
+    _width(model, X, f"{function}: X")
+    return X, y
 
 
 def _same_width(X: list[list[float]], what: str) -> int:

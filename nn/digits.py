@@ -12,6 +12,8 @@ import hashlib
 import io
 from pathlib import Path
 
+from ._check import flag
+
 _FILE = Path(__file__).with_name("digits.csv.gz")
 _SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
 SAMPLES, SIDE, CLASSES, MAX_PIXEL = 1797, 8, 10, 16
@@ -37,8 +39,7 @@ def load_digits(normalize: bool = False) -> tuple[list[list[float]], list[int]]:
     >>> y[0], [round(16 * p) for p in X[0][:8]]    # the top row of a 0
     (0, [0, 0, 5, 13, 9, 1, 0, 0])
     """
-    if not isinstance(normalize, bool):
-        raise TypeError(f"load_digits: normalize must be True or False, got {normalize!r}")
+    flag(normalize, "load_digits: normalize")
     X, y = _read(_FILE)
     if normalize:
         X = [[p / MAX_PIXEL for p in row] for row in X]

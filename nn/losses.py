@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Sequence, Un
 
 from autograd import Value
 
+from ._check import number
+
 if TYPE_CHECKING:
     from .module import Module
 
@@ -196,17 +198,11 @@ def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> V
         params = params.parameters()
     if isinstance(params, (Value, str, bytes)) or not hasattr(params, "__iter__"):
         raise TypeError(f"l2_penalty: params must be a list of Values or a Module, got {type(params).__name__}")
-    alpha = _alpha(alpha)
+    alpha = number(alpha, "l2_penalty: alpha")
     squares = [p * p for p in _as_values(list(params), "l2_penalty", "params")]
     if not squares:
         raise ValueError("l2_penalty: params is empty (no parameters given)")
     return alpha * _total(squares)
-
-
-def _alpha(alpha: object) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not math.isfinite(alpha):
-        raise TypeError(f"l2_penalty: alpha must be a finite number, got {type(alpha).__name__}: {alpha!r}")
-    return float(alpha)
 
 
 # ----- helpers ----------------------------------------------------------------------------

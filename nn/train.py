@@ -10,8 +10,9 @@ from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
 from autograd import Value, no_grad
 
 from . import _validate
+from ._check import flag
 from ._seed import Seed
-from .data import DataLoader, as_dataset
+from .data import DataLoader
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      l2_penalty, mse_loss)
 from .lr_scheduler import LRScheduler
@@ -108,10 +109,10 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
         if scheduler is not None:
             scheduler.step()
-        record.accuracy = evaluate(model, X, y, threshold=threshold, compile=bool(compile))["accuracy"]
+        # The data was checked once, before the first step: measured without checking it again.
+        record.accuracy = _scores(model, X, y, None, threshold, compile)["accuracy"]
         if validation is not None:
-            scores = evaluate(model, validation[0], validation[1], loss=loss_fn, threshold=threshold,
-                              compile=bool(compile))
+            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile)
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -150,10 +151,15 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     """
     _validate.model_argument(model, "evaluate")
     _validate.threshold_argument(threshold, "evaluate", auto=True)
-    X, y = as_dataset(_validate.rows_for(model, X, "evaluate: X"), y, "evaluate: X, y")
+    X, y = _validate.dataset_for(model, X, y, "evaluate")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
-    threshold = _resolve_threshold(threshold, loss_fn, y)
-    outputs = _outputs(model, X, _flag(compile, "evaluate"))
+    return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y), flag(compile, "evaluate: compile"))
+
+
+def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
+            compile: bool) -> dict[str, Optional[float]]:
+    """`evaluate`'s result on data already checked, with the loss and threshold resolved."""
+    outputs = _outputs(model, X, compile)
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -175,9 +181,9 @@ def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float
         raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
     _validate.threshold_argument(threshold, "accuracy")
     _validate.model_argument(model, "accuracy")
-    as_dataset(_validate.rows_for(model, X, "accuracy: X"), y, "accuracy: X, y")
+    X, y = _validate.dataset_for(model, X, y, "accuracy")
     # A threshold is given, so the accuracy is measured (never None).
-    return cast(float, evaluate(model, X, y, threshold=threshold, compile=compile)["accuracy"])
+    return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"))["accuracy"])
 
 
 def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
@@ -195,7 +201,7 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
     _validate.labels_argument(labels, "predict")
     X = _validate.rows_for(model, X, "predict: X")
     result: list[Any] = []
-    for out in map(_data, _outputs(model, X, _flag(compile, "predict"))):
+    for out in map(_data, _outputs(model, X, flag(compile, "predict: compile"))):
         if isinstance(out, list):
             result.append(out.index(max(out)))
         else:
@@ -218,12 +224,6 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False) -> list[Any
     finally:
         if was_training is not None:
             model.train(was_training)
-
-
-def _flag(value: object, who: str) -> bool:
-    if value is not True and value is not False:
-        raise TypeError(f"{who}: compile must be True or False, got {value!r}")
-    return value
 
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
