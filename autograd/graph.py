@@ -24,10 +24,8 @@ def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     return _depth_first(root, leaves)
 
 
-def _depth_first(root: Value, leaves: bool, reset: bool = False) -> list[Value]:
-    """`topological_order`'s walk. With `reset` (for backward, with leaves=False) it also
-    sets, on the way, each computed value's `.grad` to 0 (it shows this pass only) and a
-    leaf's None ("no gradient yet") to 0 so that it can accumulate."""
+def _depth_first(root: Value, leaves: bool) -> list[Value]:
+    """`topological_order`'s walk: depth first, each value placed once all its inputs are."""
     order: list[Value]
     seen: set[Value]
     order, seen = [], set()
@@ -41,12 +39,8 @@ def _depth_first(root: Value, leaves: bool, reset: bool = False) -> list[Value]:
             if leaves and node not in seen:
                 visit(node)
                 order.append(node)
-            elif reset and node.grad is None:
-                node.grad = 0.0
         elif node not in seen:
             visit(node)
-            if reset:
-                node.grad = 0.0
             push(node)
             push(None)
             # Pushed b, then a: inputs are visited in argument order.
@@ -64,8 +58,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
-    # The walk also zeroes each computed value's .grad, and a leaf's None (a leaf root's too).
-    order = _depth_first(root, leaves=False, reset=True)
+    order = _backward_order(root)  # it also zeroes the .grad of every value it lists
     root.grad += seed  # type: ignore[operator]  # a float now: the walk set it
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
@@ -74,6 +67,46 @@ def backward(root: Value, grad: float = 1.0) -> None:
         node._a.grad += node._da * g  # type: ignore[union-attr, operator]
         if node._b is not None:
             node._b.grad += node._db * g  # type: ignore[operator]
+
+
+def _backward_order(root: Value) -> list[Value]:
+    """`topological_order(root, leaves=False)` for backward. On the way it sets each listed
+    value's `.grad` to 0 (interior values show this pass only), and a leaf's None ("no
+    gradient yet") to 0, so that it can accumulate.
+
+    The 0 it writes is a float object made for this walk alone, so `.grad is zero` also
+    means "already placed": no `seen` set to hash every value into. A value holds that
+    object only until the chain rule adds to its gradient.
+    """
+    zero = float("0")  # a new object on every call: CPython caches no floats
+    if root._a is None:  # a leaf root: nothing to walk
+        if root.grad is None:
+            root.grad = 0.0
+        return []
+    order: list[Value] = []
+    stack: list[Optional[Value]] = [root]
+    pop, push, place = stack.pop, stack.append, order.append
+    while stack:
+        node = pop()
+        if node is None:  # marker: every input of the node below it is placed
+            place(pop())  # type: ignore[arg-type]  # below a marker: its node
+        elif node.grad is not zero:  # not placed or pushed in this walk
+            node.grad = zero
+            push(node)
+            push(None)
+            # Leaves are finished here instead of pushed; b goes on the stack before a,
+            # so that inputs are visited in argument order.
+            b, a = node._b, node._a
+            if b is not None:
+                if b._a is not None:
+                    push(b)
+                elif b.grad is None:
+                    b.grad = 0.0
+            if a._a is not None:  # type: ignore[union-attr]  # a computed value has an `_a`
+                push(a)
+            elif a.grad is None:  # type: ignore[union-attr]
+                a.grad = 0.0  # type: ignore[union-attr]
+    return order
 
 
 def _check_recorded(v: Value, what: str) -> None:

@@ -116,8 +116,7 @@ def _sign(x: Union[float, Value]) -> float:
 
 def _step(x: Union[float, Value], below: float) -> float:
     """d/dx of relu-like ops: 1 above 0, `below` at or below 0 (relu'(0) taken as 0, as
-    PyTorch), nan at nan."""
-    x = float(x)
+    PyTorch), nan at nan. Compares a Value by its data, so it needs no float() first."""
     return 1.0 if x > 0.0 else below if x <= 0.0 else math.nan
 
 

@@ -239,11 +239,9 @@ class Value:
         """a / b, rounded once as Python's (a * b**-1 rounds twice);  d/da = 1/b, d/db = -a/b**2"""
         return _binary(DIV, self, other)
 
-    def __radd__(self, other: Union[Value, float]) -> Value:
-        return self + other
-
-    def __rmul__(self, other: Union[Value, float]) -> Value:
-        return self * other
+    # b + a and b * a are a + b and a * b, exactly (IEEE addition and multiplication commute).
+    __radd__ = __add__
+    __rmul__ = __mul__
 
     def __rsub__(self, other: Union[Value, float]) -> Value:
         other = _wrap(other)
@@ -313,7 +311,9 @@ def _wrap(x: object) -> Value:
     """A Value as is; a real number as a new constant leaf; anything else NotImplemented."""
     if x.__class__ is Value:
         return x
-    if isinstance(x, numbers.Real):
+    if x.__class__ is float:  # the common constants first: isinstance on an ABC is slow
+        return _leaf(x)
+    if x.__class__ is int or isinstance(x, numbers.Real):
         return _leaf(float(x))
     return NotImplemented  # type: ignore[no-any-return]  # for the dunder that called
 

@@ -37,6 +37,35 @@ def test_backward_counts_a_grad_of_none_as_zero():
     assert (x.grad, y.grad, z.grad) == (3.0 + 3.0, 2.0, 1.0)
 
 
+def test_backward_over_shared_subgraphs_and_graphs_walked_before():
+    # backward marks what it has placed inside .grad itself: values reached along many
+    # paths, and values an earlier backward walked, must each be placed once, after all
+    # their consumers.
+    x, w = Value(0.7), Value(-1.3)
+    h = (x * w).tanh()  # used by every term below, at different depths
+    terms = [h]
+    for k in range(1, 6):
+        terms.append(terms[-1] * h + h * float(k))
+    y1 = terms[2] * x
+    y1.backward()  # walks part of the graph first
+    y2 = sum(terms, h) * terms[3]
+    x.grad = w.grad = None
+    y2.backward()
+    inner = [h, terms[2], terms[3]]
+    expected = grad(y2, [x, w, *inner])  # the reference: grad()'s own walk, with a dict
+    assert [x.grad, w.grad] + [v.grad for v in inner] == pytest.approx(expected, rel=1e-12)
+
+    def f(xv, wv):
+        hv = math.tanh(xv * wv)
+        ts = [hv]
+        for k in range(1, 6):
+            ts.append(ts[-1] * hv + hv * k)
+        return (hv + sum(ts)) * ts[3]
+    eps = 1e-6
+    assert x.grad == pytest.approx((f(0.7 + eps, -1.3) - f(0.7 - eps, -1.3)) / (2 * eps), rel=1e-6)
+    assert w.grad == pytest.approx((f(0.7, -1.3 + eps) - f(0.7, -1.3 - eps)) / (2 * eps), rel=1e-6)
+
+
 def test_deep_chain_has_no_recursion_limit():
     x = Value(1.0)
     k = Value(1.0 - 1e-7)
