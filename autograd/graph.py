@@ -74,11 +74,11 @@ def _backward_order(root: Value) -> list[Value]:
     value's `.grad` to 0 (interior values show this pass only), and a leaf's None ("no
     gradient yet") to 0, so that it can accumulate.
 
-    The 0 it writes is a float object made for this walk alone, so `.grad is zero` also
-    means "already placed": no `seen` set to hash every value into. A value holds that
-    object only until the chain rule adds to its gradient.
+    The 0 it writes is an object made for this walk alone, so `.grad is zero` also means
+    "already placed": no `seen` set to hash every value into. A value holds that object
+    only until the chain rule adds to its gradient (which gives a plain float).
     """
-    zero = float("0")  # a new object on every call: CPython caches no floats
+    zero = _Placed()  # a float subclass: its identity is its own on every Python
     if root._a is None:  # a leaf root: nothing to walk
         if root.grad is None:
             root.grad = 0.0
@@ -107,6 +107,13 @@ def _backward_order(root: Value) -> list[Value]:
             elif a.grad is None:  # type: ignore[union-attr]
                 a.grad = 0.0  # type: ignore[union-attr]
     return order
+
+
+class _Placed(float):
+    """0.0, as the marker of one backward walk (see `_backward_order`). An instance of a
+    subclass, not a plain float: some Pythons (PyPy) compare plain floats by value in `is`."""
+
+    __slots__ = ()
 
 
 def _check_recorded(v: Value, what: str) -> None:
