@@ -5,6 +5,7 @@ u[i] * v[i]`, a `Loop` is `for k in range(n):` around its body. Backward is the 
 rule as in straight-line code (`g_t[a] += d t[out] / d t[a] * g_t[out]`), with the loops run
 in reverse: gradients of values live in `g_t`, of parameters in `g_P`.
 """
+from . import dots
 from .codegen import describe_op, fill, line, number, row_for
 from .loops import Dot, Loop
 
@@ -87,14 +88,7 @@ def forward_lines(items, texts):
             out.append(f"for k in range({item.n}):")
             out += ["    " + x for x in forward_lines(item.body, texts)]
         elif isinstance(item, Dot):
-            t = texts.value(item.out)
-            out.append(line(f"s = {texts.value(item.init)}", f"{t} = dot product of {item.n} terms"))
-            u, v = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
-            if u and v:
-                out += [f"for u, v in zip({u}, {v}):", "    s += u * v"]
-            else:
-                out += [f"for i in range({item.n}):", f"    s += {texts.value(item.u)} * {texts.value(item.v)}"]
-            out.append(f"{t} = s")
+            out += dots.forward_lines(item, texts)
         else:
             row = row_for(item.op)
             a, b, t = _operands(item, texts)
@@ -113,7 +107,7 @@ def backward_lines(items, texts):
                 out.append(f"for k in reversed(range({item.n})):")
                 out += ["    " + x for x in body]
         elif isinstance(item, Dot):
-            out += _dot_backward(item, texts)
+            out += dots.backward_lines(item, texts)
         elif item.needs[0]:
             out += _op_backward(item, texts)
     return out
@@ -136,22 +130,3 @@ def _op_backward(item, texts):
         lines.append(line(f"{texts.grad(r)} += {term}", comment))
     return lines
 
-
-def _dot_backward(item, texts):
-    if not item.needs[0]:
-        return []
-    t, init = texts.value(item.out), texts.value(item.init)
-    u, v = texts.value(item.u), texts.value(item.v)
-    lines = [line(f"g = {texts.grad(item.out)}", f"from {t} = {init} + sum of {u} * {v} over i")]
-    if item.needs[1]:
-        lines.append(f"{texts.grad(item.init)} += g")
-    us, vs = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
-    for wanted, r, other, other_r in ((item.needs[2], item.u, vs, item.v), (item.needs[3], item.v, us, item.u)):
-        if not wanted:
-            continue
-        grads = texts.vector(r, item.n, grad=True)
-        if grads and other:  # d s / d u[i] = v[i], for every i at once
-            lines.append(f"{grads} = [g_u + v * g for g_u, v in zip({grads}, {other})]")
-        else:
-            lines += [f"for i in range({item.n}):", f"    {texts.grad(r)} += {texts.value(other_r)} * g"]
-    return lines

@@ -121,11 +121,12 @@ class Program:
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
+        picks = _picks(s.samples[i], var, names)
         if self.forward_only:
             keep = set(s.outputs[i])
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
         else:
-            var.forward = forward_lines(s.samples[i], ref)
+            var.forward = forward_lines(s.samples[i], ref, picks)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
@@ -134,8 +135,8 @@ class Program:
                         for o, x in zip(offsets, outputs) if x in seeded]
         accum = set(s.params) | set(s.param_nodes)
         var.backward += backward_lines(s.samples[i], ref, gref, s.requires.__contains__,
-                                       accum.__contains__, set(seeded))
-        target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
+                                       accum.__contains__, set(seeded), picks)
+        target = ", y" if var.target == "float" or var.tables else f", {_unpack(ys)}" if ys else ""
         var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
 
     def _reduction(self, s, red, names, accum):
@@ -209,6 +210,21 @@ class Program:
         else:
             body += _wrap(f"return {self.loss}, (", self.grads, ")")
         return "def step(P, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+
+
+def _picks(nodes, var, names):
+    """{node: {operand position: (name, candidate nodes)}} for the operands a class index
+    picks at run time (a kind merged over classes: `samples.merge_classes`)."""
+    picks = {}
+    for (k, pos), number in sorted(var.selects.items()):
+        name, n = f"pick{number}", number
+        while name in names.taken:
+            n += 1
+            name = f"pick{n}"
+        names.taken.add(name)
+        cands = [None if c is None else nodes[c] for c in var.tables[number]]
+        picks.setdefault(nodes[k], {})[pos] = (name, cands)
+    return picks
 
 
 def _unpack(names):
