@@ -1,4 +1,5 @@
 """compile at scale: class indices at run time, any batch size, loops in the code, forward only."""
+import math
 import random
 
 import pytest
@@ -197,3 +198,43 @@ def test_evaluate_and_predict_compiled_agree_with_the_engine(form, monkeypatch):
             assert got["loss"] is None and want["loss"] is None
     assert nn.predict(model, X, compile=True) == nn.predict(model, X)
     assert nn.accuracy(model, X, y, compile=True) == nn.accuracy(model, X, y)
+
+
+def test_l2_code_does_not_grow_with_width(arrays):
+    sizes = []
+    for nin, hidden, classes in [(8, 6, 3), (100, 64, 10)]:
+        model = nn.MLP(nin, [hidden, classes], seed=1)
+        params = model.parameters()
+
+        def fn(rows, targets):
+            return nn.batch_loss(model, nn.cross_entropy, rows, targets, l2=1e-3)
+        step = compile(fn, params)
+        for n in (2 * classes, 5):
+            xb, yb = data(n, nin, classes, seed=n)
+            assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+        sizes.append(step.stats["lines"])
+    # Bound: the penalty is one dot product of the parameters with themselves (about 15 lines
+    # with its backward), however many parameters (7,114 here; one line per node: 14,000).
+    assert max(sizes) <= 170 and sizes[1] <= sizes[0] + 4, sizes
+
+
+def test_zero_gradients_are_skipped_only_where_the_floats_agree(arrays):
+    # A relu that is off sends back g = 0, and the loop form skips its dot product's
+    # backward; that must not hide inf * 0 = nan: an infinite input into a unit that is off.
+    w = [Value(c) for c in (0.3, -0.5, 0.2, 0.1, -0.4)]
+    b, v = Value(0.1), Value(1.5)
+
+    def fn(rows, targets):
+        terms = [((sum((wi * xi for wi, xi in zip(w, x)), b)).relu() * v - y) ** 2 for x, y in zip(rows, targets)]
+        return sum(terms) * (1.0 / len(terms))
+    params = w + [b, v]
+    step = compile(fn, params)
+    xb, _ = data(6, 5, 2, seed=12)
+    yb = [0.5, -0.25, 1.0, 0.0, 0.75, -1.0]
+    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert "if g or not isfinite(" in step.source
+    xb[3][1] = math.inf  # w[1] < 0: this unit's sum is -inf, its relu off, the loss finite
+    got, want = compiled(step, params, xb, yb), dynamic(fn, params, xb, yb)
+    assert math.isfinite(want[0]) and any(math.isnan(g) for g in want[1])
+    assert got[0] == want[0] and [math.isnan(g) for g in got[1]] == [math.isnan(g) for g in want[1]]
+    assert_close(*[(loss, [g for g in grads if not math.isnan(g)]) for loss, grads in (got, want)])

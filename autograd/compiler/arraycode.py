@@ -13,8 +13,9 @@ from .loops import Dot, Loop
 class Texts:
     """How a sample's references read as code: `t[...]`, `P[...]`, `x[...]`, `y`, a name."""
 
-    def __init__(self, qnames, float_target, tables, first_table=0, row_len=None):
+    def __init__(self, qnames, float_target, tables, first_table=0, row_len=None, values="t"):
         self.qnames, self.float_target, self.tables = qnames, float_target, tables
+        self.values = values  # the list of values: `t` for a sample's, `Q` for the parameters' own
         self.row_len = row_len
         self.first_table = first_table  # number of this sample's first table in CLASSES
 
@@ -28,7 +29,7 @@ class Texts:
             return f"t[{self.select(r.base)}]"
         if kind == "y" and self.float_target:
             return "y"
-        return f"{_ARRAYS[kind]}[{index(r)}]"
+        return f"{self.values if kind == 'n' else _ARRAYS[kind]}[{index(r)}]"
 
     def grad(self, r):
         kind = r.kind
@@ -36,7 +37,7 @@ class Texts:
             return f"g_{self.qnames[r.base]}"
         if kind == "s":
             return f"g_t[{self.select(r.base)}]"
-        return f"{'g_t' if kind == 'n' else 'g_P'}[{index(r)}]"
+        return f"{'g_' + self.values if kind == 'n' else 'g_P'}[{index(r)}]"
 
     def vector(self, r, n, grad=False):
         """`P[3:67]`: the n values (or gradients) r reads over i, as a slice; None if it cannot."""
@@ -44,7 +45,8 @@ class Texts:
             return None
         if grad and r.kind not in "np":
             return None
-        name = ("g_t" if r.kind == "n" else "g_P") if grad else _ARRAYS[r.kind]
+        name = self.values if r.kind == "n" else _ARRAYS[r.kind]
+        name = ("g_" + name if r.kind == "n" else "g_P") if grad else name
         start = index_text(r.base, ((r.sk, "k"),))
         stop = index_text(r.base + r.si * n, ((r.sk, "k"),))
         step = "" if r.si == 1 else f":{r.si}"

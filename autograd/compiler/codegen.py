@@ -41,7 +41,7 @@ HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "
            "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
            "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
-                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES"}
+                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES", "Q", "g_Q"}
 
 
 def row_key(op):

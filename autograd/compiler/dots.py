@@ -54,5 +54,5 @@ def backward_lines(item, texts):
         else:
             lines += [f"for i in range({item.n}):", f"    {texts.grad(r)} += {texts.value(other_r)} * g"]
     head = [line(f"g = {texts.grad(item.out)}", f"from {t} = {init} + sum of {u} * {v} over i"),
-            line(f"if g or not isfinite({t}):", "g = 0 (a relu that is off) adds nothing")]
+            line(f"if g or not isfinite({t}):", "g = 0 (say, a relu that is off): nothing to add")]
     return head + ["    " + x for x in lines] if lines else []

@@ -1,7 +1,7 @@
 """The generated step function: parameter code, one loop per kind of sample, the reduction."""
 import textwrap
 
-from . import arraycode
+from . import arraycode, paramcode
 from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
 from .loops import Ref, lower
 
@@ -56,6 +56,11 @@ class Program:
         self.param_forward = forward_lines(s.param_nodes, ref)
         self.accumulators = [gref(x) for x in (s.param_nodes if array else s.params + s.param_nodes)
                              if x in s.requires]
+        lowered = None
+        if array and s.param_nodes:  # an L2 penalty over a wide model: a dot product, not a line per node
+            lowered = paramcode.lowered(s, names.names, paramcode.read_outside(s, variants, red))
+            if lowered is not None:
+                self.param_forward, self.accumulators, lowered_backward = lowered
         self.nparams = len(s.params)
         self.tsize = 0
         self.classes = []  # per class-selected value: its slot in t for each class index
@@ -70,8 +75,8 @@ class Program:
         prelude = []
         if red.root in accum and red.root in s.requires:  # the loss reads parameters only
             prelude.append(f"{gref(red.root)} += 1.0")
-        self.param_backward = prelude + backward_lines(
-            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum))
+        self.param_backward = prelude + (lowered_backward if lowered is not None else backward_lines(
+            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum)))
         outs = {x: f"B[{k}]" for x, k in self.slots.items()}
         self.loss = outs[red.root] if red.root in outs else self._ref(red, names.names, outs)(red.root)
         self.grads = [gref(p) if p in s.requires else "0.0" for p in s.params]
