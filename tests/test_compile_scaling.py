@@ -218,9 +218,12 @@ def test_l2_code_does_not_grow_with_width(arrays):
     assert max(sizes) <= 170 and sizes[1] <= sizes[0] + 4, sizes
 
 
-def test_zero_gradients_are_skipped_only_where_the_floats_agree(arrays):
-    # A relu that is off sends back g = 0, and the loop form skips its dot product's
-    # backward; that must not hide inf * 0 = nan: an infinite input into a unit that is off.
+@pytest.mark.parametrize("form", ["named", "arrays"])
+def test_zero_gradients_are_skipped_only_where_the_floats_agree(form, monkeypatch):
+    # A relu that is off sends back g = 0, and both forms skip its dot product's backward;
+    # that must not hide inf * 0 = nan: an infinite input into a unit that is off.
+    if form == "arrays":
+        monkeypatch.setattr(plan, "STRAIGHT", 0)
     w = [Value(c) for c in (0.3, -0.5, 0.2, 0.1, -0.4)]
     b, v = Value(0.1), Value(1.5)
 

@@ -235,13 +235,14 @@ def backward_lines(nodes, ref, gref, wants, accumulates, assigned, picks=None):
                 out.append(line(f"g_{name}[y] = {term}", comment))
                 for c, node in enumerate(cands):
                     if node is not None:
-                        out.append(_accumulate(gref(node), f"g_{name}[{c}]", node, accumulates, assigned))
+                        out.append(accumulate(gref(node), f"g_{name}[{c}]", node, accumulates, assigned))
                 continue
-            out.append(line(_accumulate(gref(x), term, x, accumulates, assigned), comment))
+            out.append(line(accumulate(gref(x), term, x, accumulates, assigned), comment))
     return out
 
 
-def _accumulate(target, term, x, accumulates, assigned):
+def accumulate(target, term, x, accumulates, assigned):
+    """`g_x += term`, or `g_x = term` the first time x gets a gradient (x joins `assigned`)."""
     if accumulates(x) or x in assigned:
         return f"{target} += {term}"
     assigned.add(x)

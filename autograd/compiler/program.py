@@ -1,7 +1,7 @@
 """The generated step function: parameter code, one loop per kind of sample, the reduction."""
 import textwrap
 
-from . import arraycode, paramcode
+from . import arraycode, dots, paramcode
 from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
 from .loops import Ref, lower
 
@@ -127,11 +127,13 @@ class Program:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
         picks = _picks(s.samples[i], var, names)
+        keep, chains = set(s.outputs[i]), {}
         if self.forward_only:
-            keep = set(s.outputs[i])
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
         else:
-            var.forward = forward_lines(s.samples[i], ref, picks)
+            keep.update(x for cands in picks.values() for _, c in cands.values() for x in c)
+            chains = dots.find_chains(s.samples[i], keep | set(picks))
+            var.forward = dots.named_forward(s.samples[i], ref, picks, chains)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
@@ -139,8 +141,8 @@ class Program:
         var.backward = [line(f"{gref(x)} = S[{o}]", "d loss / d this output, from the reduction")
                         for o, x in zip(offsets, outputs) if x in seeded]
         accum = set(s.params) | set(s.param_nodes)
-        var.backward += backward_lines(s.samples[i], ref, gref, s.requires.__contains__,
-                                       accum.__contains__, set(seeded), picks)
+        var.backward += dots.named_backward(s.samples[i], ref, gref, s.requires.__contains__,
+                                            accum.__contains__, set(seeded), picks, chains)
         target = ", y" if var.target == "float" or var.tables else f", {_unpack(ys)}" if ys else ""
         var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
 
