@@ -12,7 +12,8 @@ import time
 
 from . import dots, reduction
 from .array_program import ArrayProgram, choose
-from .program import Program, Variant, lower_variant
+from .loops import lower_variant
+from .program import Program, Variant
 from .samples import group, merge_classes
 from .trace import reduction_seeds
 

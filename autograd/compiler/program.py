@@ -1,9 +1,8 @@
 """The generated step function: parameter code, one loop per kind of sample, the reduction."""
 import textwrap
 
-from . import arraycode, dots, paramcode
+from . import arraycode, dots, paramcode, samples
 from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
-from .loops import Ref, lower
 
 
 class Variant:
@@ -126,7 +125,7 @@ class Program:
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
-        picks = _picks(s.samples[i], var, names)
+        picks = samples.picks(s.samples[i], var, names.taken)
         keep, chains = set(s.outputs[i]), {}
         if self.forward_only:
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
@@ -219,21 +218,6 @@ class Program:
         return "def step(P, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
 
 
-def _picks(nodes, var, names):
-    """{node: {operand position: (name, candidate nodes)}} for the operands a class index
-    picks at run time (a kind merged over classes: `samples.merge_classes`)."""
-    picks = {}
-    for (k, pos), number in sorted(var.selects.items()):
-        name, n = f"pick{number}", number
-        while name in names.taken:
-            n += 1
-            name = f"pick{n}"
-        names.taken.add(name)
-        cands = [None if c is None else nodes[c] for c in var.tables[number]]
-        picks.setdefault(nodes[k], {})[pos] = (name, cands)
-    return picks
-
-
 def _unpack(names):
     """'(a, b)' as an assignment target; '(a,)' for one name."""
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
@@ -263,31 +247,3 @@ def _wrap(opening, items, closing, width=92):
     return [opening] + ["    " + x for x in textwrap.wrap(text, width - 4, break_long_words=False,
                                                             break_on_hyphens=False)] + [closing]
 
-
-def lower_variant(s, var):
-    """Find the loops of a kind of sample (`loops.lower`); sets `var.lowered`, `var.out_refs`."""
-    i, row_len = var.sample, var.row_len
-    nodes = s.samples[i]
-    local = {v: k for k, v in enumerate(nodes)}
-    const, index, qindex, where, selects = s.const, s.index, s.qindex, s.where, var.selects
-
-    def ref_of(k, pos, x):
-        number = selects.get((k, pos))
-        if number is not None:
-            return Ref("s", number)
-        if x in local:
-            return local[x]
-        if x in const:
-            return Ref("c", const[x])
-        if x in index:
-            return Ref("p", index[x])
-        if x in where:
-            p = where[x][1]
-            return Ref("x", p) if p < row_len else Ref("y", p - row_len)
-        return Ref("q", qindex[x])
-
-    keep = {local[x] for x in s.outputs[i] if x in local}
-    keep.update(k for table in var.tables for k in table if k is not None)
-    low = lower(nodes, ref_of, s.requires.__contains__, keep)
-    var.lowered = low
-    var.out_refs = [Ref("n", low.slot_of[local[x]]) if x in local else ref_of(-1, -1, x) for x in s.outputs[i]]
