@@ -1,9 +1,10 @@
-"""Dot products in the loop form: `t = init + sum of u[i] * v[i]`, forward and backward as code.
+"""Dot products, `t = init + sum of u[i] * v[i]`, as code: a loop over lists, or one sum of names.
 
-Forward, `sum(map(mul, u, v), init)` runs the loop in C. Up to Python 3.11, `sum` adds
-floats one by one from `init`, left to right, as the engine's chain of `+` does, so the
-float is the same; from 3.12 on it adds them with a compensation term (a more exact sum,
-but not the engine's), and the loop is written in Python instead.
+Array form (loops): `sum(map(mul, u, v), init)` runs the loop in C. Up to Python 3.11,
+`sum` adds floats one by one from `init`, left to right, as the engine's chain of `+` does,
+so the float is the same; from 3.12 on it adds them with a compensation term (a more exact
+sum, but not the engine's), and the loop is written in Python instead. Named form: the
+chain of nodes is one expression, `t = b + w0 * x0 + w1 * x1 + ...`, added left to right.
 
 Backward, d t / d u[i] = v[i] for every i at once: `g_u[i] += v[i] * g`. A relu that is
 off sends back g = 0, and then every term is v[i] * 0 = 0, which changes no gradient
@@ -25,7 +26,7 @@ NAMESPACE = {"mul": operator.mul, "isfinite": math.isfinite}  # what the lines b
 
 
 def forward_lines(item, texts):
-    """`t[5] = sum(map(mul, P[0:4], x), P[4])` (or the loop it stands for)."""
+    """Array form: `t[5] = sum(map(mul, P[0:4], x), P[4])` (or the loop it stands for)."""
     t, init = texts.value(item.out), texts.value(item.init)
     u, v = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
     if u and v and PLAIN_SUM:
@@ -39,7 +40,7 @@ def forward_lines(item, texts):
 
 
 def backward_lines(item, texts):
-    """g = d loss / d t; then g into init, and v[i] * g into u[i] (u[i] * g into v[i])."""
+    """Array form: g = d loss / d t; then g into init, v[i] * g into u[i], u[i] * g into v[i]."""
     if not item.needs[0]:
         return []
     t, init = texts.value(item.out), texts.value(item.init)
