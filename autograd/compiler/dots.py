@@ -68,7 +68,16 @@ Chain = collections.namedtuple("Chain", "init products last")  # last: the final
 
 def find_chains(nodes, keep):
     """{final sum: Chain} for the dot products among a sample's `nodes` (in order): at least
-    `MIN_TERMS` products, each read only by the next sum, no inner value in `keep`."""
+    `MIN_TERMS` products, each read only by the next sum, no inner value in `keep`.
+
+    >>> from autograd import Value
+    >>> from autograd.graph import topological_order
+    >>> w, x = [Value(0.5) for _ in range(4)], [Value(2.0) for _ in range(4)]
+    >>> s = sum((a * b for a, b in zip(w, x)), Value(1.0))   # 1 + w0 * x0 + ... + w3 * x3
+    >>> chains = find_chains(topological_order(s, leaves=False), keep=set())
+    >>> [(len(c.products), c.last is s) for c in chains.values()]
+    [(4, True)]
+    """
     uses = collections.Counter(x for v in nodes for x in (v._a, v._b) if x is not None)
     out, k, n = {}, 0, len(nodes)
     while k < n:
