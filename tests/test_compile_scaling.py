@@ -1,11 +1,12 @@
 """compile at scale: class indices at run time, any batch size, loops in the code, forward only."""
+import math
 import random
 
 import pytest
 from compile_helpers import assert_close, compiled, dynamic
 
 from autograd import Value, compile
-from autograd.compiler import plan
+from autograd.compiler import dots, plan
 
 nn = pytest.importorskip("nn")
 
@@ -39,12 +40,15 @@ def test_class_indices_are_chosen_at_run_time_in_one_kind_of_code(arrays):
     assert "y]" in step.source  # the class index picks the logit
 
 
-def test_small_graphs_keep_named_code_and_wide_ones_get_one_kind():
-    for nin, kinds in ((3, 4), (80, 1)):  # 4 classes of about 200 nodes, of about 2,200
+def test_classes_share_one_kind_of_named_code_and_wide_graphs_get_loops():
+    for nin, named in ((3, True), (80, True), (400, False)):  # about 200, 2,200 and 10,000 nodes
         fn, params, step = ce_step(nn.MLP(nin, [12, 8], seed=0))
-        xb, yb = data(16, nin, 4, seed=1)
-        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
-        assert step.stats["kinds"] == kinds
+        for seed, n in enumerate([16, 9]):
+            xb, yb = data(n, nin, 4, seed=seed + 1)
+            assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+        assert step.stats["kinds"] == 1 and step.trace_count == 1
+        assert ("pick0 = (" in step.source) == named  # named values; the class index picks one
+        assert ("t = [0.0]" in step.source) != named  # else values in a list, loops
 
 
 def test_a_class_not_seen_yet_is_traced_once_and_the_others_kept(arrays):
@@ -55,21 +59,24 @@ def test_a_class_not_seen_yet_is_traced_once_and_the_others_kept(arrays):
         assert step.trace_count == traces
 
 
-def test_a_class_table_that_is_not_regular(arrays):
-    w = [[Value(random.Random(k).uniform(-1, 1)) for _ in range(2)] for k in range(3)]
+@pytest.mark.parametrize("nin, form", [(2, "pick0 = (t12, t2, t7)[y]"), (6, "CLASSES[0][y]")])
+def test_a_class_table_that_is_not_regular(nin, form, arrays):
+    w = [[Value(random.Random(k).uniform(-1, 1)) for _ in range(nin)] for k in range(3)]
     params = [p for row in w for p in row]
     order = [2, 0, 1]
 
     def fn(rows, targets):  # picks logits[order[t]]: slots 2, 0, 1 for classes 0, 1, 2
         losses = []
         for x, t in zip(rows, targets):
-            logits = [wc[0] * x[0] + wc[1] * x[1] for wc in w]
+            logits = [sum((a * b for a, b in zip(wc[1:], x[1:])), wc[0] * x[0]) for wc in w]
             losses.append(sum(z.exp() for z in logits).log() - logits[order[t]])
         return sum(losses) * (1.0 / len(losses))
     step = compile(fn, params)
-    xb, yb = data(9, 2, 3, seed=3)
-    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
-    assert "CLASSES[0][y]" in step.source and step.stats["kinds"] == 1
+    for seed, n in ((3, 9), (4, 5)):
+        xb, yb = data(n, nin, 3, seed=seed)
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    # Named code picks among the logits' names; loops (6 inputs: dot products) look up a table.
+    assert form in step.source and step.stats["kinds"] == 1
 
 
 @pytest.mark.parametrize("form", ["named", "arrays"])
@@ -128,7 +135,8 @@ def test_loops_agree_with_the_engine_for_each_activation(activation, arrays):
     step = compile(fn, params)
     xb, yb = data(10, 6, 3, seed=5)
     assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
-    assert "for k in range(" in step.source and "for u, v in zip(" in step.source
+    dot = "sum(map(mul, " if dots.PLAIN_SUM else "for u, v in zip("  # Python 3.12's sum() compensates
+    assert "for k in range(" in step.source and dot in step.source
 
 
 def test_a_dot_product_with_a_constant_side_and_multi_output_targets(arrays):
@@ -190,3 +198,47 @@ def test_evaluate_and_predict_compiled_agree_with_the_engine(form, monkeypatch):
             assert got["loss"] is None and want["loss"] is None
     assert nn.predict(model, X, compile=True) == nn.predict(model, X)
     assert nn.accuracy(model, X, y, compile=True) == nn.accuracy(model, X, y)
+
+
+def test_l2_code_does_not_grow_with_width(arrays):
+    sizes = []
+    for nin, hidden, classes in [(8, 6, 3), (100, 64, 10)]:
+        model = nn.MLP(nin, [hidden, classes], seed=1)
+        params = model.parameters()
+
+        def fn(rows, targets):
+            return nn.batch_loss(model, nn.cross_entropy, rows, targets, l2=1e-3)
+        step = compile(fn, params)
+        for n in (2 * classes, 5):
+            xb, yb = data(n, nin, classes, seed=n)
+            assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+        sizes.append(step.stats["lines"])
+    # Bound: the penalty is one dot product of the parameters with themselves (about 15 lines
+    # with its backward), however many parameters (7,114 here: tens of thousands of lines if
+    # written one line per node).
+    assert max(sizes) <= 170 and sizes[1] <= sizes[0] + 4, sizes
+
+
+@pytest.mark.parametrize("form", ["named", "arrays"])
+def test_zero_gradients_are_skipped_only_where_the_floats_agree(form, monkeypatch):
+    # A relu that is off sends back g = 0, and both forms skip its dot product's backward;
+    # that must not hide inf * 0 = nan: an infinite input into a unit that is off.
+    if form == "arrays":
+        monkeypatch.setattr(plan, "STRAIGHT", 0)
+    w = [Value(c) for c in (0.3, -0.5, 0.2, 0.1, -0.4)]
+    b, v = Value(0.1), Value(1.5)
+
+    def fn(rows, targets):
+        terms = [((sum((wi * xi for wi, xi in zip(w, x)), b)).relu() * v - y) ** 2 for x, y in zip(rows, targets)]
+        return sum(terms) * (1.0 / len(terms))
+    params = w + [b, v]
+    step = compile(fn, params)
+    xb, _ = data(6, 5, 2, seed=12)
+    yb = [0.5, -0.25, 1.0, 0.0, 0.75, -1.0]
+    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert "if g or not isfinite(" in step.source
+    xb[3][1] = math.inf  # w[1] < 0: this unit's sum is -inf, its relu off, the loss finite
+    got, want = compiled(step, params, xb, yb), dynamic(fn, params, xb, yb)
+    assert math.isfinite(want[0]) and any(math.isnan(g) for g in want[1])
+    assert got[0] == want[0] and [math.isnan(g) for g in got[1]] == [math.isnan(g) for g in want[1]]
+    assert_close(*[(loss, [g for g in grads if not math.isnan(g)]) for loss, grads in (got, want)])

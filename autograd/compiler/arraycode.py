@@ -5,6 +5,7 @@ u[i] * v[i]`, a `Loop` is `for k in range(n):` around its body. Backward is the 
 rule as in straight-line code (`g_t[a] += d t[out] / d t[a] * g_t[out]`), with the loops run
 in reverse: gradients of values live in `g_t`, of parameters in `g_P`.
 """
+from . import dots
 from .codegen import describe_op, fill, line, number, row_for
 from .loops import Dot, Loop
 
@@ -12,8 +13,9 @@ from .loops import Dot, Loop
 class Texts:
     """How a sample's references read as code: `t[...]`, `P[...]`, `x[...]`, `y`, a name."""
 
-    def __init__(self, qnames, float_target, tables, first_table=0, row_len=None):
+    def __init__(self, qnames, float_target, tables, first_table=0, row_len=None, values="t"):
         self.qnames, self.float_target, self.tables = qnames, float_target, tables
+        self.values = values  # the list of values: `t` for a sample's, `Q` for the parameters' own
         self.row_len = row_len
         self.first_table = first_table  # number of this sample's first table in CLASSES
 
@@ -27,7 +29,7 @@ class Texts:
             return f"t[{self.select(r.base)}]"
         if kind == "y" and self.float_target:
             return "y"
-        return f"{_ARRAYS[kind]}[{index(r)}]"
+        return f"{self.values if kind == 'n' else _ARRAYS[kind]}[{index(r)}]"
 
     def grad(self, r):
         kind = r.kind
@@ -35,7 +37,7 @@ class Texts:
             return f"g_{self.qnames[r.base]}"
         if kind == "s":
             return f"g_t[{self.select(r.base)}]"
-        return f"{'g_t' if kind == 'n' else 'g_P'}[{index(r)}]"
+        return f"{'g_' + self.values if kind == 'n' else 'g_P'}[{index(r)}]"
 
     def vector(self, r, n, grad=False):
         """`P[3:67]`: the n values (or gradients) r reads over i, as a slice; None if it cannot."""
@@ -43,7 +45,8 @@ class Texts:
             return None
         if grad and r.kind not in "np":
             return None
-        name = ("g_t" if r.kind == "n" else "g_P") if grad else _ARRAYS[r.kind]
+        name = self.values if r.kind == "n" else _ARRAYS[r.kind]
+        name = ("g_" + name if r.kind == "n" else "g_P") if grad else name
         start = index_text(r.base, ((r.sk, "k"),))
         stop = index_text(r.base + r.si * n, ((r.sk, "k"),))
         step = "" if r.si == 1 else f":{r.si}"
@@ -87,14 +90,7 @@ def forward_lines(items, texts):
             out.append(f"for k in range({item.n}):")
             out += ["    " + x for x in forward_lines(item.body, texts)]
         elif isinstance(item, Dot):
-            t = texts.value(item.out)
-            out.append(line(f"s = {texts.value(item.init)}", f"{t} = dot product of {item.n} terms"))
-            u, v = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
-            if u and v:
-                out += [f"for u, v in zip({u}, {v}):", "    s += u * v"]
-            else:
-                out += [f"for i in range({item.n}):", f"    s += {texts.value(item.u)} * {texts.value(item.v)}"]
-            out.append(f"{t} = s")
+            out += dots.forward_lines(item, texts)
         else:
             row = row_for(item.op)
             a, b, t = _operands(item, texts)
@@ -113,7 +109,7 @@ def backward_lines(items, texts):
                 out.append(f"for k in reversed(range({item.n})):")
                 out += ["    " + x for x in body]
         elif isinstance(item, Dot):
-            out += _dot_backward(item, texts)
+            out += dots.backward_lines(item, texts)
         elif item.needs[0]:
             out += _op_backward(item, texts)
     return out
@@ -136,22 +132,3 @@ def _op_backward(item, texts):
         lines.append(line(f"{texts.grad(r)} += {term}", comment))
     return lines
 
-
-def _dot_backward(item, texts):
-    if not item.needs[0]:
-        return []
-    t, init = texts.value(item.out), texts.value(item.init)
-    u, v = texts.value(item.u), texts.value(item.v)
-    lines = [line(f"g = {texts.grad(item.out)}", f"from {t} = {init} + sum of {u} * {v} over i")]
-    if item.needs[1]:
-        lines.append(f"{texts.grad(item.init)} += g")
-    us, vs = texts.vector(item.u, item.n), texts.vector(item.v, item.n)
-    for wanted, r, other, other_r in ((item.needs[2], item.u, vs, item.v), (item.needs[3], item.v, us, item.u)):
-        if not wanted:
-            continue
-        grads = texts.vector(r, item.n, grad=True)
-        if grads and other:  # d s / d u[i] = v[i], for every i at once
-            lines.append(f"{grads} = [g_u + v * g for g_u, v in zip({grads}, {other})]")
-        else:
-            lines += [f"for i in range({item.n}):", f"    {texts.grad(r)} += {texts.value(other_r)} * g"]
-    return lines

@@ -38,9 +38,10 @@ TEMPLATES = {
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
-           "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs")
+           "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
+           "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
-                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES"}
+                            "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES", "Q", "g_Q"}
 
 
 def row_key(op):
@@ -98,11 +99,6 @@ def template_fields(arg, a, b, out):
         fields["n"], fields["n1"] = number(arg), number(arg - 1.0)
         fields["a_n1"] = a if arg == 2.0 else f"{a} ** {number(arg - 1.0)}"
     return fields
-
-
-def describe(v, ref):
-    """`t3 = relu(t2)`: the operation of node `v`, for comments."""
-    return describe_op(v._op.name, ref(v), ref(v._a), None if v._b is None else ref(v._b))
 
 
 def describe_op(name, out, a, b):
@@ -163,14 +159,32 @@ def _clean(label):
     return name
 
 
-def forward_lines(nodes, ref):
-    """One assignment per node, in order."""
+def forward_lines(nodes, ref, picks=None):
+    """One assignment per node, in order. `picks[v] = {operand position: (name, candidates)}`:
+    that operand of v is the value a class index `y` picks at run time, candidates[y] (a
+    node, or None for a class not seen)."""
     out = []
     for v in nodes:
         template = row_for(v._op).forward
         comment = v._op.name.split("(")[0] if " if " in template else ""  # name what the branch computes
-        out.append(line(f"{ref(v)} = {render(template, v, ref)}", comment))
+        picked = picks.get(v) if picks else None
+        if picked:
+            out += [line(f"{name} = {_tuple(['nan' if c is None else ref(c) for c in cands])}[y]",
+                         "the value the class index y picks") for name, cands in picked.values()]
+        a, b = _operand_texts(v, ref, picked)
+        out.append(line(f"{ref(v)} = {fill(template, v._op.arg, a, b, ref(v))}", comment))
     return out
+
+
+def _tuple(texts):
+    return "(" + ", ".join(texts) + ("," if len(texts) == 1 else "") + ")"
+
+
+def _operand_texts(v, ref, picked):
+    texts = [ref(v._a), ref(v._b) if v._b is not None else ""]
+    for pos, (name, _) in (picked or {}).items():
+        texts[pos] = name
+    return texts
 
 
 def fused_forward_lines(nodes, ref, stored, depth_limit=40):
@@ -196,27 +210,40 @@ def fused_forward_lines(nodes, ref, stored, depth_limit=40):
     return out
 
 
-def backward_lines(nodes, ref, gref, wants, accumulates, assigned):
+def backward_lines(nodes, ref, gref, wants, accumulates, assigned, picks=None):
     """The chain rule over `nodes`, last first: each wanted input gains d out/d input * g_out.
 
-    `assigned` holds the nodes whose gradient variable exists already (and grows).
+    `assigned` holds the nodes whose gradient variable exists already (and grows). An operand
+    that a class index picks (`picks`, see `forward_lines`) sends its gradient to the value
+    picked: `g_pick0` goes into one of the candidates' gradients, chosen by `y`.
     """
     out = []
     for v in reversed(nodes):
         if v not in assigned:
             continue  # no gradient reaches this node, or none is needed from it
         row = row_for(v._op)
-        das = (row.da, row.db)
-        g, comment = gref(v), "from " + describe(v, ref)
-        for x, d in zip(v._prev, das):
+        picked = picks.get(v) if picks else None
+        a, b = _operand_texts(v, ref, picked)
+        g, comment = gref(v), "from " + describe_op(v._op.name, ref(v), a, b if v._b is not None else None)
+        for pos, (x, d) in enumerate(zip(v._prev, (row.da, row.db))):
             if not wants(x):
                 continue
-            term = g if d == "1.0" else f"{render(d, v, ref)} * {g}"
-            target = gref(x)
-            if accumulates(x) or x in assigned:
-                code = f"{target} += {term}"
-            else:
-                code = f"{target} = {term}"
-                assigned.add(x)
-            out.append(line(code, comment))
+            term = g if d == "1.0" else f"{fill(d, v._op.arg, a, b, ref(v))} * {g}"
+            if picked and pos in picked:
+                name, cands = picked[pos]
+                out.append(line(f"g_{name} = [0.0] * {len(cands)}", "only the value picked gets a gradient"))
+                out.append(line(f"g_{name}[y] = {term}", comment))
+                for c, node in enumerate(cands):
+                    if node is not None:
+                        out.append(accumulate(gref(node), f"g_{name}[{c}]", node, accumulates, assigned))
+                continue
+            out.append(line(accumulate(gref(x), term, x, accumulates, assigned), comment))
     return out
+
+
+def accumulate(target, term, x, accumulates, assigned):
+    """`g_x += term`, or `g_x = term` the first time x gets a gradient (x joins `assigned`)."""
+    if accumulates(x) or x in assigned:
+        return f"{target} += {term}"
+    assigned.add(x)
+    return f"{target} = {term}"

@@ -201,3 +201,32 @@ def _strided(item, period, step):
         return Dot(item.out._replace(sk=period), init, u, v, item.n, item.needs)
     a, b = ref(item.a), ref(item.b)
     return Op(item.op, item.out._replace(sk=period), a, b, item.needs)
+
+
+def lower_variant(s, var):
+    """Find the loops of a kind of sample (`loops.lower`); sets `var.lowered`, `var.out_refs`."""
+    i, row_len = var.sample, var.row_len
+    nodes = s.samples[i]
+    local = {v: k for k, v in enumerate(nodes)}
+    const, index, qindex, where, selects = s.const, s.index, s.qindex, s.where, var.selects
+
+    def ref_of(k, pos, x):
+        number = selects.get((k, pos))
+        if number is not None:
+            return Ref("s", number)
+        if x in local:
+            return local[x]
+        if x in const:
+            return Ref("c", const[x])
+        if x in index:
+            return Ref("p", index[x])
+        if x in where:
+            p = where[x][1]
+            return Ref("x", p) if p < row_len else Ref("y", p - row_len)
+        return Ref("q", qindex[x])
+
+    keep = {local[x] for x in s.outputs[i] if x in local}
+    keep.update(k for table in var.tables for k in table if k is not None)
+    low = lower(nodes, ref_of, s.requires.__contains__, keep)
+    var.lowered = low
+    var.out_refs = [Ref("n", low.slot_of[local[x]]) if x in local else ref_of(-1, -1, x) for x in s.outputs[i]]

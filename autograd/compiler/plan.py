@@ -10,9 +10,10 @@ import itertools
 import linecache
 import time
 
-from . import reduction
+from . import dots, reduction
 from .array_program import ArrayProgram, choose
-from .program import Program, Variant, lower_variant
+from .loops import lower_variant
+from .program import Program, Variant
 from .samples import group, merge_classes
 from .trace import reduction_seeds
 
@@ -62,11 +63,12 @@ class Plan:
             for key, v in kind_of_e.items():
                 kind_of.setdefault(key, len(kinds) + v)
             kinds += [(None, sig) for _, sig in kinds_e]
-        # Code of a few thousand lines runs fastest written out with named values; beyond
-        # that, kinds that differ by a class index are merged and repeats become loops.
-        straight = self.arrays is not None or sum(len(sig) for _, sig in kinds) <= STRAIGHT
-        if not straight:
+        # Kinds that differ by a class index are merged into one (Python code). Code of a few
+        # thousand lines runs fastest written out with named values; beyond that, repeats
+        # become loops.
+        if self.arrays is None:
             kinds, kind_of = merge_classes(kinds, kind_of)
+        straight = self.arrays is not None or sum(len(k[1]) for k in kinds) <= STRAIGHT
         if any(k[0] is None for k in kinds):
             raise Unmerged
         self.variants, self.variant_of = [], kind_of
@@ -81,7 +83,7 @@ class Plan:
         if not straight:
             for var in self.variants:
                 lower_variant(s, var)
-            self.array = any(var.lowered.repeats or var.tables for var in self.variants)
+            self.array = any(var.lowered.repeats for var in self.variants)
         self.kinds = frozenset(k if not isinstance(k[1], tuple) else (k[0], "class") for k in skeys)
         self.widths = [len(out) for out in s.outputs]
         self.generate_seconds = time.perf_counter() - generating
@@ -173,7 +175,7 @@ class Code:
         self.filename = filename = f"<compiled step {next(_counter)}>"
         # Registered with linecache, a traceback through the generated code shows its lines.
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
-        namespace = dict(step.namespace)
+        namespace = dict(step.namespace, **dots.NAMESPACE)
         if self.arrays is not None:
             namespace.update(program.namespace)
         else:
@@ -202,8 +204,7 @@ class Code:
                 j.append(base)
                 x.append(row)
                 t.append(y)
-        array = self.plan.array
-        groups = [g if var.target != "class" or (array and var.tables) else g[:2]
+        groups = [g if var.target != "class" or var.tables else g[:2]
                   for g, var in zip(groups, variants)]
         result = self.function(params, groups)
         if not self.plan.forward_only:

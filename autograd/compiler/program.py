@@ -1,9 +1,8 @@
 """The generated step function: parameter code, one loop per kind of sample, the reduction."""
 import textwrap
 
-from . import arraycode
+from . import arraycode, dots, paramcode, samples
 from .codegen import Namer, backward_lines, forward_lines, fused_forward_lines, line, number
-from .loops import Ref, lower
 
 
 class Variant:
@@ -56,6 +55,11 @@ class Program:
         self.param_forward = forward_lines(s.param_nodes, ref)
         self.accumulators = [gref(x) for x in (s.param_nodes if array else s.params + s.param_nodes)
                              if x in s.requires]
+        lowered = None
+        if array and s.param_nodes:  # an L2 penalty over a wide model: a dot product, not a line per node
+            lowered = paramcode.lowered(s, names.names, paramcode.read_outside(s, variants, red))
+            if lowered is not None:
+                self.param_forward, self.accumulators, lowered_backward = lowered
         self.nparams = len(s.params)
         self.tsize = 0
         self.classes = []  # per class-selected value: its slot in t for each class index
@@ -70,8 +74,8 @@ class Program:
         prelude = []
         if red.root in accum and red.root in s.requires:  # the loss reads parameters only
             prelude.append(f"{gref(red.root)} += 1.0")
-        self.param_backward = prelude + backward_lines(
-            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum))
+        self.param_backward = prelude + (lowered_backward if lowered is not None else backward_lines(
+            s.param_nodes, ref, gref, s.requires.__contains__, accum.__contains__, set(accum)))
         outs = {x: f"B[{k}]" for x, k in self.slots.items()}
         self.loss = outs[red.root] if red.root in outs else self._ref(red, names.names, outs)(red.root)
         self.grads = [gref(p) if p in s.requires else "0.0" for p in s.params]
@@ -121,11 +125,14 @@ class Program:
         for v in s.samples[i]:
             names.add(v, "t")
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
+        picks = samples.picks(s.samples[i], var, names.taken)
+        keep, chains = set(s.outputs[i]), {}
         if self.forward_only:
-            keep = set(s.outputs[i])
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
         else:
-            var.forward = forward_lines(s.samples[i], ref)
+            keep.update(x for cands in picks.values() for _, c in cands.values() for x in c)
+            chains = dots.find_chains(s.samples[i], keep | set(picks))
+            var.forward = dots.named_forward(s.samples[i], ref, picks, chains)
         outputs = s.outputs[i]
         offsets = ["j"] + [f"j + {k}" for k in range(1, len(outputs))]
         var.store = [f"B[{o}] = {ref(x)}" for o, x in zip(offsets, outputs)]
@@ -133,9 +140,9 @@ class Program:
         var.backward = [line(f"{gref(x)} = S[{o}]", "d loss / d this output, from the reduction")
                         for o, x in zip(offsets, outputs) if x in seeded]
         accum = set(s.params) | set(s.param_nodes)
-        var.backward += backward_lines(s.samples[i], ref, gref, s.requires.__contains__,
-                                       accum.__contains__, set(seeded))
-        target = "" if not ys else ", y" if var.target == "float" else f", {_unpack(ys)}"
+        var.backward += dots.named_backward(s.samples[i], ref, gref, s.requires.__contains__,
+                                            accum.__contains__, set(seeded), picks, chains)
+        target = ", y" if var.target == "float" or var.tables else f", {_unpack(ys)}" if ys else ""
         var.header = [f"for j, {_unpack(xs)}{target} in zip(*groups[{{v}}]):"]
 
     def _reduction(self, s, red, names, accum):
@@ -240,31 +247,3 @@ def _wrap(opening, items, closing, width=92):
     return [opening] + ["    " + x for x in textwrap.wrap(text, width - 4, break_long_words=False,
                                                             break_on_hyphens=False)] + [closing]
 
-
-def lower_variant(s, var):
-    """Find the loops of a kind of sample (`loops.lower`); sets `var.lowered`, `var.out_refs`."""
-    i, row_len = var.sample, var.row_len
-    nodes = s.samples[i]
-    local = {v: k for k, v in enumerate(nodes)}
-    const, index, qindex, where, selects = s.const, s.index, s.qindex, s.where, var.selects
-
-    def ref_of(k, pos, x):
-        number = selects.get((k, pos))
-        if number is not None:
-            return Ref("s", number)
-        if x in local:
-            return local[x]
-        if x in const:
-            return Ref("c", const[x])
-        if x in index:
-            return Ref("p", index[x])
-        if x in where:
-            p = where[x][1]
-            return Ref("x", p) if p < row_len else Ref("y", p - row_len)
-        return Ref("q", qindex[x])
-
-    keep = {local[x] for x in s.outputs[i] if x in local}
-    keep.update(k for table in var.tables for k in table if k is not None)
-    low = lower(nodes, ref_of, s.requires.__contains__, keep)
-    var.lowered = low
-    var.out_refs = [Ref("n", low.slot_of[local[x]]) if x in local else ref_of(-1, -1, x) for x in s.outputs[i]]

@@ -86,6 +86,21 @@ def merge_classes(kinds, kind_of):
     return [out[v] for v in used], {key: renumber[v] for key, v in new_of.items()}
 
 
+def picks(nodes, var, taken):
+    """{node: {operand position: (name, candidate nodes)}} for the operands a class index
+    picks at run time (a kind merged over classes by `merge_classes`): each gets a name not in `taken`."""
+    out = {}
+    for (k, pos), number in sorted(var.selects.items()):
+        name, n = f"pick{number}", number
+        while name in taken:
+            n += 1
+            name = f"pick{n}"
+        taken.add(name)
+        cands = [None if c is None else nodes[c] for c in var.tables[number]]
+        out.setdefault(nodes[k], {})[pos] = (name, cands)
+    return out
+
+
 def _merge(kinds, by_class):
     """(first kind, selects, tables) if the kinds of `by_class` differ only in local refs."""
     order = sorted(by_class)
