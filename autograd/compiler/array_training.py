@@ -1,0 +1,153 @@
+"""Training with the parameters kept as arrays: `step.training(optimizer)`, Values written back at the end.
+
+Inside the block the parameters live in one array `P` (in the order of the step's
+parameters; the generated code reads each layer's `W` and `b` as views of it), the
+optimizer's per-parameter state in arrays beside it, and each `train(xb, yb)` runs the
+generated code, then the optimizer's own update written for arrays (`_step_arrays`: the
+same operations in the same order as its `step`, so the same numbers). Nothing reads or
+writes a `Value` per step. The Values (`p.data`, `p.grad`) and the optimizer's state lists
+are written back, all together, when the block ends (also on an exception: then as after
+the last completed step), on `train.sync()`, and before anything that reads them inside
+the block (a plain `step(xb, yb)` call, tracing a new kind of batch).
+"""
+import contextlib
+
+
+class Training:
+    """The callable of a `with step.training(optimizer) as train:` block; see `CompiledStep.training`."""
+
+    def __init__(self, step, optimizer, check=None):
+        for method in ("zero_grad", "step"):
+            if not callable(getattr(optimizer, method, None)):
+                raise TypeError(f"training: optimizer must be an optimizer (with zero_grad() and step()), "
+                                f"got {type(optimizer).__name__}")
+        if check is not None and not callable(check):
+            raise TypeError(f"training: check must be a function of the loss or None, got {type(check).__name__}")
+        self.step, self.optimizer, self.check = step, optimizer, check
+        # Arrays only for an optimizer that has an array form of its own update, over exactly
+        # the step's parameters; anything else runs one ordinary step at a time.
+        self.arrays = (_array_form(optimizer) and not step.check
+                       and len(optimizer.params) == len(step.params)
+                       and all(a is b for a, b in zip(optimizer.params, step.params)))
+        self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
+        self.dirty = False  # P holds steps the Values have not seen yet
+
+    def __enter__(self):
+        if self.step._training is not None:
+            raise RuntimeError("training: this step is already inside a training block")
+        self.step._training = self
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.sync()
+        finally:
+            self.step._training = None
+            self.P = self.G = self.state = None
+        return False
+
+    def __call__(self, xb, yb):
+        """One whole step: zero_grad, forward, backward, the optimizer's update; returns the loss."""
+        if self.step._training is not self:
+            raise RuntimeError("training: call train(xb, yb) inside its block: "
+                               "with step.training(optimizer) as train: ...")
+        found = self._array_code(xb, yb) if self.arrays else None
+        if found is None:
+            return self._on_values(xb, yb)
+        code, xb, yb, kinds = found
+        if self.P is None:
+            self._load(code.arrays)
+        loss, G = code.run(self.P, xb, yb, kinds)
+        loss = float(loss)
+        if self.check is not None:
+            self.check(loss)  # may raise: then nothing has changed
+        optimizer = self.optimizer
+        # As on floats, an overflow in the update gives inf rather than raising.
+        with self.xp.errstate(all="ignore") if hasattr(self.xp, "errstate") else contextlib.nullcontext():
+            P, state = optimizer._step_arrays(self.P, G, self.state, self.xp)
+        self.P, self.G, self.state, self.dirty = P, G, state, True  # the step, all at once
+        optimizer.steps += 1
+        return loss
+
+    def sync(self):
+        """Write the parameters, their latest gradients and the optimizer's state back into
+        the Values and the optimizer (done by the block's end; cheap if nothing changed)."""
+        if not self.dirty:
+            return
+        data, grads = self.P.tolist(), (self.G + 0.0).tolist()  # 0.0 + g: what zero_grad then step leave
+        state = {k: None if v is None else v.tolist() for k, v in self.state.items()}
+        for p, d, g in zip(self.step.params, data, grads):
+            p.data = d
+            p.grad = g
+        self.optimizer._state = state
+        self.dirty = False
+
+    def release(self):
+        """Sync, then let the Values be the parameters again (something is about to change them)."""
+        self.sync()
+        self.P = self.G = self.state = None
+
+    def _load(self, backend):
+        """The parameters and the optimizer's buffers as arrays of `backend`, from the Values."""
+        self.xp = backend.library()
+        self.P = backend.array([p.data for p in self.step.params])
+        self.state = {k: None if v is None else backend.array(v) for k, v in self.optimizer._state.items()}
+        self.G, self.dirty = None, False
+
+    def _on_values(self, xb, yb):
+        """The ordinary step on the Values (Python code, another optimizer, `check=True`)."""
+        self.release()
+        optimizer = self.optimizer
+        optimizer.zero_grad()
+        loss = self.step(xb, yb)
+        if self.check is not None:
+            self.check(loss)
+        optimizer.step()
+        return loss
+
+    def _array_code(self, xb, yb):
+        """(code, rows, targets, kinds) if this batch runs as array code, else None. NumPy
+        arrays go to NumPy code as they are; everything else through the step's checks."""
+        step = self.step
+        batch = _array_batch(xb, yb) if step._targets_as_data else None
+        if batch is not None:
+            plan, kinds = step._find(*batch)
+            if plan is not None:
+                code = plan.code(len(kinds), kinds)
+                if code.arrays is not None and code.arrays.__name__.endswith(".numpy"):
+                    step._last = code
+                    return code, xb, yb, kinds
+        if hasattr(xb, "tolist"):  # an array the shortcut did not take: as lists, checked as usual
+            xb = xb.tolist()
+        if hasattr(yb, "tolist"):
+            yb = yb.tolist()
+        code, xb, yb, kinds = step._code(xb, yb)
+        return None if code.arrays is None else (code, xb, yb, kinds)
+
+
+def _array_batch(xb, yb):
+    """(structure keys, batch key) of rows given as a 2-D NumPy array and targets as a NumPy
+    array (ints: class indices, floats: data), as `trace.structure` gives for lists; else None."""
+    if not (hasattr(xb, "ndim") and hasattr(yb, "ndim") and hasattr(xb, "dtype") and hasattr(yb, "dtype")):
+        return None
+    x_kind, y_kind = getattr(xb.dtype, "kind", ""), getattr(yb.dtype, "kind", "")  # "" : not NumPy's
+    if xb.ndim != 2 or x_kind not in ("f", "i", "u") or len(xb) == 0 or len(yb) != len(xb):
+        return None
+    n, row_len = xb.shape
+    if yb.ndim == 1 and y_kind in ("i", "u"):
+        return [(row_len, ("class", c)) for c in yb.tolist()], ((row_len, "class"),) * n
+    if y_kind == "f" and yb.ndim in (1, 2):
+        kind = "float" if yb.ndim == 1 else yb.shape[1]
+        return [(row_len, kind)] * n, ((row_len, kind),) * n
+    return None
+
+
+def _array_form(optimizer):
+    """True if the class whose `step` the optimizer runs also wrote its array form `_step_arrays`."""
+    if not hasattr(optimizer, "_state") or not hasattr(optimizer, "params"):
+        return False
+    for klass in type(optimizer).__mro__:
+        own = vars(klass)
+        if "step" in own or "_step_arrays" in own:
+            return "step" in own and "_step_arrays" in own
+    return False
