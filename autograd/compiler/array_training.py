@@ -31,6 +31,7 @@ class Training:
                        and all(a is b for a, b in zip(optimizer.params, step.params)))
         self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
         self.dirty = False  # P holds steps the Values have not seen yet
+        self._fast = {}  # (row length, batch size, kind of target) -> how NumPy batches of it run
 
     def __enter__(self):
         if self.step._training is not None:
@@ -54,10 +55,10 @@ class Training:
         found = self._array_code(xb, yb) if self.arrays else None
         if found is None:
             return self._on_values(xb, yb)
-        code, xb, yb, kinds = found
+        backend, run = found
         if self.P is None:
-            self._load(code.arrays)
-        loss, G = code.run(self.P, xb, yb, kinds)
+            self._load(backend)
+        loss, G = run(self.P)
         loss = float(loss)
         if self.check is not None:
             self.check(loss)  # may raise: then nothing has changed
@@ -106,39 +107,90 @@ class Training:
         return loss
 
     def _array_code(self, xb, yb):
-        """(code, rows, targets, kinds) if this batch runs as array code, else None. NumPy
-        arrays go to NumPy code as they are; everything else through the step's checks."""
+        """(backend, run) if this batch runs as array code (`run(P)` gives the loss and the
+        gradient array), else None. NumPy arrays go to NumPy code as they are, without
+        looking at each number; anything else through the step's usual checks."""
         step = self.step
         batch = _array_batch(xb, yb) if step._targets_as_data else None
         if batch is not None:
-            plan, kinds = step._find(*batch)
+            key, skeys = batch
+            fast = self._fast.get(key)
+            groups = fast and fast.groups(xb, yb)
+            if groups is not None:
+                return fast.code.arrays, lambda P: fast.run(P, groups)
+            plan, kinds = step._find(skeys(), key)
             if plan is not None:
-                code = plan.code(len(kinds), kinds)
+                code = step._last = plan.code(len(kinds), kinds)
                 if code.arrays is not None and code.arrays.__name__.endswith(".numpy"):
-                    step._last = code
-                    return code, xb, yb, kinds
+                    self._fast[key] = _Batches.of(plan, code, key)
+                    return code.arrays, lambda P: code.run(P, xb, yb, kinds)
         if hasattr(xb, "tolist"):  # an array the shortcut did not take: as lists, checked as usual
             xb = xb.tolist()
         if hasattr(yb, "tolist"):
             yb = yb.tolist()
+        self._fast.clear()  # this call may trace, and the step then drop an old plan
         code, xb, yb, kinds = step._code(xb, yb)
-        return None if code.arrays is None else (code, xb, yb, kinds)
+        return None if code.arrays is None else (code.arrays, lambda P: code.run(P, xb, yb, kinds))
+
+
+class _Batches:
+    """How NumPy batches of one shape run, once their code is known: the samples' slots, and
+    for class targets which merged kind each class is (so a batch needs no per-sample work)."""
+
+    @classmethod
+    def of(cls, plan, code, key):
+        """A _Batches for `code`, or None where the code needs more than this (several blocks)."""
+        program = code.program
+        widths = {var.width for var in plan.variants} | set(code.widths)
+        if len(program.blocks) != 1 or len(widths) != 1:
+            return None
+        import numpy as np
+        self = cls()
+        self.code, self.np, self.j = code, np, np.asarray(code.bases, dtype=int)
+        self.row_len, self.width, self.merged = program.blocks[0]
+        self.lookup = None
+        if key[0][1] == "class":
+            classes = {k[1][1]: v for k, v in plan.variant_of.items() if k[0] == self.row_len
+                       and isinstance(k[1], tuple) and k[1][1].__class__ is int and k[1][1] >= 0}
+            if not classes:
+                return None
+            self.lookup = np.full(max(classes) + 1, -1)
+            for c, v in classes.items():
+                self.lookup[c] = program.block_of[v][1]
+        return self
+
+    def groups(self, xb, yb):
+        """The generated function's `groups` for this batch, or None if a class is new here."""
+        x = self.code.arrays.inputs(xb, yb, self.row_len, self.width)
+        if self.lookup is None:
+            return [(self.j,) + x]
+        if yb.min() < 0 or yb.max() >= len(self.lookup):
+            return None
+        positions = self.lookup[yb]
+        if (positions < 0).any():
+            return None
+        return [(self.j,) + x + ((positions,) if self.merged else ())]
+
+    def run(self, P, groups):
+        with self.code.arrays.errors():
+            return self.code.function(P, groups)
 
 
 def _array_batch(xb, yb):
-    """(structure keys, batch key) of rows given as a 2-D NumPy array and targets as a NumPy
-    array (ints: class indices, floats: data), as `trace.structure` gives for lists; else None."""
+    """(batch key, a function giving the structure keys) of rows given as a 2-D NumPy array
+    and targets as a NumPy array (ints: class indices, floats: data), as `trace.structure`
+    gives them for lists; else None."""
     if not (hasattr(xb, "ndim") and hasattr(yb, "ndim") and hasattr(xb, "dtype") and hasattr(yb, "dtype")):
         return None
-    x_kind, y_kind = getattr(xb.dtype, "kind", ""), getattr(yb.dtype, "kind", "")  # "" : not NumPy's
+    x_kind, y_kind = getattr(xb.dtype, "kind", ""), getattr(yb.dtype, "kind", "")  # "": not NumPy's
     if xb.ndim != 2 or x_kind not in ("f", "i", "u") or len(xb) == 0 or len(yb) != len(xb):
         return None
     n, row_len = xb.shape
     if yb.ndim == 1 and y_kind in ("i", "u"):
-        return [(row_len, ("class", c)) for c in yb.tolist()], ((row_len, "class"),) * n
+        return ((row_len, "class"),) * n, lambda: [(row_len, ("class", c)) for c in yb.tolist()]
     if y_kind == "f" and yb.ndim in (1, 2):
         kind = "float" if yb.ndim == 1 else yb.shape[1]
-        return [(row_len, kind)] * n, ((row_len, kind),) * n
+        return ((row_len, kind),) * n, lambda: [(row_len, kind)] * n
     return None
 
 
