@@ -73,20 +73,26 @@ class Training:
     def sync(self):
         """Write the parameters, their latest gradients and the optimizer's state back into
         the Values and the optimizer (done by the block's end; cheap if nothing changed)."""
-        if not self.dirty:
-            return
-        data, grads = self.P.tolist(), (self.G + 0.0).tolist()  # 0.0 + g: what zero_grad then step leave
-        state = {k: None if v is None else v.tolist() for k, v in self.state.items()}
-        for p, d, g in zip(self.step.params, data, grads):
-            p.data = d
-            p.grad = g
-        self.optimizer._state = state
-        self.dirty = False
+        if self.dirty:
+            self._write(grads=True)
 
     def release(self):
-        """Sync, then let the Values be the parameters again (something is about to change them)."""
-        self.sync()
+        """Let the Values be the parameters again: a plain `step(xb, yb)` is about to read and
+        change them. Their `.grad` is left to that step (and a `zero_grad()` just before it)."""
+        if self.dirty:
+            self._write(grads=False)
         self.P = self.G = self.state = None
+
+    def _write(self, grads):
+        data = self.P.tolist()
+        grad = (self.G + 0.0).tolist() if grads else None  # 0.0 + g: what zero_grad, then a step leave
+        state = {k: None if v is None else v.tolist() for k, v in self.state.items()}
+        for k, p in enumerate(self.step.params):
+            p.data = data[k]
+            if grads:
+                p.grad = grad[k]
+        self.optimizer._state = state
+        self.dirty = False
 
     def _load(self, backend):
         """The parameters and the optimizer's buffers as arrays of `backend`, from the Values."""
