@@ -106,7 +106,8 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
                     compile_step(loss_of_batch, params=params, backend=backend))
         if backend in ("numpy", "auto"):  # batches as NumPy arrays: no number looked at one by one
             import numpy
-            loader = DataLoader(numpy.asarray(X, dtype=float), y, batch_size, shuffle=True, seed=seed)
+            rows: Any = numpy.asarray(X, dtype=float)
+            loader = DataLoader(rows, y, batch_size, shuffle=True, seed=seed)
     else:
         def step(xb: Sequence[Any], yb: Sequence[Any]) -> float:
             value = loss_of_batch(xb, yb)
@@ -142,6 +143,7 @@ def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any],
             raise FloatingPointError(f"fit: epoch {epoch}, step {number}: the training loss is {value}; the "
                                      "parameters were not updated by this step (try a smaller learning rate)")
 
+    train: Any
     with getattr(step, "training")(optimizer, check) if compiled else contextlib.nullcontext() as train:
         for number, (xb, yb) in enumerate(loader, 1):
             if compiled:

@@ -239,3 +239,23 @@ def test_fit_with_arrays_stops_on_a_non_finite_loss_before_updating():
         nn.fit(model, [[1.0], [2.0]], [1.0, 3.0], huge, compile=True, backend="numpy", verbose=False,
                optimizer=nn.SGD(model.parameters(), lr=0.1), batch_size=None)
     assert [p.data for p in model.parameters()] == before
+
+
+def test_an_error_in_the_first_call_leaves_everything_untouched():
+    model, loss, batches = problem("float")
+    opt = nn.Adam(model.parameters(), lr=0.05)
+    for p in model.parameters():
+        p.grad = 0.25
+    before = state(model, opt)
+    step = compile(loss, model.parameters(), backend="numpy")
+    with pytest.raises(FloatingPointError):
+        with step.training(opt) as train:
+            train(np.full((8, 4), 1e308), np.array(batches[0][1]))  # overflows in the array code
+    assert state(model, opt) == before
+
+
+@pytest.mark.parametrize("name", ["sgd nesterov", "adam decay"])
+def test_training_block_on_torch_tensors(name):
+    pytest.importorskip("torch")
+    expected = step_by_step("class", OPTIMIZERS[name], "torch")
+    assert in_block("class", OPTIMIZERS[name], as_arrays=False, backend="torch") == expected
