@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import math
 import numbers
 import weakref
@@ -104,8 +105,8 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         # returns a float (a forward-only step would return lists), adds into .grad
         step = cast(Callable[[Sequence[Any], Sequence[Any]], float],
                     compile_step(loss_of_batch, params=params, backend=backend))
-        if backend in ("numpy", "auto"):  # batches as NumPy arrays: no number looked at one by one
-            import numpy
+        if backend == "numpy" or backend == "auto" and importlib.util.find_spec("numpy"):
+            import numpy  # batches as NumPy arrays: no number looked at one by one
             rows: Any = numpy.asarray(X, dtype=float)
             loader = DataLoader(rows, y, batch_size, shuffle=True, seed=seed)
     else:

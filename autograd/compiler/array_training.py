@@ -26,7 +26,7 @@ class Training:
         self.step, self.optimizer, self.check = step, optimizer, check
         # Arrays only for an optimizer that has an array form of its own update, over exactly
         # the step's parameters; anything else runs one ordinary step at a time.
-        self.arrays = (_array_form(optimizer) and not step.check
+        self.arrays = (step.backend != "python" and _array_form(optimizer) and not step.check
                        and len(optimizer.params) == len(step.params)
                        and all(a is b for a, b in zip(optimizer.params, step.params)))
         self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
