@@ -1,7 +1,9 @@
 """Optimizers: `SGD` (momentum, Nesterov, weight decay) and `Adam`, with PyTorch's update rules.
 
 Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
-attributes (`opt.lr`, ...), which is what the learning-rate schedules change.
+attributes (`opt.lr`, ...), which is what the learning-rate schedules change. Each update
+is also written for arrays (`_step_arrays`, same numbers), which a compiled step's
+`training` block runs while it keeps the parameters as arrays (docs/arrays.md).
 """
 from __future__ import annotations
 
