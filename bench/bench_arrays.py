@@ -14,7 +14,8 @@ MLP(784, [64, 10]) cross-entropy, batch 128 (also against PyTorch, float64, CPU)
 tutorial (MLP(2, [2, 1]) with sigmoids, half the summed squared error, 4 samples).
 NumPy's BLAS and PyTorch run on one thread. "compile, ..." rows are whole steps (zero_grad +
 step + SGD over the model's Values), as a user runs them; "its array code alone" is the
-generated function on a batch already made arrays (no Values, no update); "numpy, training
+generated function on a batch already made arrays (no Values, no update); "same step, NumPy
+batch" is the "compile, numpy" step given the batch as NumPy arrays; "numpy, training
 block" rows are whole steps as `train(xb, yb)` inside `with step.training(nn.SGD(...))`,
 where the parameters and the SGD update stay arrays (the batch given as NumPy arrays, as the
 hand-derived and PyTorch rows get it, or as lists of rows).
@@ -157,6 +158,8 @@ def ways(name, backends, stack):
                                       (lambda p=params: [q.data for q in p]))
         if backend == "numpy":  # the generated array code alone, on inputs already arrays
             out["  its array code alone"] = (_array_code(step, params, X, y), None)
+            out["  same step, NumPy batch"] = ((lambda s=step, p=params, xb=np.array(X), yb=np.array(y):
+                                                compiled(s, p, xb, yb)), None)  # same model: not checked
             # parameters kept as arrays: step.training; one model for both rows (a wide model's
             # trace is big), so only the first row's step is checked against the others
             train, flat = _training(name, stack)

@@ -250,3 +250,15 @@ def test_a_class_first_seen_later_in_a_numpy_batch():
     make_opt = lambda p: nn.Adam(p, lr=0.05)  # noqa: E731
     expected = step_by_step("class", make_opt, batches=batches)
     assert in_block("class", make_opt, as_arrays=True, batches=batches) == expected
+
+
+@pytest.mark.parametrize("target", ["class", "float"])
+def test_a_plain_step_takes_numpy_arrays(target):
+    """`step(xb, yb)` with NumPy arrays: the same numbers as with lists (no training block)."""
+    results = []
+    for as_arrays in (False, True):
+        model, loss, batches = problem(target)
+        step = compile(loss, model.parameters(), backend="numpy")
+        losses = [step(np.array(xb), np.array(yb)) if as_arrays else step(xb, yb) for xb, yb in batches * 2]
+        results.append((losses, [p.grad for p in model.parameters()]))
+    assert results[0] == results[1]

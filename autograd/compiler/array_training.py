@@ -114,29 +114,23 @@ class Training:
 
     def _array_code(self, xb, yb):
         """(backend, run) if this batch runs as array code (`run(P)` gives the loss and the
-        gradient array), else None. NumPy arrays go to NumPy code as they are, without
-        looking at each number; anything else through the step's usual checks."""
+        gradient array), else None. A NumPy batch of a shape seen before runs with no work
+        per sample (`_Batches`); anything else goes through `step._code`."""
         step = self.step
         batch = _array_batch(xb, yb) if step._targets_as_data else None
-        if batch is not None:
-            key, skeys = batch
-            fast = self._fast.get(key)
-            groups = fast and fast.groups(xb, yb)
-            if groups is not None:
-                return fast.code.arrays, lambda P: fast.run(P, groups)
-            plan, kinds = step._find(skeys(), key)
-            if plan is not None:
-                code = step._last = plan.code(len(kinds), kinds)
-                if code.arrays is not None and code.arrays.__name__.endswith(".numpy"):
-                    self._fast[key] = _Batches.of(plan, code, key)
-                    return code.arrays, lambda P: code.run(P, xb, yb, kinds)
-        if hasattr(xb, "tolist"):  # an array the shortcut did not take: as lists, checked as usual
-            xb = xb.tolist()
-        if hasattr(yb, "tolist"):
-            yb = yb.tolist()
-        self._fast.clear()  # this call may trace, and the step then drop an old plan
+        fast = batch and self._fast.get(batch[0])
+        groups = fast and fast.groups(xb, yb)
+        if groups is not None:
+            return fast.code.arrays, lambda P: fast.run(P, groups)
+        traces = step.trace_count
         code, xb, yb, kinds = step._code(xb, yb)
-        return None if code.arrays is None else (code.arrays, lambda P: code.run(P, xb, yb, kinds))
+        if step.trace_count != traces:
+            self._fast.clear()  # a trace may have dropped an old plan
+        if code.arrays is None:
+            return None
+        if batch is not None and hasattr(xb, "ndim"):
+            self._fast[batch[0]] = _Batches.of(code.plan, code, batch[0])
+        return code.arrays, lambda P: code.run(P, xb, yb, kinds)
 
 
 class _Batches:
@@ -180,6 +174,23 @@ class _Batches:
     def run(self, P, groups):
         with self.code.arrays.errors():
             return self.code.function(P, groups)
+
+
+def numpy_code(step, xb, yb):
+    """`step._code` for rows given as a 2-D NumPy array and targets as a NumPy array: the
+    code of a known plan, if it is NumPy code, with the arrays as they are; else None."""
+    batch = _array_batch(xb, yb) if step._targets_as_data and step.backward else None
+    if batch is None:
+        return None
+    key, skeys = batch
+    plan, kinds = step._find(skeys(), key)
+    if plan is None:
+        return None
+    code = plan.code(len(kinds), kinds)
+    if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
+        return None
+    step._last = code
+    return code, xb, yb, kinds
 
 
 def _array_batch(xb, yb):

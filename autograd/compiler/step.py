@@ -149,7 +149,15 @@ class CompiledStep:
 
     def _code(self, xb: Any, yb: Any) -> Any:
         """(code, rows, targets, kinds): the compiled code that fits this batch (traced if none
-        does yet), the batch as checked floats, and each sample's kind."""
+        does yet), the batch as checked floats, and each sample's kind. NumPy arrays go to
+        NumPy code as they are, without looking at each number."""
+        if hasattr(xb, "ndim") and hasattr(xb, "tolist"):
+            from .array_training import numpy_code
+            found = numpy_code(self, xb, yb)
+            if found is not None:
+                return found
+            xb = xb.tolist()  # as lists, checked as usual
+            yb = yb.tolist() if hasattr(yb, "tolist") else yb
         xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
         plan, kinds = self._find(skeys, key)
         if plan is None:
