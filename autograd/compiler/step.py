@@ -18,6 +18,7 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
+from .array_training import Training, numpy_code
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
@@ -120,15 +121,10 @@ class CompiledStep:
         """A block in which the parameters stay arrays: `train(xb, yb)` is one whole step.
 
         `with step.training(opt) as train: loss = train(xb, yb)` does what `opt.zero_grad();
-        loss = step(xb, yb); opt.step()` does, with the same numbers, but with array code
-        (backend "numpy", "torch", ...) the parameters and the optimizer's state live in
-        arrays inside the block and the update runs as array code. The Values (`p.data`,
-        `p.grad`) and the optimizer's state are written back when the block ends, also on an
-        exception (then as after the last completed step), or on `train.sync()`. `xb` may
-        be a 2-D NumPy array and `yb` a 1-D one (ints: class indices). `check(loss)` runs
-        before each update (raise to skip it). Other optimizers, Python code and
-        `check=True` steps run the ordinary way, one step at a time on the Values.
-        See docs/arrays.md.
+        loss = step(xb, yb); opt.step()` does, with the same numbers; with array code the
+        parameters and the optimizer's state stay arrays until the block ends (or
+        `train.sync()`), then are written back into the Values, also on an exception.
+        `check(loss)` runs before each update (raise to skip it). See array_training.py.
 
         >>> from autograd import Value, compile
         >>> from nn import SGD
@@ -140,7 +136,6 @@ class CompiledStep:
         >>> w.data, w.grad                        # 0.5 - 0.1 * (-5.0), written back at the end
         (1.0, -5.0)
         """
-        from .array_training import Training  # (it imports this module)
         if not self.backward:
             raise ValueError("training: this step was compiled with backward=False; it has no gradients to train with")
         if self._training is not None:
@@ -152,7 +147,6 @@ class CompiledStep:
         does yet), the batch as checked floats, and each sample's kind. NumPy arrays go to
         NumPy code as they are, without looking at each number."""
         if hasattr(xb, "ndim") and hasattr(xb, "tolist"):
-            from .array_training import numpy_code
             found = numpy_code(self, xb, yb)
             if found is not None:
                 return found
