@@ -31,7 +31,7 @@ class Training:
                        and all(a is b for a, b in zip(optimizer.params, step.params)))
         self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
         self.dirty = False  # P holds steps the Values have not seen yet
-        self._fast = {}  # (row length, batch size, kind of target) -> how NumPy batches of it run
+        self._fast = {}  # a NumPy batch's structure key (row length, kind of target, per sample) -> _Batches
 
     def __enter__(self):
         if self.step._training is not None:
