@@ -12,11 +12,16 @@ Cases: micrograd's demo step (100 moons points, MLP(2, [16, 16, 1]), hinge + 1e-
 digits-shaped MLP(64, [32, 10]) with cross-entropy over class indices, batch 128;
 MLP(784, [64, 10]) cross-entropy, batch 128 (also against PyTorch, float64, CPU); the XOR
 tutorial (MLP(2, [2, 1]) with sigmoids, half the summed squared error, 4 samples).
-NumPy's BLAS and PyTorch run on one thread. "step call" is the compiled step alone (structure check, array
-code, gradients into .grad); "compile, ..." rows are whole steps (zero_grad + step + SGD
-over the model's Values), as a user runs them.
+NumPy's BLAS and PyTorch run on one thread. "compile, ..." rows are whole steps (zero_grad +
+step + SGD over the model's Values), as a user runs them; "its array code alone" is the
+generated function on a batch already made arrays (no Values, no update); "same step, NumPy
+batch" is the "compile, numpy" step given the batch as NumPy arrays; "numpy, training
+block" rows are whole steps as `train(xb, yb)` inside `with step.training(nn.SGD(...))`,
+where the parameters and the SGD update stay arrays (the batch given as NumPy arrays, as the
+hand-derived and PyTorch rows get it, or as lists of rows).
 """
 import argparse
+import contextlib
 import importlib.util
 import os
 import random
@@ -140,8 +145,9 @@ def torch_step(torch, tensors, X, y):
     return loss.item()
 
 
-def ways(name, backends):
-    """name -> (a step function, a function giving its parameters as one flat list)."""
+def ways(name, backends, stack):
+    """name -> (a step function, a function giving its parameters as one flat list).
+    `stack` (an ExitStack) keeps the training blocks open until the case is done."""
     model, loss, X, y, hand = case(name)
     out = {}
     for backend in backends:
@@ -152,6 +158,13 @@ def ways(name, backends):
                                       (lambda p=params: [q.data for q in p]))
         if backend == "numpy":  # the generated array code alone, on inputs already arrays
             out["  its array code alone"] = (_array_code(step, params, X, y), None)
+            out["  same step, NumPy batch"] = ((lambda s=step, p=params, xb=np.array(X), yb=np.array(y):
+                                                compiled(s, p, xb, yb)), None)  # same model: not checked
+            # parameters kept as arrays: step.training; one model for both rows (a wide model's
+            # trace is big), so only the first row's step is checked against the others
+            train, flat = _training(name, stack)
+            out["numpy, training block, NumPy arrays"] = ((lambda xb=np.array(X), yb=np.array(y): train(xb, yb)), flat)
+            out["numpy, training block, lists"] = ((lambda: train(X, y)), None)
     layers = layers_of(model)
     Xa, ya = np.array(X), np.array(y)
     out["hand-derived NumPy"] = ((lambda: hand(layers, Xa, ya)), (lambda: _flat(layers)))
@@ -163,6 +176,20 @@ def ways(name, backends):
         out["PyTorch batched float64"] = ((lambda: torch_step(torch, tensors, Xt, yt)),
                                           (lambda: _flat([[t.detach().numpy() for t in pair] for pair in tensors])))
     return out
+
+
+def _training(name, stack):
+    """`train` (a whole step: zero_grad, step, SGD, as `train(xb, yb)` inside
+    `step.training(SGD)`: the parameters and the update stay arrays), and a function giving
+    the parameters (written back into the Values first: `sync`)."""
+    model, fn, _, _, _ = case(name)
+    params = model.parameters()
+    train = stack.enter_context(compile(fn, params, backend="numpy").training(nn.SGD(params, lr=LR)))
+
+    def flat():
+        train.sync()
+        return [p.data for p in params]
+    return train, flat
 
 
 def _array_code(step, params, X, y):
@@ -225,13 +252,15 @@ def main():
     args = parser.parse_args()
     backends = ["python", "numpy", "auto"]
     for name in args.cases.split(","):
-        found = ways(name, backends if name != "mnist" else ["numpy"])
-        check(found)
-        medians = measure(found, args.repeats if name != "mnist" else max(5, args.repeats // 3))
-        base = medians.get("compile, numpy")
-        print(f"\n{name}: median step, and ratio to compile(backend='numpy')")
+        with contextlib.ExitStack() as stack:
+            found = ways(name, backends if name != "mnist" else ["numpy"], stack)
+            check(found)
+            medians = measure(found, args.repeats if name != "mnist" else max(5, args.repeats // 3))
+        bases = [b for b in ("hand-derived NumPy", "PyTorch batched float64") if b in medians]
+        print(f"\n{name}: median step, and its ratio to " + " and to ".join(bases))
         for label, t in medians.items():
-            print(f"  {label:28} {t * 1e3:9.3f} ms   {t / base:6.2f}x")
+            ratios = "".join(f"   {t / medians[b]:6.2f}x" for b in bases)
+            print(f"  {label:36} {t * 1e3:9.3f} ms{ratios}")
 
 
 if __name__ == "__main__":

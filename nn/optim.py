@@ -1,7 +1,9 @@
 """Optimizers: `SGD` (momentum, Nesterov, weight decay) and `Adam`, with PyTorch's update rules.
 
 Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
-attributes (`opt.lr`, ...), which is what the learning-rate schedules change.
+attributes (`opt.lr`, ...), which is what the learning-rate schedules change. Each update
+is also written for arrays (`_step_arrays`, same numbers), which a compiled step's
+`training` block runs while it keeps the parameters as arrays (docs/arrays.md).
 """
 from __future__ import annotations
 
@@ -149,6 +151,18 @@ class SGD(Optimizer):
                 p.data -= lr * (g + mu * b if self.nesterov else b)
         self.steps += 1
 
+    def _step_arrays(self, p: Any, g: Any, state: dict[str, Any], xp: Any) -> tuple[Any, dict[str, Any]]:
+        """`step` on arrays (a compiled step's `training` block): p and g hold every parameter
+        and its gradient, state the buffers (None before the first step). Returns the new p
+        and state; the same operations in the same order as `step`, so the same numbers."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if mu == 0.0:
+            return p - lr * (g + wd * p), state
+        g = g + wd * p
+        b = state["momentum_buffer"]
+        b = g if b is None else mu * b + (1.0 - self.dampening) * g
+        return p - lr * (g + mu * b if self.nesterov else b), {"momentum_buffer": b}
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), as torch.optim.Adam (weight decay is added to the gradient):
@@ -194,6 +208,20 @@ class Adam(Optimizer):
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
             p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)
+
+    def _step_arrays(self, p: Any, g: Any, state: dict[str, Any], xp: Any) -> tuple[Any, dict[str, Any]]:
+        """`step` on arrays, as `SGD._step_arrays` (xp: the array library, for sqrt)."""
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        if m is None or v is None:
+            m = v = xp.zeros_like(p)
+        (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
+        t = self.steps + 1  # `step` counts this step before using it
+        step_size = self.lr / (1.0 - b1 ** t)
+        correction2 = math.sqrt(1.0 - b2 ** t)
+        g = g + wd * p
+        m = b1 * m + (1.0 - b1) * g
+        v = b2 * v + (1.0 - b2) * g * g
+        return p - step_size * m / (xp.sqrt(v) / correction2 + eps), {"exp_avg": m, "exp_avg_sq": v}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if isinstance(state, dict) and isinstance(state.get("betas"), list):

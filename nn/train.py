@@ -1,7 +1,9 @@
 """Training helpers: `fit` (the mini-batch loop), `evaluate`, `accuracy` and `predict`."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib.util
 import math
 import numbers
 import weakref
@@ -67,7 +69,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         optimizer: Optional[Optimizer] = None, epochs: int = 10, batch_size: Optional[int] = 32,
         validation: Optional[tuple[Sequence[Any], Sequence[Any]]] = None, seed: Seed = None,
         verbose: Union[bool, int] = True, compile: bool = False, scheduler: Optional[LRScheduler] = None,
-        l2: float = 0.0, threshold: Threshold = "auto") -> list[EpochStats]:
+        l2: float = 0.0, threshold: Threshold = "auto", backend: str = "python") -> list[EpochStats]:
     """Train `model` on (X, y) with mini-batches; returns the history, one `EpochStats` per epoch.
 
     Each batch: `optimizer.zero_grad()`, forward, loss, backward, `optimizer.step()`.
@@ -75,7 +77,10 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     (outputs, targets) -> Value. `optimizer`: default `Adam(model.parameters(), lr=0.01)`.
     `batch_size=None`: the whole set. `validation=(X_val, y_val)`. `seed`: the shuffle order.
     `verbose`: True prints a line per epoch, an int n every n-th epoch, False nothing.
-    `compile=True` replays a compiled graph (autograd.compile) instead of rebuilding it.
+    `compile=True` replays a compiled graph (autograd.compile) instead of rebuilding it;
+    with `backend="numpy"` (or "auto", "torch") as array code, each epoch inside
+    `step.training(optimizer)`: the parameters stay arrays during the epoch and the Values
+    are written back at its end (so the epoch's accuracy, and you, see them updated).
     `scheduler` (an lr schedule) steps once per epoch; `l2` adds `l2_penalty(params, l2)`.
     `threshold` splits a single output into two classes for accuracy ('auto': 0 for scores
     and logits, 0.5 for probabilities, the labels' midpoint for MSE, None for regression).
@@ -85,6 +90,8 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     loss_fn, X, y, validation, epochs = _validate.fit_arguments(
         model, X, y, loss, optimizer, epochs, batch_size, validation, seed, verbose, compile, scheduler, l2,
         threshold, LOSSES)
+    if backend != "python":
+        _backend_argument(backend, compile)
     params = model.parameters()
     optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
     threshold = _resolve_threshold(threshold, loss_fn, y)
@@ -96,7 +103,12 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     if compile:
         from autograd.compiler import compile_step  # optional, and heavy to import
         # returns a float (a forward-only step would return lists), adds into .grad
-        step = cast(Callable[[Sequence[Any], Sequence[Any]], float], compile_step(loss_of_batch, params=params))
+        step = cast(Callable[[Sequence[Any], Sequence[Any]], float],
+                    compile_step(loss_of_batch, params=params, backend=backend))
+        if backend == "numpy" or backend == "auto" and importlib.util.find_spec("numpy"):
+            import numpy  # batches as NumPy arrays: no number looked at one by one
+            rows: Any = numpy.asarray(X, dtype=float)
+            loader = DataLoader(rows, y, batch_size, shuffle=True, seed=seed)
     else:
         def step(xb: Sequence[Any], yb: Sequence[Any]) -> float:
             value = loss_of_batch(xb, yb)
@@ -106,7 +118,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     history: list[EpochStats] = []
     for epoch in range(1, epochs + 1):
         lr = getattr(optimizer, "lr", None)
-        record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch), lr=lr)
+        record = EpochStats(epoch, _run_epoch(model, loader, step, optimizer, epoch, compile), lr=lr)
         if scheduler is not None:
             scheduler.step()
         # The data was checked once, before the first step: measured without checking it again.
@@ -121,19 +133,45 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
 
 
 def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any], Sequence[Any]], float],
-               optimizer: Optimizer, epoch: int) -> float:
-    """One pass over the mini-batches; returns the mean training loss."""
+               optimizer: Optimizer, epoch: int, compiled: bool) -> float:
+    """One pass over the mini-batches; returns the mean training loss. A compiled step runs
+    the epoch in its `training` block (array code keeps the parameters as arrays until its end)."""
     model.train()
-    total = 0.0
-    for number, (xb, yb) in enumerate(loader, 1):
-        optimizer.zero_grad()
-        value = step(xb, yb)
-        if not math.isfinite(value):  # checked before the step, so the parameters stay finite
-            raise FloatingPointError(f"fit: epoch {epoch}, step {number}: the training loss is {value}; "
-                                     "the parameters were not updated by this step (try a smaller learning rate)")
-        total += value * len(xb)
-        optimizer.step()
+    total, number = 0.0, 0
+
+    def check(value: float) -> None:  # before the update, so the parameters stay finite
+        if not math.isfinite(value):
+            raise FloatingPointError(f"fit: epoch {epoch}, step {number}: the training loss is {value}; the "
+                                     "parameters were not updated by this step (try a smaller learning rate)")
+
+    train: Any
+    with getattr(step, "training")(optimizer, check) if compiled else contextlib.nullcontext() as train:
+        for number, (xb, yb) in enumerate(loader, 1):
+            if compiled:
+                value = train(*_as_arrays(xb, yb)) if hasattr(loader.X, "ndim") else train(xb, yb)
+            else:
+                optimizer.zero_grad()
+                value = step(xb, yb)
+                check(value)
+                optimizer.step()
+            total += value * len(xb)
     return total / len(loader.X)
+
+
+def _as_arrays(xb: list[Any], yb: list[Any]) -> tuple[Any, Any]:
+    """A batch of NumPy rows, and its targets, as arrays (targets of mixed kinds stay a list)."""
+    import numpy
+    targets = numpy.asarray(yb)
+    return numpy.stack(xb), targets if targets.dtype.kind in ("i", "u", "f") else yb
+
+
+def _backend_argument(backend: object, compile: bool) -> None:
+    from autograd.compiler import backends  # optional, and heavy to import
+    names = ("python", "auto") + backends.NAMES
+    if backend not in names:
+        raise ValueError(f"fit: backend must be one of {', '.join(map(repr, names))}, got {backend!r}")
+    if not compile:
+        raise ValueError(f"fit: backend={backend!r} runs compiled code; pass compile=True with it")
 
 
 def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss, None] = None,

@@ -2,6 +2,7 @@
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -200,6 +201,19 @@ def test_the_engine_never_imports_numpy():
             "w = Value(2.0); step = compile(lambda xb, yb: w * xb[0][0], [w], backend='auto')\n"
             "assert step([[3.0]], [0.0]) == 6.0 and w.grad == 3.0 and step.stats['backend'] == 'python'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_training_blocks_and_fit_run_without_numpy():
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "import nn\n"
+            "from autograd import compile\n"
+            "m = nn.MLP(2, [3, 1], seed=0); opt = nn.SGD(m.parameters(), lr=0.1)\n"
+            "step = compile(lambda xb, yb: nn.mse_loss([m(x) for x in xb], yb), m.parameters(), backend='auto')\n"
+            "with step.training(opt) as train: loss = train([[1.0, 2.0], [0.5, 0.1]], [1.0, 0.0])\n"
+            "assert loss > 0 and opt.steps == 1 and step.stats['backend'] == 'python'\n"
+            "h = nn.fit(m, [[1.0, 2.0], [0.5, 0.1]], [1.0, 0.0], 'mse', compile=True, backend='auto', epochs=2, verbose=False)\n"
+            "assert len(h) == 2")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
 
 
 W = [Value(0.3), Value(-0.5), Value(1.2)]

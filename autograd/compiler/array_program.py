@@ -84,7 +84,7 @@ class ArrayProgram:
                 later += [what + "backward, with the reduction's gradients"] + head + backward
         params_block = None if q_used else self._params_block(names, sizes)
         body = [f'"""{title}', "", "params: the parameters' values; groups: (slots, rows as an array (n, inputs)"
-                "[, kinds]) for each kind of sample.", 'Returns the loss and d loss / d each parameter."""',
+                "[, kinds]) for each kind of sample.", 'Returns the loss and d loss / d each parameter, an array."""',
                 "P = asarray(params)  # the parameters as one array"]
         used = self.used if params_block is None else self.used_by_reduction
         p_names = [scalar.params[k] for k in used]
@@ -120,7 +120,7 @@ class ArrayProgram:
         elif scalar.param_backward:
             body += ["# backward through the parameter-only values"] + scalar.param_backward
         body += [f"g_P[{k}] += g_{scalar.params[k]}" for k in used]
-        body.append(f"return {scalar.loss}, g_P.tolist()")
+        body.append(f"return {scalar.loss}, g_P")
         self.namespace = self._namespace(names)
         return "def step(params, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
 

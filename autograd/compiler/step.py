@@ -18,6 +18,7 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
+from .array_training import Training, numpy_code
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
@@ -79,6 +80,7 @@ class CompiledStep:
         self._targets_as_data = True
         self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
+        self._training: Any = None  # the open `training` block, if any
 
     @property
     def source(self) -> str:
@@ -98,27 +100,70 @@ class CompiledStep:
     def __call__(self, xb: Sequence[Sequence[float]], yb: Optional[Sequence[Any]] = None) -> Union[float, list[Any]]:
         if yb is None and not self.backward and hasattr(xb, "__len__"):
             yb = [0.0] * len(xb)  # a forward pass needs no targets
-        xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
-        plan, kinds = self._find(skeys, key)
-        if plan is None:
-            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
-            kinds = plan.assign(skeys)
-            if kinds is None:
-                raise CompileError("compile: the code just generated does not fit its own batch "
-                                   "(please report this)")
-        code = plan.code(len(skeys), kinds)
+        if self._training is not None:
+            self._training.release()  # this call reads and writes the Values: bring them up to date first
+        code, xb, yb, kinds = self._code(xb, yb)
         result = code.run([p.data for p in self.params], xb, yb, kinds)
-        self._last = code
         if not self.backward:
             outputs: list[Any] = result  # each row's value, or list of values
             return outputs
         loss, grads = result
         loss = float(loss)
+        if hasattr(grads, "tolist"):
+            grads = grads.tolist()  # array code returns an array
         if self.check:
             self._verify(xb, yb, loss, grads)
         for p, g in zip(self.params, grads):
             p.grad = g if p.grad is None else p.grad + g  # None: no gradient yet, as after zero_grad(set_to_none=True)
         return loss
+
+    def training(self, optimizer: Any, check: Optional[Callable[[float], None]] = None) -> Any:
+        """A block in which the parameters stay arrays: `train(xb, yb)` is one whole step.
+
+        `with step.training(opt) as train: loss = train(xb, yb)` does what `opt.zero_grad();
+        loss = step(xb, yb); opt.step()` does, with the same numbers; with array code the
+        parameters and the optimizer's state stay arrays until the block ends (or
+        `train.sync()`), then are written back into the Values, also on an exception.
+        `check(loss)` runs before each update (raise to skip it). See array_training.py.
+
+        >>> from autograd import Value, compile
+        >>> from nn import SGD
+        >>> w = Value(0.5)
+        >>> step = compile(lambda xb, yb: sum((w * x[0] - y) ** 2 for x, y in zip(xb, yb)), [w])
+        >>> with step.training(SGD([w], lr=0.1)) as train:
+        ...     train([[1.0], [2.0]], [1.0, 2.0])
+        1.25
+        >>> w.data, w.grad                        # 0.5 - 0.1 * (-5.0), written back at the end
+        (1.0, -5.0)
+        """
+        if not self.backward:
+            raise ValueError("training: this step was compiled with backward=False; it has no gradients to train with")
+        if self._training is not None:
+            raise RuntimeError("training: this step is already inside a training block")
+        return Training(self, optimizer, check)
+
+    def _code(self, xb: Any, yb: Any) -> Any:
+        """(code, rows, targets, kinds): the compiled code that fits this batch (traced if none
+        does yet), the batch as checked floats, and each sample's kind. NumPy arrays go to
+        NumPy code as they are, without looking at each number."""
+        if hasattr(xb, "ndim") and hasattr(xb, "tolist"):
+            found = numpy_code(self, xb, yb)
+            if found is not None:
+                return found
+            xb = xb.tolist()  # as lists, checked as usual
+            yb = yb.tolist() if hasattr(yb, "tolist") else yb
+        xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
+        plan, kinds = self._find(skeys, key)
+        if plan is None:
+            if self._training is not None:
+                self._training.sync()  # a trace reads the Values
+            plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
+            kinds = plan.assign(skeys)
+            if kinds is None:
+                raise CompileError("compile: the code just generated does not fit its own batch "
+                                   "(please report this)")
+        self._last = code = plan.code(len(skeys), kinds)
+        return code, xb, yb, kinds
 
     def _find(self, skeys: list[Any], key: Any) -> tuple[Any, Any]:
         """The plan for this batch (most recently used first), and each sample's kind."""

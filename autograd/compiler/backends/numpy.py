@@ -66,6 +66,9 @@ def inputs(rows, targets, row_len, width, module=MODULE):
     import numpy as np
     xp = library(module)
     n = len(rows)
+    if isinstance(rows, np.ndarray):  # already an array (see array_training): as it is
+        x = xp.asarray(rows, dtype=float).reshape(n, row_len)
+        return (x,) if width == row_len else (x, xp.asarray(np.asarray(targets, dtype=float).reshape(n, width - row_len)))
     # fromiter over the chained rows: a third of the time asarray takes on nested lists
     x = xp.asarray(np.fromiter(itertools.chain.from_iterable(rows), float, n * row_len).reshape(n, row_len))
     if width == row_len:

@@ -1,0 +1,222 @@
+"""Training with the parameters kept as arrays: `step.training(optimizer)`, Values written back at the end.
+
+Inside the block the parameters live in one array `P` (in the order of the step's
+parameters; the generated code reads each layer's `W` and `b` as views of it), the
+optimizer's per-parameter state in arrays beside it, and each `train(xb, yb)` runs the
+generated code, then the optimizer's own update written for arrays (`_step_arrays`: the
+same operations in the same order as its `step`, so the same numbers). Nothing reads or
+writes a `Value` per step. The Values (`p.data`, `p.grad`) and the optimizer's state lists
+are written back, all together, when the block ends (also on an exception: then as after
+the last completed step), on `train.sync()`, and before anything that reads them inside
+the block (a plain `step(xb, yb)` call, tracing a new kind of batch).
+"""
+import contextlib
+
+
+class Training:
+    """The callable of a `with step.training(optimizer) as train:` block; see `CompiledStep.training`."""
+
+    def __init__(self, step, optimizer, check=None):
+        for method in ("zero_grad", "step"):
+            if not callable(getattr(optimizer, method, None)):
+                raise TypeError(f"training: optimizer must be an optimizer (with zero_grad() and step()), "
+                                f"got {type(optimizer).__name__}")
+        if check is not None and not callable(check):
+            raise TypeError(f"training: check must be a function of the loss or None, got {type(check).__name__}")
+        self.step, self.optimizer, self.check = step, optimizer, check
+        # Arrays only for an optimizer that has an array form of its own update, over exactly
+        # the step's parameters; anything else runs one ordinary step at a time.
+        self.arrays = (step.backend != "python" and _array_form(optimizer) and not step.check
+                       and len(optimizer.params) == len(step.params)
+                       and all(a is b for a, b in zip(optimizer.params, step.params)))
+        self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
+        self.dirty = False  # P holds steps the Values have not seen yet
+        self._fast = {}  # a NumPy batch's structure key (row length, kind of target, per sample) -> _Batches
+
+    def __enter__(self):
+        if self.step._training is not None:
+            raise RuntimeError("training: this step is already inside a training block")
+        self.step._training = self
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.sync()
+        finally:
+            self.step._training = None
+            self.P = self.G = self.state = None
+        return False
+
+    def __call__(self, xb, yb):
+        """One whole step: zero_grad, forward, backward, the optimizer's update; returns the loss."""
+        if self.step._training is not self:
+            raise RuntimeError("training: call train(xb, yb) inside its block: "
+                               "with step.training(optimizer) as train: ...")
+        found = self._array_code(xb, yb) if self.arrays else None
+        if found is None:
+            return self._on_values(xb, yb)
+        backend, run = found
+        if self.P is None:
+            self._load(backend)
+        loss, G = run(self.P)
+        loss = float(loss)
+        if self.check is not None:
+            self.check(loss)  # may raise: then nothing has changed
+        optimizer = self.optimizer
+        # As on floats, an overflow in the update gives inf rather than raising.
+        with self.xp.errstate(all="ignore") if hasattr(self.xp, "errstate") else contextlib.nullcontext():
+            P, state = optimizer._step_arrays(self.P, G, self.state, self.xp)
+        self.P, self.G, self.state, self.dirty = P, G, state, True  # the step, all at once
+        optimizer.steps += 1
+        return loss
+
+    def sync(self):
+        """Write the parameters, their latest gradients and the optimizer's state back into
+        the Values and the optimizer (done by the block's end; cheap if nothing changed)."""
+        if self.dirty:
+            self._write(grads=True)
+
+    def release(self):
+        """Let the Values be the parameters again: a plain `step(xb, yb)` is about to read and
+        change them. Their `.grad` is left to that step (and a `zero_grad()` just before it)."""
+        if self.dirty:
+            self._write(grads=False)
+        self.P = self.G = self.state = None
+
+    def _write(self, grads):
+        data = self.P.tolist()
+        grad = (self.G + 0.0).tolist() if grads else None  # 0.0 + g: what zero_grad, then a step leave
+        state = {k: None if v is None else v.tolist() for k, v in self.state.items()}
+        for k, p in enumerate(self.step.params):
+            p.data = data[k]
+            if grads:
+                p.grad = grad[k]
+        self.optimizer._state = state
+        self.dirty = False
+
+    def _load(self, backend):
+        """The parameters and the optimizer's buffers as arrays of `backend`, from the Values."""
+        self.xp = backend.library()
+        self.P = backend.array([p.data for p in self.step.params])
+        self.state = {k: None if v is None else backend.array(v) for k, v in self.optimizer._state.items()}
+        self.G, self.dirty = None, False
+
+    def _on_values(self, xb, yb):
+        """The ordinary step on the Values (Python code, another optimizer, `check=True`)."""
+        self.release()
+        optimizer = self.optimizer
+        optimizer.zero_grad()
+        loss = self.step(xb, yb)
+        if self.check is not None:
+            self.check(loss)
+        optimizer.step()
+        return loss
+
+    def _array_code(self, xb, yb):
+        """(backend, run) if this batch runs as array code (`run(P)` gives the loss and the
+        gradient array), else None. A NumPy batch of a shape seen before runs with no work
+        per sample (`_Batches`); anything else goes through `step._code`."""
+        step = self.step
+        batch = _array_batch(xb, yb) if step._targets_as_data else None
+        fast = batch and self._fast.get(batch[0])
+        groups = fast and fast.groups(xb, yb)
+        if groups is not None:
+            return fast.code.arrays, lambda P: fast.run(P, groups)
+        traces = step.trace_count
+        code, xb, yb, kinds = step._code(xb, yb)
+        if step.trace_count != traces:
+            self._fast.clear()  # a trace may have dropped an old plan
+        if code.arrays is None:
+            return None
+        if batch is not None and hasattr(xb, "ndim"):
+            self._fast[batch[0]] = _Batches.of(code.plan, code, batch[0])
+        return code.arrays, lambda P: code.run(P, xb, yb, kinds)
+
+
+class _Batches:
+    """How NumPy batches of one shape run, once their code is known: the samples' slots, and
+    for class targets which merged kind each class is (so a batch needs no per-sample work)."""
+
+    @classmethod
+    def of(cls, plan, code, key):
+        """A _Batches for `code`, or None where the code needs more than this (several blocks)."""
+        program = code.program
+        widths = {var.width for var in plan.variants} | set(code.widths)
+        if len(program.blocks) != 1 or len(widths) != 1:
+            return None
+        import numpy as np
+        self = cls()
+        self.code, self.np, self.j = code, np, np.asarray(code.bases, dtype=int)
+        self.row_len, self.width, self.merged = program.blocks[0]
+        self.lookup = None
+        if key[0][1] == "class":
+            classes = {k[1][1]: v for k, v in plan.variant_of.items() if k[0] == self.row_len
+                       and isinstance(k[1], tuple) and k[1][1].__class__ is int and k[1][1] >= 0}
+            if not classes:
+                return None
+            self.lookup = np.full(max(classes) + 1, -1)
+            for c, v in classes.items():
+                self.lookup[c] = program.block_of[v][1]
+        return self
+
+    def groups(self, xb, yb):
+        """The generated function's `groups` for this batch, or None if a class is new here."""
+        x = self.code.arrays.inputs(xb, yb, self.row_len, self.width)
+        if self.lookup is None:
+            return [(self.j,) + x]
+        if yb.min() < 0 or yb.max() >= len(self.lookup):
+            return None
+        positions = self.lookup[yb]
+        if (positions < 0).any():
+            return None
+        return [(self.j,) + x + ((positions,) if self.merged else ())]
+
+    def run(self, P, groups):
+        with self.code.arrays.errors():
+            return self.code.function(P, groups)
+
+
+def numpy_code(step, xb, yb):
+    """`step._code` for rows given as a 2-D NumPy array and targets as a NumPy array: the
+    code of a known plan, if it is NumPy code, with the arrays as they are; else None."""
+    batch = _array_batch(xb, yb) if step._targets_as_data and step.backward else None
+    if batch is None:
+        return None
+    key, skeys = batch
+    plan, kinds = step._find(skeys(), key)
+    if plan is None:
+        return None
+    code = plan.code(len(kinds), kinds)
+    if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
+        return None
+    step._last = code
+    return code, xb, yb, kinds
+
+
+def _array_batch(xb, yb):
+    """(batch key, a function giving the structure keys) of rows given as a 2-D NumPy array
+    and targets as a NumPy array (ints: class indices, floats: data), as `trace.structure`
+    gives them for lists; else None."""
+    if not (hasattr(xb, "ndim") and hasattr(yb, "ndim") and hasattr(xb, "dtype") and hasattr(yb, "dtype")):
+        return None
+    x_kind, y_kind = getattr(xb.dtype, "kind", ""), getattr(yb.dtype, "kind", "")  # "": not NumPy's
+    if xb.ndim != 2 or x_kind not in ("f", "i", "u") or len(xb) == 0 or len(yb) != len(xb):
+        return None
+    n, row_len = xb.shape
+    if yb.ndim == 1 and y_kind in ("i", "u"):
+        return ((row_len, "class"),) * n, lambda: [(row_len, ("class", c)) for c in yb.tolist()]
+    if y_kind == "f" and yb.ndim in (1, 2):
+        kind = "float" if yb.ndim == 1 else yb.shape[1]
+        return ((row_len, kind),) * n, lambda: [(row_len, kind)] * n
+    return None
+
+
+def _array_form(optimizer):
+    """True if the class whose `step` the optimizer runs also wrote its array form `_step_arrays`."""
+    if not hasattr(optimizer, "_state") or not hasattr(optimizer, "params"):
+        return False
+    for klass in type(optimizer).__mro__:
+        own = vars(klass)
+        if "step" in own or "_step_arrays" in own:
+            return "step" in own and "_step_arrays" in own
+    return False
