@@ -127,9 +127,9 @@ class Program:
         ref, gref = self._ref(s, names.names, inputs), self._gref(names.names, {})
         picks = samples.picks(s.samples[i], var, names.taken)
         keep, chains = set(s.outputs[i]), {}
-        if self.forward_only:
+        if self.forward_only and not picks:
             var.forward = fused_forward_lines(s.samples[i], ref, lambda v: s.uses.get(v, 0) != 1 or v in keep)
-        else:
+        else:  # (a class index picking at run time needs its candidates by name, forward-only too)
             keep.update(x for cands in picks.values() for _, c in cands.values() for x in c)
             chains = dots.find_chains(s.samples[i], keep | set(picks))
             var.forward = dots.named_forward(s.samples[i], ref, picks, chains)

@@ -1,0 +1,52 @@
+"""Forward-only compiled programs (`compile(..., backward=False)`): each row's results as the
+dynamic engine computes them, whatever those results are made of."""
+import random
+
+import pytest
+
+import nn
+from autograd import Value, compile
+from autograd.compiler.trace import CompileError
+
+
+def dynamic(fn, xb, yb):
+    """fn run by the engine itself on Values: each row's result as floats."""
+    out = fn([[Value(float(a)) for a in row] for row in xb], list(yb))
+    return [[v.data for v in item] if isinstance(item, list) else item.data for item in out]
+
+
+def test_class_index_picks_each_rows_own_class():
+    """A per-row cross-entropy over class indices: every row picks its own class, in every
+    call, also for classes the first call did not have."""
+    rng = random.Random(3)
+    model = nn.MLP(5, [6, 4], seed=1)
+    fn = lambda xb, yb: nn.cross_entropy([model(x) for x in xb], yb, reduction="none")  # noqa: E731
+    forward = compile(fn, model.parameters(), backward=False)
+    for n, classes in [(3, [0, 1, 2]), (3, [3, 3, 3]), (5, [2, 0, 3, 1, 0]), (2, [1, 3])]:
+        xb = [[rng.uniform(-2, 2) for _ in range(5)] for _ in range(n)]
+        assert forward(xb, classes) == pytest.approx(dynamic(fn, xb, classes), rel=1e-12, abs=1e-12)
+
+
+w = Value(0.5, label="w")
+c = w * 3.0  # made once, outside: the same Value in every row's result
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xb, yb: [[w * x[0]] * 2 for x in xb],                        # the same Value twice in a row
+    lambda xb, yb: [w * 2.0 for x in xb],                               # from the parameters alone
+    lambda xb, yb: [Value(3.0) for x in xb],                            # a constant
+    lambda xb, yb: [x[0] for x in xb],                                  # the row's own input
+    lambda xb, yb: [c + w for x in xb],                                 # one parameter value shared by all rows
+    lambda xb, yb: [[c, (w * 2.0).exp(), Value(1.5), w * x[0], x[0]] for x in xb],   # all of them
+    lambda xb, yb: [[w * x[0], w * 2.0][t] for x, t in zip(xb, yb)],   # a class picks one of them
+], ids=["twice", "parameters", "constant", "input", "shared", "mixed", "picked"])
+def test_results_of_any_kind(fn):
+    forward = compile(fn, [w], backward=False)
+    for xb, yb in [([[1.0], [3.0]], [0, 1]), ([[1.0], [3.0], [4.0]], [1, 0, 1]), ([[-2.0]], [0])]:
+        assert forward(xb, yb) == dynamic(fn, xb, yb)
+
+
+def test_a_result_that_reads_other_rows_is_refused():
+    forward = compile(lambda xb, yb: [xb[0][0] * w for x in xb], [w], backward=False)
+    with pytest.raises(CompileError, match="row 1's result depends on other rows"):
+        forward([[1.0], [3.0]])
