@@ -52,9 +52,10 @@ class Plan:
     def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=()):
         self.step, self.s, self.exact, self.template = step, s, exact, None
         self.forward_only = not step.backward
-        # An array library for the code (None: Python), for exact plans: array code is written
-        # from a trace of the whole batch (see docs/arrays.md); a forward pass's from its kinds.
-        self.arrays = choose(step.backend) if (exact is not None) != self.forward_only else None
+        # An array library for the code (None: Python). Array code is written from the kinds
+        # of samples traced (for any batch size), or from a trace of the whole batch when its
+        # reduction is not a sum over the samples (see docs/arrays.md).
+        self.arrays = None if exact is not None and self.forward_only else choose(step.backend)
         self.probe = probe
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
@@ -69,7 +70,7 @@ class Plan:
         # become loops.
         if self.arrays is None:
             kinds, kind_of = merge_classes(kinds, kind_of)
-        straight = self.arrays is not None and not self.forward_only or sum(len(k[1]) for k in kinds) <= STRAIGHT
+        straight = self.arrays is not None and exact is not None or sum(len(k[1]) for k in kinds) <= STRAIGHT
         if any(k[0] is None for k in kinds):
             raise Unmerged
         self.variants, self.variant_of = [], kind_of
@@ -95,6 +96,8 @@ class Plan:
         that no kind's code is written from (a wide model's graph is big)."""
         s, keep = self.s, {var.sample for var in self.variants}
         self.needs = any(out[0] in s.requires for out in s.outputs)
+        if self.arrays is not None:
+            return  # array code groups the nodes of each kind: it needs them all (a few samples)
         kept = set(s.param_nodes) | set(s.params)
         for i in range(len(s.samples)):
             if i in keep:

@@ -224,8 +224,7 @@ class CompiledStep:
         start = time.perf_counter()
         data = self._targets_as_data and not switching
         probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
-        arrays = self.backend != "python" and self.backward  # array code: one per batch structure
-        if len(xb) >= 2 and (self._sums or not self.backward) and not arrays:
+        if len(xb) >= 2 and (self._sums or not self.backward):
             try:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
