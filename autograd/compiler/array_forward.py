@@ -25,7 +25,9 @@ class ForwardArrays(ArrayProgram):
         self.nparams = len(s.params)
         self.q_names = [self.scalar.names.names[v] for v in s.param_nodes]
         self.seeds = None
-        for v in variants:
+        for v in variants:  # (kept on the variant: each batch size's code reuses it)
+            if getattr(v, "block", None) is not None:
+                continue
             v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
             if not _reads_targets(v.block):
                 v.block.width = v.row_len  # (a forward pass is given no targets: they are zeros)

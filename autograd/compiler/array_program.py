@@ -39,8 +39,9 @@ class ArrayProgram:
         used = by_reduction | {x for v in s.param_nodes for x in v._prev if x in s.index}
         self.used = sorted(s.index[p] for p in used)
         self.used_by_reduction = sorted(s.index[p] for p in by_reduction)
-        for v in variants:
-            v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
+        for v in variants:  # (kept on the variant: each batch size's code reuses it)
+            if getattr(v, "block", None) is None:
+                v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
         self.variants = list(variants)
         self.clash = bool(set(FIXED) & set(scalar.names.names.values()))
 

@@ -81,15 +81,21 @@ class Plan:
             var.selects, var.tables = selects, tables
             var.shape = s.shapes[i] if self.forward_only else None
             self.variants.append(var)
-        self.array = False
-        if not straight:
-            for var in self.variants:
-                lower_variant(s, var)
-            self.array = any(var.lowered.repeats for var in self.variants)
+        self.array, self.lowered = False, straight
+        if self.arrays is None:
+            self.lower()  # (array code lowers only if it falls back to Python code)
         self.kinds = frozenset(k if not isinstance(k[1], tuple) else (k[0], "class") for k in skeys)
         self.widths = [len(out) for out in s.outputs]
         self.generate_seconds = time.perf_counter() - generating
         self.codes = collections.OrderedDict()
+
+    def lower(self):
+        """Find the loops of each kind's code, once, if it is too long to write out."""
+        if not self.lowered:
+            for var in self.variants:
+                lower_variant(self.s, var)
+            self.array = any(var.lowered.repeats for var in self.variants)
+            self.lowered = True
 
     def prune(self):
         """Let go of what code for other batch sizes does not need: the graphs of the samples
@@ -174,6 +180,7 @@ class Code:
             if program.clash or step.backend == "auto" and not program.pays():
                 program, self.arrays = None, None  # a label took one of its names, or arrays don't pay
         if program is None:
+            plan.lower()
             program = Program(s, plan.variants, red, seeds, plan.array, sum(self.widths))
         self.program = program
         name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
