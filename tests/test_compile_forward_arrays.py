@@ -130,3 +130,16 @@ def test_compiled_evaluate_without_numpy_is_python():
             "assert _FORWARD[m].backend == 'python' and _FORWARD[m].stats['backend'] == 'python'\n"
             "assert len(nn.fit(m, X, y, 'cross_entropy', compile=True, epochs=2, verbose=False)) == 2")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_the_source_of_a_forward_pass():
+    model = nn.MLP(2, [3, 2], activation="tanh", seed=0)
+    step = compile(forward_of(model), model.parameters(), backward=False, backend="numpy")
+    X = [[1.0, 2.0], [0.5, 0.1], [0.3, 0.3], [1.0, 1.0]]
+    assert_rows_close(step(X), engine_outputs(model, X))
+    body = [line.split("#")[0].rstrip() for line in step.source.splitlines()[7:]]
+    assert body == ["    j, x = groups[0]", "    n = len(j)",
+                    "    b1 = P[2:9:3]", "    W1 = P[0:9].reshape(3, 3)[:, :2]", "    z1 = b1 + x @ W1.T",
+                    "    h1 = tanh(z1)",
+                    "    b2 = P[12:17:4]", "    W2 = P[9:17].reshape(2, 4)[:, :3]", "    z2 = b2 + h1 @ W2.T",
+                    "    return z2"]
