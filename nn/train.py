@@ -272,11 +272,16 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any =
 
 
 def _as_rows(X: Sequence[Any]) -> Any:
-    """X as a NumPy array of floats, or None without NumPy (then compiled code is Python)."""
+    """X as a 2-D NumPy array of floats; None without NumPy (then compiled code is Python) or
+    for rows that are not one table of numbers (rows of several lengths)."""
     if importlib.util.find_spec("numpy") is None:
         return None
     import numpy
-    return numpy.asarray(X, dtype=float)
+    try:
+        rows = numpy.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return rows if rows.ndim == 2 else None
 
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists

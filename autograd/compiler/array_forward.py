@@ -79,12 +79,12 @@ class ForwardArrays(ArrayProgram):
         self.namespace = self._namespace(names)
         return "def step(params, groups):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
 
+
 def _reads_targets(block):
     """True if the block reads a sample's target (a position past the row in its inputs)."""
     sources = [o for g in block.groups for o in g.operands] + \
         [src for g in block.groups for family in g.families for src in family if src is not None]
     return any(src.kind == "x" and max(flat(src.table)) >= block.row_len for src in sources + block.outputs)
-
 
 
 def _whole(outputs):
