@@ -143,3 +143,17 @@ def test_the_source_of_a_forward_pass():
                     "    h1 = tanh(z1)",
                     "    b2 = P[12:17:4]", "    W2 = P[9:17].reshape(2, 4)[:, :3]", "    z2 = b2 + h1 @ W2.T",
                     "    return z2"]
+
+
+def test_values_of_the_parameters_alone_are_computed_once():
+    W = [Value(0.3), Value(-0.7), Value(1.1)]
+
+    def fn(xb, yb):
+        t = W[2].tanh() * W[1]  # one node for all the rows: computed from the parameters alone
+        return [(W[0] * row[0] + W[1] * row[1]) * t for row in xb]
+    step = compile(fn, W, backward=False, backend="numpy")
+    X = [[0.5, 1.0], [0.1, 0.2], [2.0, -1.0], [1.0, 1.0], [0.0, 4.0]]
+    assert_rows_close(step(X), [v.data for v in fn([[Value(x) for x in row] for row in X], None)])
+    assert "p0, p1, p2 = params" in step.source and "Q = asarray(" in step.source
+    W[2].data = -0.4  # read again at each call
+    assert_rows_close(step(X), [v.data for v in fn([[Value(x) for x in row] for row in X], None)])

@@ -70,7 +70,7 @@ class ForwardArrays(ArrayProgram):
                 "for each kind of sample.", 'Returns the samples\' outputs: an array."""',
                 "P = asarray(params)  # the parameters as one array"]
         if q_used:
-            body.append(f"{', '.join(scalar.params)}, = params")
+            body.append(f"{', '.join(scalar.params)}{',' if len(scalar.params) == 1 else ''} = params")
             body += ["# computed from the parameters alone, once per call"] + scalar.param_forward
             body.append(f"Q = asarray([{', '.join(self.q_names)}])")
         if not self.as_rows:
