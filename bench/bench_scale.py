@@ -1,6 +1,6 @@
 """The compiled path at the size of real data: a digits-shaped epoch, MNIST width, many batch sizes.
 
-    python bench/bench_scale.py [--repeats 3] [--skip-mnist]
+    python bench/bench_scale.py [--repeats 3] [--skip-mnist] [--no-numpy]
 
 Every case runs in processes of its own (fresh heap, default GC), and ratios are medians
 over `--repeats` processes. Data are synthetic with the shapes of the real sets:
@@ -8,7 +8,8 @@ over `--repeats` processes. Data are synthetic with the shapes of the real sets:
   (1) a steady epoch of fit(compile=True) (its steps, then the accuracy after it) vs the
   sum of its compiled steps (each with its zero_grad and Adam step, as fit runs them), both
   timed in the same run; (2) the first epoch of fit(compile=False) vs a steady and the first
-  epoch of fit(compile=True);
+  epoch of fit(compile=True). The accuracy pass after each epoch is a compiled forward
+  pass: array code with NumPy installed, Python code with `--no-numpy` (NumPy hidden);
 - (3) 20 batch sizes (13..32) cycling: a compiled step vs a dynamic one, same model;
 - mnist-width: MLP(784, [64, 10]), cross-entropy, batch 32 with all 10 classes:
   (4) the first compiled call (trace + generate + compile + run) vs one dynamic step
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--no-numpy" in sys.argv:
+    sys.modules["numpy"] = None  # as if not installed: every compiled pass is Python code
 
 import nn  # noqa: E402
 from autograd import compile  # noqa: E402
@@ -77,8 +80,9 @@ def case_fit(compiled, epochs=4):
         epochs_.append(t - t0)
         steps.append(s - s0)
         t0, s0 = t, s
+    from nn.train import _FORWARD
     return {"first": clock.ticks[0][0] - start, "epoch": statistics.median(epochs_),
-            "steps": statistics.median(steps)}
+            "steps": statistics.median(steps), "forward": _FORWARD[model].stats["backend"] if compiled else None}
 
 
 def case_cycling(compiled):
@@ -131,8 +135,9 @@ CASES = {"fit-compiled": lambda: case_fit(True), "fit-dynamic": lambda: case_fit
          "mnist-compiled": lambda: case_mnist(True), "mnist-dynamic": lambda: case_mnist(False)}
 
 
-def alone(name):
-    out = subprocess.run([sys.executable, __file__, "--alone", name], check=True, capture_output=True, text=True)
+def alone(name, no_numpy=False):
+    flags = ["--no-numpy"] if no_numpy else []
+    out = subprocess.run([sys.executable, __file__, "--alone", name] + flags, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.splitlines()[-1])
 
 
@@ -140,6 +145,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="processes per case (the median is reported)")
     parser.add_argument("--skip-mnist", action="store_true", help="leave out the MNIST-width cases (slow)")
+    parser.add_argument("--no-numpy", action="store_true", help="hide NumPy (compiled passes as Python code)")
     parser.add_argument("--alone", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.alone:
@@ -149,12 +155,14 @@ def main():
     runs = {n: [] for n in names}
     for _ in range(max(1, args.repeats)):
         for n in names:  # interleaved rounds: noise hits every case alike
-            runs[n].append(alone(n))
+            runs[n].append(alone(n, args.no_numpy))
     def med(name, field):
         return statistics.median(r[field] for r in runs[name])
     epoch, steps, first = med("fit-compiled", "epoch"), med("fit-compiled", "steps"), med("fit-compiled", "first")
     dynamic = statistics.median(r["first"] for r in runs["fit-dynamic"])
-    print(f"digits-shaped, 1,437 rows, batch 32 (medians of {args.repeats} processes each)")
+    forward = runs["fit-compiled"][0]["forward"]
+    print(f"digits-shaped, 1,437 rows, batch 32 (medians of {args.repeats} processes each; "
+          f"the accuracy pass: {forward} code)")
     print(f"  steady fit(compile=True) epoch {epoch:.3g} s; its compiled steps (with Adam) add up to {steps:.3g} s: "
           f"ratio {epoch / steps:.2f} (target <= 1.5)")
     print(f"  fit(compile=False) epoch {dynamic:.3g} s: {dynamic / epoch:.1f}x the steady compiled epoch "

@@ -105,16 +105,19 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         # returns a float (a forward-only step would return lists), adds into .grad
         step = cast(Callable[[Sequence[Any], Sequence[Any]], float],
                     compile_step(loss_of_batch, params=params, backend=backend))
-        if backend == "numpy" or backend == "auto" and importlib.util.find_spec("numpy"):
-            import numpy  # batches as NumPy arrays: no number looked at one by one
-            rows: Any = numpy.asarray(X, dtype=float)
+        rows = _as_rows(X)  # converted once, for the accuracy pass (and the batches)
+        if backend in ("numpy", "auto") and rows is not None:
+            # batches as NumPy arrays: no number looked at one by one
             loader = DataLoader(rows, y, batch_size, shuffle=True, seed=seed)
     else:
+        rows = None
+
         def step(xb: Sequence[Any], yb: Sequence[Any]) -> float:
             value = loss_of_batch(xb, yb)
             value.backward()
             return value.data
 
+    val_rows = _as_rows(validation[0]) if compile and validation is not None else None
     history: list[EpochStats] = []
     for epoch in range(1, epochs + 1):
         lr = getattr(optimizer, "lr", None)
@@ -122,9 +125,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         if scheduler is not None:
             scheduler.step()
         # The data was checked once, before the first step: measured without checking it again.
-        record.accuracy = _scores(model, X, y, None, threshold, compile)["accuracy"]
+        record.accuracy = _scores(model, X, y, None, threshold, compile, rows)["accuracy"]
         if validation is not None:
-            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile)
+            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile, val_rows)
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
@@ -195,9 +198,10 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
 
 
 def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
-            compile: bool) -> dict[str, Optional[float]]:
-    """`evaluate`'s result on data already checked, with the loss and threshold resolved."""
-    outputs = _outputs(model, X, compile)
+            compile: bool, rows: Any = None) -> dict[str, Optional[float]]:
+    """`evaluate`'s result on data already checked, with the loss and threshold resolved
+    (`rows`: X as a NumPy array, if made already)."""
+    outputs = _outputs(model, X, compile, rows)
     with no_grad():
         value = None if loss_fn is None else float(loss_fn(outputs, y))
     data = [_data(out) for out in outputs]
@@ -247,16 +251,19 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
     return result
 
 
-def _outputs(model: Module, X: Sequence[Any], compile: bool = False) -> list[Any]:
+def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any = None) -> list[Any]:
     """The model's outputs on every row, in evaluation mode, recording no graph; with
-    `compile`, floats from a compiled forward pass (run over chunks of rows)."""
+    `compile`, floats from a compiled forward pass (run over chunks of rows): with NumPy
+    installed on X as an array (`rows`, made here if not given), as array code."""
     was_training = getattr(model, "training", None)
     if was_training is not None:
         model.eval()
     try:
         if compile:
-            forward = _forward_program(model)
-            return [out for k in range(0, len(X), _CHUNK) for out in forward(X[k:k + _CHUNK])]
+            rows = _as_rows(X) if rows is None else rows
+            forward = _forward_program(model, rows is not None)
+            data, chunk = (X, _CHUNK) if rows is None else (rows, _ARRAY_CHUNK)
+            return [out for k in range(0, len(X), chunk) for out in forward(data[k:k + chunk])]
         with no_grad():
             return [model(x) for x in X]
     finally:
@@ -264,20 +271,37 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False) -> list[Any
             model.train(was_training)
 
 
+def _as_rows(X: Sequence[Any]) -> Any:
+    """X as a 2-D NumPy array of floats; None without NumPy (then compiled code is Python) or
+    for rows that are not one table of numbers (rows of several lengths)."""
+    if importlib.util.find_spec("numpy") is None:
+        return None
+    import numpy
+    try:
+        rows = numpy.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return rows if rows.ndim == 2 else None
+
+
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
+_ARRAY_CHUNK = 8192  # the same as arrays: large, yet a bounded memory
 _FORWARD: weakref.WeakKeyDictionary[Module, Any] = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
 
 
-def _forward_program(model: Module) -> Any:
-    """The model's compiled forward pass, made once and kept as long as the model lives."""
+def _forward_program(model: Module, arrays: bool = False) -> Any:
+    """The model's compiled forward pass, made once and kept as long as the model lives;
+    with `arrays`, as array code where it pays (backend "auto")."""
     from autograd.compiler import compile_step  # optional, and heavy to import
     params = model.parameters()
     try:
         found = _FORWARD.get(model)
     except TypeError:  # a model that cannot be a weak dictionary key: compile each time
         found = None
-    if found is None or len(found.params) != len(params) or any(a is not b for a, b in zip(found.params, params)):
-        found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False)
+    backend = "auto" if arrays else "python"
+    if found is None or found.backend != backend or len(found.params) != len(params) or \
+            any(a is not b for a, b in zip(found.params, params)):
+        found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False, backend=backend)
         try:
             _FORWARD[model] = found
         except TypeError:

@@ -109,9 +109,8 @@ def test_targets_that_are_class_indices_are_structure(backend):
     for yb in ([0, 1, 0, 1, 1, 0], [1, 0, 1, 1, 0, 0], [2, 2, 2, 2, 2, 2], [0, 1, 2, 2, 1, 0]):
         assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
     # Traced once, then once more when class 2 first appears; the code for classes 0 and 1,
-    # absent from that batch, is kept, so the last batch needs no trace. Array code is written
-    # for each batch structure, so its last batch (a new mix of classes) is traced too.
-    assert step.trace_count == (2 if backend == "python" else 3)
+    # absent from that batch, is kept, so the last batch needs no trace (array code too).
+    assert step.trace_count == 2
 
 
 def test_check_catches_a_graph_that_depends_on_the_data():

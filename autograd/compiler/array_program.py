@@ -30,27 +30,30 @@ class ArrayProgram:
         self.linear = scalar.linear
         self.nparams, self.nslots = len(s.params), len(scalar.slots)
         self.q_names = [scalar.names.names[v] for v in s.param_nodes]
-        self.seeds = [seeds[x] for out in s.outputs for x in out] if seeds is not None else None
-        self.s = s
-        by_reduction = {x for v in s.reduce_nodes for x in v._prev if x in s.index}
-        if s.root in s.index:
-            by_reduction.add(s.root)
+        # d loss / d each output slot (the reduction: of the traced batch, or written for n samples)
+        self.seeds = [seeds[x] for x in sorted(red.slots, key=red.slots.__getitem__)] if seeds is not None else None
+        self.s, self.red = s, red
+        by_reduction = {x for v in red.reduce_nodes for x in v._prev if x in s.index}
+        if red.root in s.index:
+            by_reduction.add(red.root)
         used = by_reduction | {x for v in s.param_nodes for x in v._prev if x in s.index}
         self.used = sorted(s.index[p] for p in used)
         self.used_by_reduction = sorted(s.index[p] for p in by_reduction)
-        for v in variants:
-            v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
+        for v in variants:  # (kept on the variant: each batch size's code reuses it)
+            if getattr(v, "block", None) is None:
+                v.block = group(s, v.sample, v.row_len, v.row_len + _target_width(v.target))
         self.variants = list(variants)
         self.clash = bool(set(FIXED) & set(scalar.names.names.values()))
 
     def pays(self):
         """True if arrays should beat Python code: many more scalar operations than array ones."""
-        s = self.s
-        scalar = sum(map(len, s.samples)) + len(s.param_nodes)
+        s, n = self.s, len(self.red.slots)  # (samples of one output each, if not the traced batch)
+        traced = sum(map(len, s.outputs))
+        scalar = sum(map(len, s.samples)) * n / traced + len(s.param_nodes)
         shapes = {}
         for v in self.variants:
             shapes[shape_key(v.block, False)] = len(v.block.groups)
-        return len(s.samples) >= AUTO_BATCH and scalar >= AUTO_RATIO * sum(shapes.values())
+        return n * len(s.samples) / traced >= AUTO_BATCH and scalar >= AUTO_RATIO * sum(shapes.values())
 
     def source(self, variants, title):
         """The whole step function as text; sets `namespace` and which block runs each kind."""
@@ -127,13 +130,13 @@ class ArrayProgram:
     def _params_block(self, names, sizes):
         """(forward, backward, names of outputs) of the parameter-only values as arrays, or None."""
         s = self.s
-        if not s.param_nodes or s.root in s.qindex:
+        if not s.param_nodes or self.red.root in s.qindex:
             return None
         uses, outputs = {}, {}
         for v in s.param_nodes:
             for x in v._prev:
                 uses[x] = uses.get(x, 0) + 1
-        for v in s.reduce_nodes:
+        for v in self.red.reduce_nodes:
             for x in v._prev:
                 if x in s.qindex:
                     outputs[x] = None

@@ -11,6 +11,7 @@ import linecache
 import time
 
 from . import dots, reduction
+from .array_forward import ForwardArrays
 from .array_program import ArrayProgram, choose
 from .loops import lower_variant
 from .program import Program, Variant
@@ -51,9 +52,10 @@ class Plan:
     def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=()):
         self.step, self.s, self.exact, self.template = step, s, exact, None
         self.forward_only = not step.backward
-        # An array library for the code (None: Python), for exact plans: array code is written
-        # from a trace of the whole batch (see docs/arrays.md).
-        self.arrays = choose(step.backend) if exact is not None and not self.forward_only else None
+        # An array library for the code (None: Python). Array code is written from the kinds
+        # of samples traced (for any batch size), or from a trace of the whole batch when its
+        # reduction is not a sum over the samples (see docs/arrays.md).
+        self.arrays = None if exact is not None and self.forward_only else choose(step.backend)
         self.probe = probe
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
@@ -68,7 +70,7 @@ class Plan:
         # become loops.
         if self.arrays is None:
             kinds, kind_of = merge_classes(kinds, kind_of)
-        straight = self.arrays is not None or sum(len(k[1]) for k in kinds) <= STRAIGHT
+        straight = self.arrays is not None and exact is not None or sum(len(k[1]) for k in kinds) <= STRAIGHT
         if any(k[0] is None for k in kinds):
             raise Unmerged
         self.variants, self.variant_of = [], kind_of
@@ -79,21 +81,29 @@ class Plan:
             var.selects, var.tables = selects, tables
             var.shape = s.shapes[i] if self.forward_only else None
             self.variants.append(var)
-        self.array = False
-        if not straight:
-            for var in self.variants:
-                lower_variant(s, var)
-            self.array = any(var.lowered.repeats for var in self.variants)
+        self.array, self.lowered = False, straight
+        if self.arrays is None:
+            self.lower()  # (array code lowers only if it falls back to Python code)
         self.kinds = frozenset(k if not isinstance(k[1], tuple) else (k[0], "class") for k in skeys)
         self.widths = [len(out) for out in s.outputs]
         self.generate_seconds = time.perf_counter() - generating
         self.codes = collections.OrderedDict()
+
+    def lower(self):
+        """Find the loops of each kind's code, once, if it is too long to write out."""
+        if not self.lowered:
+            for var in self.variants:
+                lower_variant(self.s, var)
+            self.array = any(var.lowered.repeats for var in self.variants)
+            self.lowered = True
 
     def prune(self):
         """Let go of what code for other batch sizes does not need: the graphs of the samples
         that no kind's code is written from (a wide model's graph is big)."""
         s, keep = self.s, {var.sample for var in self.variants}
         self.needs = any(out[0] in s.requires for out in s.outputs)
+        if self.arrays is not None:
+            return  # array code groups the nodes of each kind: it needs them all (a few samples)
         kept = set(s.param_nodes) | set(s.params)
         for i in range(len(s.samples)):
             if i in keep:
@@ -161,11 +171,16 @@ class Code:
             self.widths = [1] * n
         self.bases = list(itertools.accumulate([0] + self.widths[:-1]))
         program, self.arrays = None, plan.arrays
-        if self.arrays is not None:
+        if self.arrays is not None and plan.forward_only:
+            program = ForwardArrays(s, plan.variants, self.arrays, sum(self.widths))
+            if program.clash or step.backend == "auto" and not program.pays(len(kinds)):
+                program, self.arrays = None, None
+        elif self.arrays is not None:
             program = ArrayProgram(s, plan.variants, red, seeds, self.arrays)
             if program.clash or step.backend == "auto" and not program.pays():
                 program, self.arrays = None, None  # a label took one of its names, or arrays don't pay
         if program is None:
+            plan.lower()
             program = Program(s, plan.variants, red, seeds, plan.array, sum(self.widths))
         self.program = program
         name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
@@ -192,9 +207,15 @@ class Code:
         self.shapes = None if not plan.forward_only else plan.s.shapes
 
     def run(self, params, xb, yb, kinds):
-        if self.arrays is not None:
-            return self.program.run(self.function, params, xb, yb, kinds, self.bases)
         variants = self.plan.variants
+        if self.arrays is not None:
+            result = self.program.run(self.function, params, xb, yb, kinds, self.bases)
+            if not self.plan.forward_only:
+                return result
+            if self.program.as_rows:  # one kind of sample: (n, outputs), a row each
+                rows = result.tolist()
+                return rows if variants[0].shape is not None else [row[0] for row in rows]
+            return self._rows(result, kinds)
         if len(variants) == 1:
             groups = [(self.bases, xb, yb)]
         else:
@@ -207,8 +228,11 @@ class Code:
         groups = [g if var.target != "class" or var.tables else g[:2]
                   for g, var in zip(groups, variants)]
         result = self.function(params, groups)
-        if not self.plan.forward_only:
-            return result
+        return self._rows(result, kinds) if self.plan.forward_only else result
+
+    def _rows(self, result, kinds):
+        """Each sample's output (a float) or outputs (a list), from their slots in `result`."""
+        variants = self.plan.variants
         values = result.tolist() if hasattr(result, "tolist") else result
         out = []
         for base, v in zip(self.bases, kinds):

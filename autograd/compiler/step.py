@@ -18,7 +18,7 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
-from .array_training import Training, numpy_code
+from .array_training import Training, no_targets, numpy_code
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
@@ -99,7 +99,7 @@ class CompiledStep:
 
     def __call__(self, xb: Sequence[Sequence[float]], yb: Optional[Sequence[Any]] = None) -> Union[float, list[Any]]:
         if yb is None and not self.backward and hasattr(xb, "__len__"):
-            yb = [0.0] * len(xb)  # a forward pass needs no targets
+            yb = no_targets(xb)  # a forward pass needs none
         if self._training is not None:
             self._training.release()  # this call reads and writes the Values: bring them up to date first
         code, xb, yb, kinds = self._code(xb, yb)
@@ -224,8 +224,7 @@ class CompiledStep:
         start = time.perf_counter()
         data = self._targets_as_data and not switching
         probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
-        arrays = self.backend != "python" and self.backward  # array code: one per batch structure
-        if len(xb) >= 2 and (self._sums or not self.backward) and not arrays:
+        if len(xb) >= 2 and (self._sums or not self.backward):
             try:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
