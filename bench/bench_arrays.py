@@ -248,9 +248,13 @@ def measure(found, repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--cases", default="demo,digits,mnist,xor")
+    parser.add_argument("--cases", default="demo,digits,mnist,xor",
+                        help="comma-separated, from demo, digits, mnist, xor (default: all)")
     args = parser.parse_args()
     backends = ["python", "numpy", "auto"]
+    unknown = sorted(set(args.cases.split(",")) - {"demo", "digits", "mnist", "xor"})
+    if unknown:
+        parser.error(f"unknown case(s) {unknown}; choose from demo, digits, mnist, xor")
     for name in args.cases.split(","):
         with contextlib.ExitStack() as stack:
             found = ways(name, backends if name != "mnist" else ["numpy"], stack)

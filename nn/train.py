@@ -207,7 +207,8 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
     data = [_data(out) for out in outputs]
     if threshold is None and not isinstance(data[0], list):
         return {"loss": value, "accuracy": None}
-    return {"loss": value, "accuracy": sum(_is_correct(out, t, threshold) for out, t in zip(data, y)) / len(y)}
+    correct = sum(_is_correct(out, t, threshold) for out, t in zip(data, y))
+    return {"loss": value, "accuracy": float(correct) / len(y)}  # a float also when y is a NumPy array
 
 
 def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float = 0.0, compile: bool = False) -> float:

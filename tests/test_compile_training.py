@@ -98,21 +98,23 @@ def test_values_are_written_back_when_the_block_ends_or_on_sync():
     assert state(model, opt) == ref
 
 
-@pytest.mark.parametrize("failure", ["bad row", "overflow", "check", "unknown class"])
+@pytest.mark.parametrize("failure", ["bad row", "overflow", "check", "check says False", "unknown class"])
 def test_an_error_inside_the_block_leaves_the_last_completed_step(failure):
     model, loss, batches = problem("class")
     opt = nn.Adam(model.parameters(), lr=0.05)
     seen = []
 
-    def check(value):
+    def check(value):  # refuses the third step: by raising, or by returning False (math.isfinite's way)
         seen.append(value)
         if failure == "check" and len(seen) == 3:
             raise FloatingPointError("stop")
+        if failure == "check says False":
+            return len(seen) != 3
     step = compile(loss, model.parameters(), backend="numpy")
     xb, yb = batches[2]
     bad = {"bad row": ([[1.0, 2.0]] + xb[1:], yb),                   # a row of the wrong length
            "overflow": ([[1e308] * 4] + xb[1:], yb),                  # NumPy raises FloatingPointError
-           "check": (xb, yb),
+           "check": (xb, yb), "check says False": (xb, yb),
            "unknown class": (xb, [7] + yb[1:])}[failure]              # index out of range
     with pytest.raises((ValueError, TypeError, FloatingPointError, IndexError)):
         with step.training(opt, check=check) as train:

@@ -61,7 +61,7 @@ class Training:
         loss, G = run(self.P)
         loss = float(loss)
         if self.check is not None:
-            self.check(loss)  # may raise: then nothing has changed
+            _checked(self.check, loss)  # may raise: then nothing has changed
         optimizer = self.optimizer
         # As on floats, an overflow in the update gives inf rather than raising.
         with self.xp.errstate(all="ignore") if hasattr(self.xp, "errstate") else contextlib.nullcontext():
@@ -108,7 +108,7 @@ class Training:
         optimizer.zero_grad()
         loss = self.step(xb, yb)
         if self.check is not None:
-            self.check(loss)
+            _checked(self.check, loss)
         optimizer.step()
         return loss
 
@@ -227,3 +227,10 @@ def _array_form(optimizer):
         if "step" in own or "_step_arrays" in own:
             return "step" in own and "_step_arrays" in own
     return False
+
+
+def _checked(check, loss):
+    """Run the block's `check(loss)`: it refuses the update by raising, or by returning False
+    (so `check=math.isfinite` works as it reads)."""
+    if check(loss) is False:
+        raise ValueError(f"training: check({loss!r}) returned False; this step's update was not applied")

@@ -185,7 +185,7 @@ class Code:
         self.program = program
         name = getattr(step.fn, "__qualname__", type(step.fn).__name__)
         what = "Forward pass" if plan.forward_only else "Forward and backward"
-        title = f"{what} of {name} on {n} samples, generated from a trace."
+        title = f"{what} of {name} on {n} sample{'' if n == 1 else 's'}, generated from a trace."
         self.source = program.source(plan.variants, title)
         self.filename = filename = f"<compiled step {next(_counter)}>"
         # Registered with linecache, a traceback through the generated code shows its lines.
