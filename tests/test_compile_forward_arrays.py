@@ -116,6 +116,9 @@ def test_evaluate_and_predict_compiled_equal_the_engine():
         assert got["accuracy"] == want["accuracy"]
         assert got["loss"] == pytest.approx(want["loss"], rel=1e-12) if loss else got["loss"] is None
     assert nn.predict(model, X, compile=True) == nn.predict(model, X)
+    labels = np.array(y)  # NumPy labels: the accuracy is still a Python float, as with a list
+    for compiled in (True, False):
+        assert type(nn.evaluate(model, X, labels, compile=compiled)["accuracy"]) is float
     from nn.train import _FORWARD
     assert _FORWARD[model].backend == "auto" and _FORWARD[model].stats["backend"] == "numpy"
 
