@@ -232,7 +232,8 @@ def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float
 def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
             compile: bool = False) -> list[Any]:
     """Predicted classes: the index of the largest output, or for one output labels[1] when
-    it exceeds `threshold`, else labels[0]. `threshold=None` returns the raw outputs (floats).
+    it exceeds `threshold`, else labels[0]; for one output `threshold=None` returns the raw
+    values (floats, regression). Several outputs give the class index either way.
     `compile=True` runs a compiled forward pass, as in `evaluate`.
 
     >>> from nn import MLP

@@ -230,7 +230,8 @@ def _array_form(optimizer):
 
 
 def _checked(check, loss):
-    """Run the block's `check(loss)`: it refuses the update by raising, or by returning False
-    (so `check=math.isfinite` works as it reads)."""
-    if check(loss) is False:
-        raise ValueError(f"training: check({loss!r}) returned False; this step's update was not applied")
+    """Run the block's `check(loss)`: it refuses the update by raising, or by returning a false
+    value other than None (so `check=math.isfinite` and `numpy.isfinite` work as they read)."""
+    verdict = check(loss)
+    if verdict is not None and not verdict:
+        raise ValueError(f"training: check({loss!r}) returned {verdict!r}; this step's update was not applied")
