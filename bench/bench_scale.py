@@ -80,7 +80,7 @@ def case_fit(compiled, epochs=4):
         epochs_.append(t - t0)
         steps.append(s - s0)
         t0, s0 = t, s
-    from nn.train import _FORWARD
+    from nn.evaluation import _FORWARD
     return {"first": clock.ticks[0][0] - start, "epoch": statistics.median(epochs_),
             "steps": statistics.median(steps), "forward": _FORWARD[model].stats["backend"] if compiled else None}
 

@@ -20,7 +20,8 @@ from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
 from .module import Module
 from .optim import SGD, Adam, Optimizer
 from .serialize import load, save
-from .train import EpochStats, accuracy, batch_loss, evaluate, fit, predict
+from .evaluation import accuracy, evaluate, predict
+from .train import EpochStats, batch_loss, fit
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "init", "activation",

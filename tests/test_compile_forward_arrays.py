@@ -119,14 +119,14 @@ def test_evaluate_and_predict_compiled_equal_the_engine():
     labels = np.array(y)  # NumPy labels: the accuracy is still a Python float, as with a list
     for compiled in (True, False):
         assert type(nn.evaluate(model, X, labels, compile=compiled)["accuracy"]) is float
-    from nn.train import _FORWARD
+    from nn.evaluation import _FORWARD
     assert _FORWARD[model].backend == "auto" and _FORWARD[model].stats["backend"] == "numpy"
 
 
 def test_compiled_evaluate_without_numpy_is_python():
     code = ("import sys; sys.modules['numpy'] = None\n"
             "import nn\n"
-            "from nn.train import _FORWARD\n"
+            "from nn.evaluation import _FORWARD\n"
             "m = nn.MLP(3, [4, 2], seed=0); X = [[0.1, 0.2, 0.3], [1.0, 0.0, -1.0]] * 5; y = [0, 1] * 5\n"
             "a = nn.evaluate(m, X, y, 'cross_entropy', compile=True); b = nn.evaluate(m, X, y, 'cross_entropy')\n"
             "assert a['accuracy'] == b['accuracy'] and abs(a['loss'] - b['loss']) < 1e-12, (a, b)\n"

@@ -1,0 +1,184 @@
+"""Measuring a model: `evaluate`, `accuracy` and `predict` (what `fit` reports after each epoch)."""
+from __future__ import annotations
+
+import importlib.util
+import numbers
+import weakref
+from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
+
+from autograd import Value, no_grad
+
+from . import _validate
+from ._check import flag
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
+                     mse_loss)
+from .module import Module
+
+Loss = Callable[..., Value]  # (outputs, targets) -> the loss
+Threshold = Union[float, Literal["auto"], None]
+
+LOSSES: dict[str, Loss] = {
+    "mse": mse_loss, "hinge": hinge_loss, "cross_entropy": cross_entropy,
+    "bce": binary_cross_entropy, "bce_with_logits": binary_cross_entropy_with_logits,
+}
+# Where a single output splits the two classes: scores and logits at 0, probabilities at 0.5.
+_THRESHOLDS: dict[Loss, float] = {hinge_loss: 0.0, binary_cross_entropy_with_logits: 0.0, binary_cross_entropy: 0.5}
+
+
+def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss, None] = None,
+             threshold: Threshold = "auto", compile: bool = False) -> dict[str, Optional[float]]:
+    """{'loss': mean loss or None, 'accuracy': fraction correct or None}, without recording a graph.
+
+    `threshold`: as in `accuracy`; None skips accuracy for a single output (regression);
+    'auto' picks it from the loss as `fit` does (0 when no loss is given). `compile=True`
+    runs the model as a compiled forward pass (`autograd.compile(..., backward=False)`,
+    kept for the model), as `fit(..., compile=True)` does.
+
+    >>> from nn import MLP
+    >>> evaluate(MLP(2, [1], init="zeros"), [[1.0, 2.0]], [1], loss="mse")
+    {'loss': 1.0, 'accuracy': 0.0}
+    """
+    _validate.model_argument(model, "evaluate")
+    _validate.threshold_argument(threshold, "evaluate", auto=True)
+    X, y = _validate.dataset_for(model, X, y, "evaluate")
+    loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
+    return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y), flag(compile, "evaluate: compile"))
+
+
+def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
+            compile: bool, rows: Any = None) -> dict[str, Optional[float]]:
+    """`evaluate`'s result on data already checked, with the loss and threshold resolved
+    (`rows`: X as a NumPy array, if made already)."""
+    outputs = _outputs(model, X, compile, rows)
+    with no_grad():
+        value = None if loss_fn is None else float(loss_fn(outputs, y))
+    data = [_data(out) for out in outputs]
+    if threshold is None and not isinstance(data[0], list):
+        return {"loss": value, "accuracy": None}
+    correct = sum(_is_correct(out, t, threshold) for out, t in zip(data, y))
+    return {"loss": value, "accuracy": float(correct) / len(y)}  # a float also when y is a NumPy array
+
+
+def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float = 0.0, compile: bool = False) -> float:
+    """Fraction of rows classified right. Several outputs: the largest is the class index.
+    One output: class 1 (or +1) when it exceeds `threshold` (0 for scores, 0.5 for
+    probabilities); labels may be 0/1 or -1/+1.
+
+    >>> from nn import MLP
+    >>> accuracy(MLP(1, [1], activation="linear", init="zeros"), [[1.0]], [-1])
+    1.0
+    """
+    if threshold is None:
+        raise ValueError("accuracy: threshold must be a number (None is for regression, which has no accuracy)")
+    _validate.threshold_argument(threshold, "accuracy")
+    _validate.model_argument(model, "accuracy")
+    X, y = _validate.dataset_for(model, X, y, "accuracy")
+    # A threshold is given, so the accuracy is measured (never None).
+    return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"))["accuracy"])
+
+
+def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
+            compile: bool = False) -> list[Any]:
+    """Predicted classes: the index of the largest output, or for one output labels[1] when
+    it exceeds `threshold`, else labels[0]; for one output `threshold=None` returns the raw
+    values (floats, regression). Several outputs give the class index either way.
+    `compile=True` runs a compiled forward pass, as in `evaluate`.
+
+    >>> from nn import MLP
+    >>> predict(MLP(1, [1], activation="linear", init="zeros"), [[1.0], [2.0]], labels=(-1, 1))
+    [-1, -1]
+    """
+    _validate.model_argument(model, "predict")
+    _validate.threshold_argument(threshold, "predict")
+    _validate.labels_argument(labels, "predict")
+    X = _validate.rows_for(model, X, "predict: X")
+    result: list[Any] = []
+    for out in map(_data, _outputs(model, X, flag(compile, "predict: compile"))):
+        if isinstance(out, list):
+            result.append(out.index(max(out)))
+        else:
+            result.append(out if threshold is None else labels[1] if out > threshold else labels[0])
+    return result
+
+
+def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any = None) -> list[Any]:
+    """The model's outputs on every row, in evaluation mode, recording no graph; with
+    `compile`, floats from a compiled forward pass (run over chunks of rows): with NumPy
+    installed on X as an array (`rows`, made here if not given), as array code."""
+    was_training = getattr(model, "training", None)
+    if was_training is not None:
+        model.eval()
+    try:
+        if compile:
+            rows = _as_rows(X) if rows is None else rows
+            forward = _forward_program(model, rows is not None)
+            data, chunk = (X, _CHUNK) if rows is None else (rows, _ARRAY_CHUNK)
+            return [out for k in range(0, len(X), chunk) for out in forward(data[k:k + chunk])]
+        with no_grad():
+            return [model(x) for x in X]
+    finally:
+        if was_training is not None:
+            model.train(was_training)
+
+
+def _as_rows(X: Sequence[Any]) -> Any:
+    """X as a 2-D NumPy array of floats; None without NumPy (then compiled code is Python) or
+    for rows that are not one table of numbers (rows of several lengths)."""
+    if importlib.util.find_spec("numpy") is None:
+        return None
+    import numpy
+    try:
+        rows = numpy.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return rows if rows.ndim == 2 else None
+
+
+_CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
+_ARRAY_CHUNK = 8192  # the same as arrays: large, yet a bounded memory
+_FORWARD: weakref.WeakKeyDictionary[Module, Any] = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
+
+
+def _forward_program(model: Module, arrays: bool = False) -> Any:
+    """The model's compiled forward pass, made once and kept as long as the model lives;
+    with `arrays`, as array code where it pays (backend "auto")."""
+    from autograd.compiler import compile_step  # optional, and heavy to import
+    params = model.parameters()
+    try:
+        found = _FORWARD.get(model)
+    except TypeError:  # a model that cannot be a weak dictionary key: compile each time
+        found = None
+    backend = "auto" if arrays else "python"
+    if found is None or found.backend != backend or len(found.params) != len(params) or \
+            any(a is not b for a, b in zip(found.params, params)):
+        found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False, backend=backend)
+        try:
+            _FORWARD[model] = found
+        except TypeError:
+            pass
+    return found
+
+
+def _data(out: Any) -> Union[float, list[float]]:
+    return [float(v) for v in out] if isinstance(out, (list, tuple)) else float(out)
+
+
+def _is_correct(out: Union[float, list[float]], target: float, threshold: Optional[float]) -> bool:
+    if isinstance(out, list):
+        return out.index(max(out)) == target
+    return (out > threshold) == (target > 0)  # type: ignore[operator]  # None: evaluate returned before
+
+
+def _resolve_threshold(threshold: Threshold, loss_fn: Optional[Loss], y: Sequence[Any]) -> Optional[float]:
+    if threshold != "auto":
+        return threshold
+    if loss_fn is None:
+        return 0.0
+    if loss_fn in _THRESHOLDS:
+        return _THRESHOLDS[loss_fn]
+    labels = set(y) if all(isinstance(t, numbers.Real) for t in y) else set()
+    if labels and labels <= {0, 1}:
+        return 0.5
+    if labels and labels <= {-1, 1}:
+        return 0.0
+    return None  # regression: no accuracy for a single output
