@@ -5,7 +5,6 @@ read only the parameters (an L2 penalty), joined by a short reduction (the mean)
 finds those parts in a traced graph so that code can be written once for a sample and
 looped over the batch, instead of once per node of the whole batch.
 """
-import gc
 import numbers
 
 from .. import grad_mode
@@ -108,14 +107,8 @@ def trace(fn, params, xb, yb, targets_as_data, outputs=False):
     With `outputs`, `fn` returns one Value (or list of Values) per row, and the split's
     outputs are those; `s.shapes[i]` is None for a Value, else the list's length."""
     rows, targets, where = placeholders(xb, yb, targets_as_data)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # a traced graph holds no cycles: scanning its nodes again and again is waste
-    try:
-        with grad_mode.enable_grad():
-            out = fn(rows, targets)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    with grad_mode.enable_grad():  # (the step pauses the garbage collector around tracing)
+        out = fn(rows, targets)
     if outputs:
         from .results import split_results  # (it builds on this module's split)
         return split_results(out, params, where, len(rows))
