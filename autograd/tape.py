@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # value.py imports this module
     from .value import Value
 
-LIMIT = 2 ** 18  # values: about 40 MB of graph at most, held only until the next backward
+LIMIT = 2 ** 17  # values: about 20 MB of graph at most, held only until the next backward
 
 _recorded: collections.deque[Value] = collections.deque(maxlen=LIMIT)
 record = _recorded.append  # every operation calls it with the value it made
-number = itertools.count(1).__next__  # every computed value's `_seq`: its place in creation order
+numbering = itertools.count(1)  # every computed value's `_seq`: its number, in creation order
 lock = threading.RLock()
 
 
@@ -35,3 +35,9 @@ def take() -> list[Value]:
     taken = list(_recorded)
     _recorded.clear()
     return taken
+
+
+def forget() -> None:
+    """Empty the tape without a pass: for graphs built only to be read (the compiler's trace).
+    A later backward through those values searches for them instead."""
+    _recorded.clear()

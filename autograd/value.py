@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Union
 
 from . import grad_mode
 from .grad_mode import _mode
-from .tape import number, record
+from .tape import numbering, record
 
 _new = object.__new__
 from .ops import (  # noqa: F401  (the op table, re-exported for code that reads it from here)
@@ -189,7 +189,7 @@ class Value:
             node._b = other
             node._da = 1.0
             node._db = 1.0
-            node._seq = number()
+            node._seq = next(numbering)
             node._mark = None
             record(node)
             return node
@@ -211,7 +211,7 @@ class Value:
             node._b = other
             node._da = other.data
             node._db = self.data
-            node._seq = number()
+            node._seq = next(numbering)
             node._mark = None
             record(node)
             return node
@@ -332,7 +332,7 @@ def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value],
     node._b = b
     node._da = da
     node._db = db
-    node._seq = number()
+    node._seq = next(numbering)
     node._mark = None
     record(node)
     return node

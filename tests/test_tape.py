@@ -169,3 +169,13 @@ def test_a_deep_chain_runs_down_the_tape_without_recursion(depth):
         y = y * 1.0
     y.backward()
     assert x.grad == 1.0
+
+
+def test_the_compilers_trace_is_not_kept_on_the_tape():
+    from autograd import compile
+    w = Value(0.5)
+    step = compile(lambda xb, yb: sum(((w * x[0] - y) ** 2 for x, y in zip(xb, yb)), Value(0.0)), params=[w])
+    tape.take()
+    step([[1.0], [2.0]], [1.0, 3.0])  # traces: a graph built only to be read
+    held = list(tape._recorded)  # (the reduction's template: a value per sample, no more)
+    assert len(held) <= 2 and not any(v.op == "**" for v in held)
