@@ -1,4 +1,9 @@
-"""Backpropagation: walk the graph in reverse topological order and apply the chain rule."""
+"""Backpropagation: apply the chain rule to the values newest first (reverse creation order).
+
+Creation order is a topological order: a value is made after its inputs. `backward` reads it
+off the tape (tape.py) for values made since the last pass, and finds older values by
+searching the graph, then sorting them by their creation numbers.
+"""
 from __future__ import annotations
 
 import numbers
@@ -117,62 +122,47 @@ def _chain_rule(recorded: Iterable[Value], on_tape: object, reached: object) -> 
 
 def _search_and_chain(seeds: dict[Value, float]) -> None:
     """Backward from several values at once, each with its seed, by searching their graph."""
-    order = _backward_order(list(seeds))  # it also zeroes the .grad of every value it lists
-    order.sort(key=creation)  # the tape's order, so the sums round as they would on the tape
+    order = _reached(list(seeds))  # it also zeroes the .grad of every value it lists
     for node, seed in seeds.items():
-        node.grad += seed  # type: ignore[operator]  # a float now: the walk set it
+        node.grad += seed  # type: ignore[operator]  # a float now: the search set it
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
         g = node.grad
-        # A computed node has `_a`, and every .grad here was set to a float by the walk.
+        # A computed node has `_a`, and every .grad here was set to a float by the search.
         node._a.grad += node._da * g  # type: ignore[union-attr, operator]
         if node._b is not None:
             node._b.grad += node._db * g  # type: ignore[operator]
 
 
-creation = operator.attrgetter("_seq")  # a computed value's place in creation order
+def _reached(roots: list[Value]) -> list[Value]:
+    """The computed values `roots` depend on (themselves included), oldest first. On the way
+    it sets each one's `.grad` to 0 (interior values show this pass only), and a leaf's None
+    ("no gradient yet") to 0, so that it can accumulate.
 
-
-def _backward_order(roots: list[Value]) -> list[Value]:
-    """`topological_order(root, leaves=False)` for backward, for several roots at once. On
-    the way it sets each listed value's `.grad` to 0 (interior values show this pass only),
-    and a leaf's None ("no gradient yet") to 0, so that it can accumulate.
-
-    The 0 it writes is an object made for this walk alone, so `.grad is zero` also means
-    "already placed": no `seen` set to hash every value into. A value holds that object
-    only until the chain rule adds to its gradient (which gives a plain float).
+    The 0 it writes is an object made for this search alone, so `.grad is zero` also means
+    "already found": no `seen` set to hash every value into. A value holds that object only
+    until the chain rule adds to its gradient (which gives a plain float).
     """
     zero = _Placed()  # a float subclass: its identity is its own on every Python
-    order: list[Value] = []
-    stack: list[Optional[Value]] = []
-    pop, push, place = stack.pop, stack.append, order.append
-    for root in roots:
-        if root._a is None:  # a leaf root: nothing to walk
-            if root.grad is None:
-                root.grad = 0.0
-            continue
-        push(root)
-        while stack:
-            node = pop()
-            if node is None:  # marker: every input of the node below it is placed
-                place(pop())  # type: ignore[arg-type]  # below a marker: its node
-            elif node.grad is not zero:  # not placed or pushed in this walk
-                node.grad = zero
-                push(node)
-                push(None)
-                # Leaves are finished here instead of pushed; b goes on the stack before a,
-                # so that inputs are visited in argument order.
-                b, a = node._b, node._a
-                if b is not None:
-                    if b._a is not None:
-                        push(b)
-                    elif b.grad is None:
-                        b.grad = 0.0
-                if a._a is not None:  # type: ignore[union-attr]  # a computed value has an `_a`
-                    push(a)
-                elif a.grad is None:  # type: ignore[union-attr]
-                    a.grad = 0.0  # type: ignore[union-attr]
-    return order
+    found: list[Value] = []
+    stack = list(roots)  # iterative: no recursion limit, however deep the graph
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if node._a is None:  # a leaf: nothing to search behind it
+            if node.grad is None:
+                node.grad = 0.0
+        elif node.grad is not zero:
+            node.grad = zero
+            found.append(node)
+            push(node._a)
+            if node._b is not None:
+                push(node._b)
+    found.sort(key=creation)  # the tape's order: sums round as they would on the tape
+    return found
+
+
+creation = operator.attrgetter("_seq")  # a computed value's number, in creation order
 
 
 class _Placed(float):
