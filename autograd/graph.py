@@ -166,7 +166,7 @@ creation = operator.attrgetter("_seq")  # a computed value's number, in creation
 
 
 class _Placed(float):
-    """0.0, as the marker of one backward walk (see `_backward_order`). An instance of a
+    """0.0, as the marker of one search (see `_reached`). An instance of a
     subclass, not a plain float: some Pythons (PyPy) compare plain floats by value in `is`."""
 
     __slots__ = ()

@@ -24,7 +24,7 @@ LIMIT = 2 ** 17  # values: about 20 MB of graph at most, held only until the nex
 _recorded: collections.deque[Value] = collections.deque(maxlen=LIMIT)
 record = _recorded.append  # every operation calls it with the value it made
 numbering = itertools.count(1)  # every computed value's `_seq`: its number, in creation order
-lock = threading.RLock()
+lock = threading.RLock()  # held by backward: one pass at a time
 
 
 def take() -> list[Value]:
