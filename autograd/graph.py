@@ -1,10 +1,16 @@
-"""Backpropagation: walk the graph in reverse topological order and apply the chain rule."""
+"""Backpropagation: apply the chain rule to the values newest first (reverse creation order).
+
+Creation order is a topological order: a value is made after its inputs. `backward` reads it
+off the tape (tape.py) for values made since the last pass, and finds older values by
+searching the graph, then sorting them by their creation numbers.
+"""
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Iterable, Literal, Optional, Union, overload
 
-from . import grad_mode
+from . import grad_mode, tape
 from .value import Value
 
 
@@ -55,62 +61,112 @@ def backward(root: Value, grad: float = 1.0) -> None:
 
     Leaves (inputs, parameters) accumulate into `.grad` across calls, as in PyTorch (a
     `.grad` of None counts as 0); interior values are reset first, so they show this pass only.
+    Values are visited newest first (reverse creation order), as PyTorch's engine does.
     """
     seed = _seed(grad)
     _check_recorded(root, "backward()")
-    order = _backward_order(root)  # it also zeroes the .grad of every value it lists
-    root.grad += seed  # type: ignore[operator]  # a float now: the walk set it
+    with tape.lock:  # one pass at a time: a pass marks the values it took as its own
+        recorded, on_tape, reached = tape.take(), object(), object()
+        for node in recorded:
+            node._mark = on_tape
+        if root._mark is on_tape:  # made since the last pass: run down the tape
+            root.grad = 0.0 + seed
+            root._mark = reached
+            earlier = _chain_rule(reversed(recorded), on_tape, reached)
+            if earlier:  # it reached values made before the last pass: search for their graph
+                _search_and_chain(earlier)
+        else:  # an older graph (a second backward, or from a value made before the last pass)
+            _search_and_chain({root: seed})
+
+
+def _chain_rule(recorded: Iterable[Value], on_tape: object, reached: object) -> dict[Value, float]:
+    """The chain rule down the tape, newest value first: each input's gradient gains
+    (d node / d input) * (d root / d node). A value on the tape starts from 0 when first
+    reached; values never reached are left alone (they belong to other graphs).
+    Returns what reached values from before the last pass received, to search from."""
+    earlier: dict[Value, float] = {}
+    for node in recorded:
+        if node._mark is not reached:  # root does not depend on this value
+            continue
+        # Every .grad on this path is a float: the root's was set, and each value reached
+        # was given one before its turn came. A computed value has an input `_a`.
+        g: float = node.grad  # type: ignore[assignment]
+        a: Value = node._a  # type: ignore[assignment]
+        # Input a, then input b: written out twice, as a loop over the pair costs a third more.
+        d = node._da * g
+        mark = a._mark
+        if mark is reached:
+            a.grad += d  # type: ignore[operator]
+        elif mark is on_tape:  # reached for the first time: its gradient so far is this term
+            a.grad = 0.0 + d
+            a._mark = reached
+        elif a._a is None:  # a leaf: accumulates (None: "no gradient yet")
+            a.grad = (0.0 if a.grad is None else a.grad) + d
+        else:
+            earlier[a] = earlier.get(a, 0.0) + d
+        b = node._b
+        if b is not None:
+            d = node._db * g
+            mark = b._mark
+            if mark is reached:
+                b.grad += d  # type: ignore[operator]
+            elif mark is on_tape:
+                b.grad = 0.0 + d
+                b._mark = reached
+            elif b._a is None:
+                b.grad = (0.0 if b.grad is None else b.grad) + d
+            else:
+                earlier[b] = earlier.get(b, 0.0) + d
+    return earlier
+
+
+def _search_and_chain(seeds: dict[Value, float]) -> None:
+    """Backward from several values at once, each with its seed, by searching their graph."""
+    order = _reached(list(seeds))  # it also zeroes the .grad of every value it lists
+    for node, seed in seeds.items():
+        node.grad += seed  # type: ignore[operator]  # a float now: the search set it
     # The chain rule: each input's gradient gains (d node / d input) * (d root / d node).
     for node in reversed(order):
         g = node.grad
-        # A computed node has `_a`, and every .grad here was set to a float by the walk.
+        # A computed node has `_a`, and every .grad here was set to a float by the search.
         node._a.grad += node._da * g  # type: ignore[union-attr, operator]
         if node._b is not None:
             node._b.grad += node._db * g  # type: ignore[operator]
 
 
-def _backward_order(root: Value) -> list[Value]:
-    """`topological_order(root, leaves=False)` for backward. On the way it sets each listed
-    value's `.grad` to 0 (interior values show this pass only), and a leaf's None ("no
-    gradient yet") to 0, so that it can accumulate.
+def _reached(roots: list[Value]) -> list[Value]:
+    """The computed values `roots` depend on (themselves included), oldest first. On the way
+    it sets each one's `.grad` to 0 (interior values show this pass only), and a leaf's None
+    ("no gradient yet") to 0, so that it can accumulate.
 
-    The 0 it writes is an object made for this walk alone, so `.grad is zero` also means
-    "already placed": no `seen` set to hash every value into. A value holds that object
-    only until the chain rule adds to its gradient (which gives a plain float).
+    The 0 it writes is an object made for this search alone, so `.grad is zero` also means
+    "already found": no `seen` set to hash every value into. A value holds that object only
+    until the chain rule adds to its gradient (which gives a plain float).
     """
     zero = _Placed()  # a float subclass: its identity is its own on every Python
-    if root._a is None:  # a leaf root: nothing to walk
-        if root.grad is None:
-            root.grad = 0.0
-        return []
-    order: list[Value] = []
-    stack: list[Optional[Value]] = [root]
-    pop, push, place = stack.pop, stack.append, order.append
+    found: list[Value] = []
+    stack = list(roots)  # iterative: no recursion limit, however deep the graph
+    pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        if node is None:  # marker: every input of the node below it is placed
-            place(pop())  # type: ignore[arg-type]  # below a marker: its node
-        elif node.grad is not zero:  # not placed or pushed in this walk
+        if node._a is None:  # a leaf: nothing to search behind it
+            if node.grad is None:
+                node.grad = 0.0
+        elif node.grad is not zero:
             node.grad = zero
-            push(node)
-            push(None)
-            # Leaves are finished here instead of pushed; b goes on the stack before a,
-            # so that inputs are visited in argument order.
-            b, a = node._b, node._a
-            if b is not None:
-                if b._a is not None:
-                    push(b)
-                elif b.grad is None:
-                    b.grad = 0.0
-            if a._a is not None:  # type: ignore[union-attr]  # a computed value has an `_a`
-                push(a)
-            elif a.grad is None:  # type: ignore[union-attr]
-                a.grad = 0.0  # type: ignore[union-attr]
-    return order
+            found.append(node)
+            push(node._a)
+            if node._b is not None:
+                push(node._b)
+    found.sort(key=creation)  # the tape's order: sums round as they would on the tape
+    return found
+
+
+creation = operator.attrgetter("_seq")  # a computed value's number, in creation order
 
 
 class _Placed(float):
-    """0.0, as the marker of one backward walk (see `_backward_order`). An instance of a
+    """0.0, as the marker of one search (see `_reached`). An instance of a
     subclass, not a plain float: some Pythons (PyPy) compare plain floats by value in `is`."""
 
     __slots__ = ()

@@ -16,6 +16,9 @@ from .ops import (  # noqa: F401  (the op table, re-exported for code that reads
     ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
+from .tape import numbering, record
+
+_new = object.__new__  # makes a Value without __init__'s checks: see `_node`
 
 
 def _ordering(compare: Callable[[float, float], bool]) -> Callable[[Value, Union[Value, float]], bool]:
@@ -45,7 +48,7 @@ class Value:
     # inputs, `_a` and `_b`, with local derivatives `_da` = d self/d a and `_db` = d self/d b.
     # A leaf made by an op under `no_grad` keeps that op in `_op` (with no inputs), so
     # `backward` can tell it from an input or a parameter at no cost in memory.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_seq", "_mark")
     data: float
     grad: Optional[float]  # None: "no gradient yet", as PyTorch
     label: str
@@ -54,6 +57,8 @@ class Value:
     _b: Optional[Value]
     _da: float
     _db: float
+    _seq: int  # a computed value's number, in creation order (tape.py); 0 for a leaf
+    _mark: object  # which backward pass last took this value from the tape (graph.py)
 
     def __init__(self, data: float, label: str = "") -> None:
         if data.__class__ is not float:
@@ -66,6 +71,8 @@ class Value:
         self._op = None  # the Op that made this node; None for a leaf
         self._a = self._b = None
         self._da = self._db = 0.0
+        self._seq = 0
+        self._mark = None
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -164,7 +171,8 @@ class Value:
 
     # ----- primitives (forward and derivative are in the Op table below) ----------------
     # + and * make nearly every node of a network, so they skip the generic `_binary`
-    # and inline their rows of the op table (ADD, MUL): same forward, same derivative.
+    # and inline their rows of the op table (ADD, MUL): same forward, same derivative;
+    # they also make the node in place, as `_node` below does (the call was 8% of a step).
     def __add__(self, other: Union[Value, float]) -> Value:
         """a + b;  d/da = 1, d/db = 1"""
         if other.__class__ is not Value:
@@ -172,7 +180,19 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         if grad_mode.all_enabled or _mode.enabled:
-            return _node(self.data + other.data, ADD, self, other, 1.0, 1.0)
+            node = _new(Value)  # _node(self.data + other.data, ADD, self, other, 1.0, 1.0), inlined
+            node.data = self.data + other.data
+            node.grad = 0.0
+            node.label = ""
+            node._op = ADD
+            node._a = self
+            node._b = other
+            node._da = 1.0
+            node._db = 1.0
+            node._seq = next(numbering)
+            node._mark = None
+            record(node)
+            return node
         return _leaf(self.data + other.data, ADD)
 
     def __mul__(self, other: Union[Value, float]) -> Value:
@@ -182,7 +202,19 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         if grad_mode.all_enabled or _mode.enabled:
-            return _node(self.data * other.data, MUL, self, other, other.data, self.data)
+            node = _new(Value)  # _node(self.data * other.data, MUL, self, other, other.data, self.data)
+            node.data = self.data * other.data
+            node.grad = 0.0
+            node.label = ""
+            node._op = MUL
+            node._a = self
+            node._b = other
+            node._da = other.data
+            node._db = self.data
+            node._seq = next(numbering)
+            node._mark = None
+            record(node)
+            return node
         return _leaf(self.data * other.data, MUL)
 
     def __pow__(self, exponent: Union[Value, float]) -> Value:
@@ -286,8 +318,9 @@ def _binary(op: Op, a: Value, b: Union[Value, float]) -> Value:
     return _leaf(out, op)
 
 
-def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value], da: float, db: float,
-          _new: Any = object.__new__) -> Value:
+def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value], da: float, db: float
+          ) -> Value:
+    """A computed value, numbered and recorded on the tape (tape.py) for backward."""
     # Skips Value.__init__'s checks (`data` is already a float): creating nodes is the
     # engine's hottest path, and this is measurably faster than calling Value(...).
     node: Value = _new(Value)
@@ -299,12 +332,24 @@ def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value],
     node._b = b
     node._da = da
     node._db = db
+    node._seq = next(numbering)
+    node._mark = None
+    record(node)
     return node
 
 
 def _leaf(data: float, op: Optional[Op] = None) -> Value:
     """A value with no inputs: a constant, or (with `op`) the result of `op` under no_grad."""
-    return _node(data, op, None, None, 0.0, 0.0)
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = node._b = None
+    node._da = node._db = 0.0
+    node._seq = 0
+    node._mark = None
+    return node
 
 
 def _wrap(x: object) -> Value:

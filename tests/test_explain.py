@@ -6,6 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from autograd import Value, explain, topological_order
 from autograd.explain import _edges, format_number as fmt
+from autograd.graph import creation
 from test_properties import inputs, programs, run
 
 
@@ -35,8 +36,12 @@ def test_totals_equal_backward_exactly_and_grad_is_untouched(program, a, b, c, s
 def test_steps_follow_backward_order_and_chain_rule(program, a, b, c):
     xs, out = fresh(program, a, b, c)
     e = explain(out)
-    # One step per (computed node, input), nodes in reverse topological order, inputs in order.
-    expected = [(n, i, d) for n in reversed(topological_order(out, leaves=False)) for i, d in _edges(n)]
+    # One step per (computed node, input), nodes newest first (backward's order: reverse
+    # creation order, a reverse topological order), inputs in argument order.
+    computed = topological_order(out, leaves=False)
+    newest_first = sorted(computed, key=creation, reverse=True)
+    assert all(set(n._prev).isdisjoint(newest_first[:k]) for k, n in enumerate(newest_first))
+    expected = [(n, i, d) for n in newest_first for i, d in _edges(n)]
     assert [(s.node, s.input, s.local) for s in e.steps] == expected
     assert e.steps[-2:] == list(e.steps)[-2:] and e.steps[0] == next(iter(e.steps))
     running = {}

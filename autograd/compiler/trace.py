@@ -7,7 +7,7 @@ looped over the batch, instead of once per node of the whole batch.
 """
 import numbers
 
-from .. import grad_mode
+from .. import grad_mode, tape
 from ..graph import topological_order
 from ..value import Value
 
@@ -109,6 +109,7 @@ def trace(fn, params, xb, yb, targets_as_data, outputs=False):
     rows, targets, where = placeholders(xb, yb, targets_as_data)
     with grad_mode.enable_grad():  # (the step pauses the garbage collector around tracing)
         out = fn(rows, targets)
+    tape.forget()  # the traced graph is only read, here: the tape need not keep it alive
     if outputs:
         from .results import split_results  # (it builds on this module's split)
         return split_results(out, params, where, len(rows))

@@ -1,0 +1,184 @@
+"""The tape: backward runs down the values in creation order, and searches the graph for
+values made before the last pass. Both routes must give the same numbers, bit for bit."""
+import collections
+import math
+import sys
+import threading
+
+import pytest
+from hypothesis import given, settings
+
+from autograd import Value, no_grad, tape, topological_order
+from test_properties import inputs, programs, run
+
+
+def every_grad(out):
+    return [v.grad for v in topological_order(out)]
+
+
+def same(xs, ys):
+    """Equal bit for bit (the sign of a zero included), NaN where NaN."""
+    def bits(v):
+        return "nan" if math.isnan(v) else v.hex()
+    return [bits(x) for x in xs] == [bits(y) for y in ys]
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_down_the_tape_and_by_search_give_the_same_bits(program, a, b, c):
+    fresh = run(program, Value(a), Value(b), Value(c))
+    fresh.backward()  # made since the last pass: runs down the tape
+    older = run(program, Value(a), Value(b), Value(c))
+    (Value(1.0) * 2.0).backward()  # another graph's pass takes the tape: `older` is from before it
+    older.backward()  # searches
+    assert same(every_grad(fresh), every_grad(older))
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs(), inputs, inputs, inputs)
+def test_a_graph_grown_from_an_earlier_pass_gets_the_gradient_of_the_whole(program, a, b, c):
+    xs = [Value(a), Value(b), Value(c)]
+    half = run(program, *xs)
+    half.backward()  # its values leave the tape
+    whole = run(program, half, xs[1], half * xs[0])  # half the values are new, half earlier
+    for x in xs:
+        x.grad = 0.0
+    whole.backward()
+    ys = [Value(a), Value(b), Value(c)]
+    half_again = run(program, *ys)
+    half_again.backward()
+    reference = run(program, half_again, ys[1], half_again * ys[0])
+    for y in ys:
+        y.grad = 0.0
+    tape.take()  # the reference is found by searching alone: an independent route
+    reference.backward()
+    assert same([x.grad for x in xs], [y.grad for y in ys])
+    assert same([half.grad], [half_again.grad])  # an earlier value shows this pass only
+
+
+def test_another_graphs_values_keep_their_grads():
+    x = Value(2.0)
+    other = x * 3.0
+    other.grad = 5.0  # as explain(..., apply=True) or a user may set it
+    loss = x * x
+    loss.backward()  # the tape holds `other` too; this pass must not reset it
+    assert other.grad == 5.0 and x.grad == 4.0
+
+
+def test_backward_twice_accumulates_into_leaves_and_resets_interior_values():
+    x = Value(1.5)
+    h = x.tanh()
+    y = h * h
+    y.backward()
+    first = (x.grad, h.grad)
+    y.backward()  # now from before the last pass: found by searching
+    assert x.grad == 2 * first[0] and h.grad == first[1]
+
+
+def test_a_leaf_with_no_gradient_yet_starts_from_zero():
+    w = Value(3.0)
+    w.zero_grad(set_to_none=True)
+    (w * w + w).backward()
+    assert w.grad == 7.0
+
+
+def test_no_grad_results_are_not_recorded():
+    tape.take()
+    x = Value(1.0)
+    with no_grad():
+        for _ in range(10):
+            x = x * 2.0
+    assert tape.take() == []
+
+
+def test_backward_leaves_the_tape_empty_so_nothing_keeps_a_graph_alive():
+    x = Value(1.0)
+    y = x * 2.0 + 1.0
+    before = sys.getrefcount(y)
+    y.backward()
+    assert len(tape._recorded) == 0
+    assert sys.getrefcount(y) == before - 1  # the tape's reference is gone
+
+
+def test_the_tape_holds_at_most_its_limit():
+    x = Value(1.0)
+    tape.take()
+    with_limit = tape._recorded.maxlen
+    for _ in range(with_limit // 2 + 10):
+        x = x * 1.0 + 0.0
+    assert len(tape._recorded) == with_limit
+    tape.take()
+
+
+def test_a_graph_longer_than_the_tape_is_searched_for(monkeypatch):
+    small = collections.deque(maxlen=50)
+    monkeypatch.setattr(tape, "_recorded", small)
+    monkeypatch.setattr("autograd.value.record", small.append)
+    x = Value(0.3)
+    y = x
+    for _ in range(200):  # 400 values: the oldest 350 fall off the tape
+        y = (y * 0.9).tanh()
+    y.backward()
+    monkeypatch.undo()
+    x2 = Value(0.3)
+    y2 = x2
+    for _ in range(200):
+        y2 = (y2 * 0.9).tanh()
+    y2.backward()
+    assert x.grad == x2.grad != 0.0
+
+
+def test_threads_each_differentiate_their_own_graphs():
+    def step(seed):
+        w = [Value(seed + k / 10) for k in range(5)]
+        s = w[0]
+        for wk in w[1:]:
+            s = (s * wk).tanh() + wk
+        s.backward()
+        return [wk.grad for wk in w]
+
+    expected = {seed: step(seed) for seed in range(4)}
+    results, errors = collections.defaultdict(list), []
+    start = threading.Barrier(4)
+
+    def worker(seed):
+        try:
+            start.wait(10)
+            for _ in range(300):
+                results[seed].append(step(seed))
+        except BaseException as error:  # noqa: B902 (reported in the main thread)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(4)]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: interleave the graphs
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors and not any(t.is_alive() for t in threads)
+    for seed, runs in results.items():
+        assert len(runs) == 300 and all(r == expected[seed] for r in runs)
+
+
+@pytest.mark.parametrize("depth", [10, 100_000])
+def test_a_deep_chain_runs_down_the_tape_without_recursion(depth):
+    x = Value(0.5)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_the_compilers_trace_is_not_kept_on_the_tape():
+    from autograd import compile
+    w = Value(0.5)
+    step = compile(lambda xb, yb: sum(((w * x[0] - y) ** 2 for x, y in zip(xb, yb)), Value(0.0)), params=[w])
+    tape.take()
+    step([[1.0], [2.0]], [1.0, 3.0])  # traces: a graph built only to be read
+    held = list(tape._recorded)  # (the reduction's template: a value per sample, no more)
+    assert len(held) <= 2 and not any(v.op == "**" for v in held)
