@@ -224,10 +224,13 @@ def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: boo
                 previous = grads.get(parent)
                 grads[parent] = contribution if previous is None else previous + contribution
         zero = Value(0.0) if create_graph else 0.0
-        return tuple(grads.get(x, zero) for x in inputs)
+        result = tuple(grads.get(x, zero) for x in inputs)
+    tape.forget()  # as backward() takes it: code that only calls grad() keeps no graph alive
+    return result
 
 
 def _seed(grad: float) -> float:
-    if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
+    # A bool is refused, as explain() refuses it: `backward(True)` is a slip for an option.
+    if isinstance(grad, (bool, Value)) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward(grad=...) must be a real number, got {type(grad).__name__}")
     return float(grad)

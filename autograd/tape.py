@@ -2,9 +2,12 @@
 
 A value is always made after its inputs, so creation order is a topological order:
 `backward` runs down the tape from its newest end instead of searching the graph first
-(the search took a fifth of a training step). Each `backward` takes the whole tape, so the
-tape never keeps a graph alive after the pass that used it; until then it holds at most
-`LIMIT` values (the oldest fall off; `backward` searches for those instead).
+(the search took a fifth of a training step). Each `backward` (and `grad`) takes the whole
+tape, so the tape never keeps a graph alive after the pass that used it; until then it
+holds the newest `LIMIT` values (the oldest fall off; `backward` searches for those instead)
+and so the graphs they belong to. A value made in another thread between its number and its
+place on the tape can be out of number order there: still a topological order, but its sums
+may round in the last bit unlike `explain`'s or a search's, which go by number.
 
 One tape for the process, shared by all threads: creation order across threads is still a
 topological order, and `backward` runs one pass at a time (`lock`).
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # value.py imports this module
     from .value import Value
 
-LIMIT = 2 ** 17  # values: about 20 MB of graph at most, held only until the next backward
+LIMIT = 2 ** 17  # values (about 20 MB), and with them the graphs they belong to, until the next backward
 
 _recorded: collections.deque[Value] = collections.deque(maxlen=LIMIT)
 record = _recorded.append  # every operation calls it with the value it made

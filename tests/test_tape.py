@@ -182,3 +182,23 @@ def test_the_compilers_trace_is_not_kept_on_the_tape():
     step([[1.0], [2.0]], [1.0, 3.0])  # traces: a graph built only to be read
     held = list(tape._recorded)  # (the reduction's template: a value per sample, no more)
     assert len(held) <= 2 and not any(v.op == "**" for v in held)
+
+
+def test_grad_takes_the_tape_as_backward_does():
+    from autograd import grad
+    x = Value(0.5)
+    y = (x * x).tanh()
+    assert len(tape._recorded) > 0
+    (dy,) = grad(y, [x])
+    assert len(tape._recorded) == 0  # code that only calls grad() keeps no graph alive
+    y.backward()  # now found by searching: the same number
+    assert x.grad == dy
+
+
+@pytest.mark.parametrize("seed", [True, False])
+def test_a_bool_seed_is_refused_by_name(seed):
+    y = Value(2.0) * 3.0
+    with pytest.raises(TypeError, match="got bool"):
+        y.backward(seed)
+    y.backward()  # nothing was taken or changed by the refused call
+    assert y.grad == 1.0
