@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any, Iterator, NamedTuple, Optional, Union, overload
 
-from .graph import _in_creation_order, topological_order
+from .graph import creation, topological_order
 from .value import Value
 
 __all__ = ["explain", "Explanation", "Step"]
@@ -137,7 +137,7 @@ class Explanation:
     def __init__(self, root: Value, seed: float, order: list[Value], zero_grad: bool = False) -> None:
         self.root, self.seed, self.order = root, seed, order
         # What backward() visits, in its order: creation order (see graph.backward).
-        computed = _in_creation_order([v for v in order if not v.is_leaf])
+        computed = sorted((v for v in order if not v.is_leaf), key=creation)
         grads = dict.fromkeys(computed, 0.0)  # backward() resets computed values first
         stale: dict[Value, float] = {}  # leaf -> the grad it held before this pass
         first_stale: dict[Value, int] = {}  # stale leaf -> its first step (the row that gets the warning)

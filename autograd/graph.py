@@ -1,8 +1,8 @@
 """Backpropagation: apply the chain rule to the values newest first (reverse creation order).
 
 Creation order is a topological order: a value is made after its inputs. `backward` reads it
-off the tape (tape.py) for values made since the last pass, numbering them as it takes them,
-and finds older values by searching the graph, then sorting them by those numbers.
+off the tape (tape.py) for values made since the last pass, and finds older values by
+searching the graph, then sorting them by their creation numbers.
 """
 from __future__ import annotations
 
@@ -66,8 +66,9 @@ def backward(root: Value, grad: float = 1.0) -> None:
     seed = _seed(grad)
     _check_recorded(root, "backward()")
     with tape.lock:  # one pass at a time: a pass marks the values it took as its own
-        on_tape, reached = object(), object()
-        recorded = tape.take(on_tape)
+        recorded, on_tape, reached = tape.take(), object(), object()
+        for node in recorded:
+            node._mark = on_tape
         if root._mark is on_tape:  # made since the last pass: run down the tape
             root.grad = 0.0 + seed
             root._mark = reached
@@ -157,40 +158,11 @@ def _reached(roots: list[Value]) -> list[Value]:
             push(node._a)
             if node._b is not None:
                 push(node._b)
-    if found and min(map(creation, found)) > 0:
-        found.sort(key=creation)  # the tape's order: sums round as they would on the tape
-        return found
-    # Some were never numbered (they fell off a full tape, or were forgotten): depth first.
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for root in roots:
-        for node in _depth_first(root, leaves=False):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
-    return order
+    found.sort(key=creation)  # the tape's order: sums round as they would on the tape
+    return found
 
 
 creation = operator.attrgetter("_seq")  # a computed value's number, in creation order
-
-
-def _in_creation_order(computed: list[Value]) -> list[Value]:
-    """Computed values (listed in a topological order) in the order `backward` visits them,
-    reversed: by number, or by the number the next pass gives a value still on the tape. If
-    one has neither (it fell off a full tape, or was forgotten), as listed, as a search goes."""
-    if all(map(creation, computed)):
-        return sorted(computed, key=creation)
-    pending = tape.pending()
-    keys = []
-    for v in computed:
-        k = v._seq or pending.get(v)
-        if k is None:
-            return computed
-        keys.append(k)
-    return [v for _, v in sorted(zip(keys, computed), key=_first)]
-
-
-_first = operator.itemgetter(0)
 
 
 class _Placed(float):

@@ -5,8 +5,9 @@ A value is always made after its inputs, so creation order is a topological orde
 (the search took a fifth of a training step). Each `backward` (and `grad`) takes the whole
 tape, so the tape never keeps a graph alive after the pass that used it; until then it
 holds the newest `LIMIT` values (the oldest fall off; `backward` searches for those instead)
-and so the graphs they belong to. The values a pass takes are numbered then, in the tape's
-order, so that a later search and `explain` add gradients in the same order.
+and so the graphs they belong to. A value made in another thread between its number and its
+place on the tape can be out of number order there: still a topological order, but its sums
+may round in the last bit unlike `explain`'s or a search's, which go by number.
 
 One tape for the process, shared by all threads: creation order across threads is still a
 topological order, and `backward` runs one pass at a time (`lock`).
@@ -14,6 +15,7 @@ topological order, and `backward` runs one pass at a time (`lock`).
 from __future__ import annotations
 
 import collections
+import itertools
 import threading
 from typing import TYPE_CHECKING
 
@@ -24,30 +26,18 @@ LIMIT = 2 ** 17  # values (about 20 MB), and with them the graphs they belong to
 
 _recorded: collections.deque[Value] = collections.deque(maxlen=LIMIT)
 record = _recorded.append  # every operation calls it with the value it made
-numbered = 0  # how many values have been taken: the next gets number `numbered + 1`
+numbering = itertools.count(1)  # every computed value's `_seq`: its number, in creation order
 lock = threading.RLock()  # held by backward: one pass at a time
 
 
-def take(mark: object) -> list[Value]:
-    """The values recorded since the last `take`, oldest first; the tape is empty after.
-    Each gets `mark` (the pass's) and its number `_seq`, counting on in this order. Call it
-    holding `lock`."""
-    global numbered
+def take() -> list[Value]:
+    """The values recorded since the last `take`, oldest first; the tape is empty after."""
     # A value made by another thread between these two calls is lost to the tape: it cannot
     # be part of the graph being differentiated (that graph was made before), and the pass
     # that later reaches it finds it by searching.
     taken = list(_recorded)
     _recorded.clear()
-    for k, node in enumerate(taken, numbered + 1):
-        node._seq = k
-        node._mark = mark
-    numbered += len(taken)
     return taken
-
-
-def pending() -> dict[Value, int]:
-    """The values on the tape now, with the numbers the next `take` will give them."""
-    return {node: k for k, node in enumerate(list(_recorded), numbered + 1)}
 
 
 def forget() -> None:

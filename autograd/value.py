@@ -16,7 +16,7 @@ from .ops import (  # noqa: F401  (the op table, re-exported for code that reads
     ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
-from .tape import record
+from .tape import numbering, record
 
 _new = object.__new__  # makes a Value without __init__'s checks: see `_node`
 
@@ -57,8 +57,7 @@ class Value:
     _b: Optional[Value]
     _da: float
     _db: float
-    _seq: int  # a computed value's number, in creation order, given when backward takes it
-    # from the tape (graph.py); 0 until then, and for a leaf
+    _seq: int  # a computed value's number, in creation order (tape.py); 0 for a leaf
     _mark: object  # which backward pass last took this value from the tape (graph.py)
 
     def __init__(self, data: float, label: str = "") -> None:
@@ -190,7 +189,7 @@ class Value:
             node._b = other
             node._da = 1.0
             node._db = 1.0
-            node._seq = 0
+            node._seq = next(numbering)
             node._mark = None
             record(node)
             return node
@@ -212,7 +211,7 @@ class Value:
             node._b = other
             node._da = other.data
             node._db = self.data
-            node._seq = 0
+            node._seq = next(numbering)
             node._mark = None
             record(node)
             return node
@@ -333,7 +332,7 @@ def _node(data: float, op: Optional[Op], a: Optional[Value], b: Optional[Value],
     node._b = b
     node._da = da
     node._db = db
-    node._seq = 0
+    node._seq = next(numbering)
     node._mark = None
     record(node)
     return node

@@ -4,8 +4,9 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from autograd import Value, explain, tape, topological_order
+from autograd import Value, explain, topological_order
 from autograd.explain import _edges, format_number as fmt
+from autograd.graph import creation
 from test_properties import inputs, programs, run
 
 
@@ -38,8 +39,7 @@ def test_steps_follow_backward_order_and_chain_rule(program, a, b, c):
     # One step per (computed node, input), nodes newest first (backward's order: reverse
     # creation order, a reverse topological order), inputs in argument order.
     computed = topological_order(out, leaves=False)
-    numbers = tape.pending()  # the numbers the next backward gives them: their creation order
-    newest_first = sorted(computed, key=numbers.__getitem__, reverse=True)
+    newest_first = sorted(computed, key=creation, reverse=True)
     assert all(set(n._prev).isdisjoint(newest_first[:k]) for k, n in enumerate(newest_first))
     expected = [(n, i, d) for n in newest_first for i, d in _edges(n)]
     assert [(s.node, s.input, s.local) for s in e.steps] == expected
