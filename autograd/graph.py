@@ -67,6 +67,9 @@ def backward(root: Value, grad: float = 1.0) -> None:
     _check_recorded(root, "backward()")
     with tape.lock:  # one pass at a time: a pass marks the values it took as its own
         recorded, on_tape, reached = tape.take(), object(), object()
+        numbers = list(map(creation, recorded))
+        if numbers != sorted(numbers):  # threads took turns between numbering and recording
+            recorded.sort(key=creation)  # so that every route adds up in the same order
         for node in recorded:
             node._mark = on_tape
         if root._mark is on_tape:  # made since the last pass: run down the tape

@@ -5,9 +5,9 @@ A value is always made after its inputs, so creation order is a topological orde
 (the search took a fifth of a training step). Each `backward` (and `grad`) takes the whole
 tape, so the tape never keeps a graph alive after the pass that used it; until then it
 holds the newest `LIMIT` values (the oldest fall off; `backward` searches for those instead)
-and so the graphs they belong to. A value made in another thread between its number and its
-place on the tape can be out of number order there: still a topological order, but its sums
-may round in the last bit unlike `explain`'s or a search's, which go by number.
+and so the graphs they belong to. Values made by several threads at once can reach the tape
+a little out of number order; `backward` puts them back in order, so that its sums round as
+`explain`'s and a search's do.
 
 One tape for the process, shared by all threads: creation order across threads is still a
 topological order, and `backward` runs one pass at a time (`lock`).

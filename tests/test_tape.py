@@ -202,3 +202,50 @@ def test_a_bool_seed_is_refused_by_name(seed):
         y.backward(seed)
     y.backward()  # nothing was taken or changed by the refused call
     assert y.grad == 1.0
+
+
+def test_a_graph_built_by_several_threads_adds_up_as_explain_and_the_search_do():
+    import nn
+    from autograd import explain
+    rows = [[(i * 7 % 11) / 11 - 0.5, (i * 3 % 7) / 7 - 0.5, i / 64, -i / 64] for i in range(64)]
+    labels = [i % 3 for i in range(64)]
+    model = nn.MLP(4, [16, 16, 3], seed=0)
+    params = model.parameters()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns mid-forward: their values interleave
+    try:
+        for _ in range(5):
+            outputs = [None] * len(rows)
+
+            def forward(k):
+                for i in range(k, len(rows), 4):
+                    outputs[i] = model(rows[i])
+            threads = [threading.Thread(target=forward, args=(k,)) for k in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            loss = nn.cross_entropy(outputs, labels)
+            model.zero_grad()
+            before = explain(loss)
+            loss.backward()  # down the tape
+            on_tape = [p.grad for p in params]
+            model.zero_grad()
+            loss.backward()  # again: by searching
+            assert same(on_tape, [p.grad for p in params])
+            assert same(on_tape, [before.grads[p] for p in params])
+    finally:
+        sys.setswitchinterval(old)
+
+
+def test_explain_matches_backward_after_grad_took_the_tape():
+    from autograd import explain, grad
+    x, w = Value(0.3), Value(-1.2)
+    h = x * 1.0
+    grad(x * 2.0, [x])  # takes the tape: h is from before it
+    terms = [(h * w + k).tanh() * 1e16 for k in range(3)] + [h * -1e16, h * 1.0]
+    y = terms[0] + (terms[1] + (terms[2] + (terms[3] + terms[4])))  # sums that cancel: order shows
+    e = explain(y)
+    y.backward()
+    assert same([x.grad, w.grad], [e.grads[x], e.grads[w]])
+    assert explain(y).after_backward
