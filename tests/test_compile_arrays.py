@@ -295,3 +295,20 @@ def test_random_irregular_programs_match_the_engine(seed):
         X = [[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(rng.randint(1, 6))]
         y = [rng.uniform(-1, 1) for _ in X]
         assert_close(compiled(step, params, X, y), dynamic(fn, params, X, y))
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_parameter_term_summed_in_every_sample_gets_the_batch_sum_of_gradients(n):
+    # Found by a fresh run of the property test: -w, read twice by each sample's sum, is one
+    # array shared by the batch; its gradient must add up every sample's.
+    w = Value(0.4, label="w")
+
+    def fn(xb, yb):
+        losses = [(x[0] - w) + (y - w) for x, y in zip(xb, yb)]
+        return mean(losses) + 1e-3 * w * w
+
+    rng = random.Random(n)
+    xb = [[rng.uniform(-2, 2)] for _ in range(n)]
+    yb = [rng.uniform(-2, 2) for _ in range(n)]
+    want = dynamic(fn, [w], xb, yb)
+    assert_close(compiled(compile(fn, [w], backend="numpy"), [w], xb, yb), want, rel=1e-12)

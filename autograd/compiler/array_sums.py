@@ -88,7 +88,10 @@ class SumWriter:
             def step():
                 if values.kind == "g" and values.group.requires:
                     self._own(f"g_{array}", size, values.batched)
-                    self.backward.append(f"g_{array} += g_{name}")
+                    # terms shared by every sample (read from parameters only) gain the sum of
+                    # the samples' gradients, as `send` adds them
+                    g_sum = f"g_{name}" if values.batched or not g.batched else f"batch_sum(g_{name})"
+                    self.backward.append(f"g_{array} += {g_sum}")
             return f"row_sum({array})", step
         v = indexed(array, size, table, values.batched, self.names)
         # every term gets the sum's gradient: spelled out in full, so that repeated positions add up
