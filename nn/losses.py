@@ -214,10 +214,13 @@ def _logsumexp(logits: list[Value]) -> Value:
 def _running_max(values: list[Value]) -> Value:
     # max as a Value, built from relu: the graph's shape never depends on the data, so a
     # compiled replay picks the right maximum for every sample. (Its gradient cancels out.)
-    m = values[0]
-    for x in values[1:]:
+    # It runs on halves, doubled at the end: x - m of two finite floats can overflow
+    # (1e308 - -1e308), x/2 - m/2 cannot; halving and doubling are exact.
+    halves = [x * 0.5 for x in values]
+    m = halves[0]
+    for x in halves[1:]:
         m = m + (x - m).relu()
-    return m
+    return m * 2.0
 
 
 def _clamped_log(p: Value) -> Value:

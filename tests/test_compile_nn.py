@@ -4,7 +4,7 @@ import random
 import pytest
 from compile_helpers import BACKENDS, assert_close, compiled, dynamic
 
-from autograd import compile
+from autograd import Value, compile
 
 nn = pytest.importorskip("nn")
 
@@ -73,6 +73,33 @@ def test_multi_output_mse_agrees_with_backward(backend):
 def test_cross_entropy_agrees_with_backward():
     xb, yb = batch(8, 2, lambda rng: rng.randrange(3))
     check_agrees(nn.MLP(2, [5, 3], seed=0), nn.cross_entropy, xb, yb, "python")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cross_entropy_of_logits_across_the_whole_float_range_compiled(backend):
+    # the logits are the inputs plus a bias: 2e308 apart, where a running maximum taken
+    # directly overflows; compiled code must find the same maximum and gradients
+    bias = [Value(0.0), Value(0.0), Value(0.0)]
+
+    def fn(rows, targets):
+        return nn.cross_entropy([[x + b for x, b in zip(row, bias)] for row in rows], targets)
+    xb = [[-1e308, 1e308, 0.0], [1e308, 0.0, -1e308], [1.0, -1.7e308, 1.7e308], [0.5, 0.25, -0.5]]
+    yb = [1, 1, 2, 0]
+    step = compile(fn, bias, backend=backend)
+    want = dynamic(fn, bias, xb, yb)
+    assert 1e307 < want[0] < 1e308
+    if backend == "numpy":  # NumPy's policy: x - m overflowing to -inf raises; nothing changes
+        for b in bias:
+            b.grad = 0.5
+        with pytest.raises(FloatingPointError, match="overflow"):
+            step(xb, yb)
+        assert [b.grad for b in bias] == [0.5] * 3
+        xb = [[x * 1e-300 for x in row] for row in xb]  # 1e8 apart: no overflow anywhere
+        want = dynamic(fn, bias, xb, yb)
+    got = compiled(step, bias, xb, yb)
+    assert_close(got, want)
+    assert backend == "numpy" or got == want  # the Python code adds in the engine's order
+    assert step.stats["backend"] == backend
 
 
 def test_fit_with_compile_trains_like_backward():

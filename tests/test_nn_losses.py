@@ -82,6 +82,36 @@ def test_cross_entropy_and_softmax_never_overflow():
     assert [p.data for p in log_softmax(_vals(1000.0, 0.0))] == pytest.approx([0.0, -1000.0])
 
 
+def test_cross_entropy_and_softmax_span_the_whole_float_range():
+    # logits 2e308 apart: x - max(x) is finite, but x - m overflows in a running maximum
+    # taken directly (it raised log(0.0) before). Expected values as in PyTorch.
+    big = 1e308
+    for target, loss, grads in [(0, math.inf, [-1.0, 1.0]), (1, 0.0, [0.0, 0.0])]:
+        logits = _vals(-big, big)
+        out = cross_entropy(logits, target)
+        out.backward()
+        assert out.data == loss and [v.grad for v in logits] == grads
+    assert cross_entropy(_vals(big, 0.0, -big), 1).data == big
+    assert [p.data for p in softmax(_vals(-big, big, big))] == [0.0, 0.5, 0.5]
+    assert [p.data for p in log_softmax(_vals(-big, big))] == [-math.inf, 0.0]
+    assert softmax(_vals(5e-324, 0.0))[0].data == 0.5  # halving a subnormal is not exact: still fine
+
+
+def test_cross_entropy_over_the_whole_float_range_matches_torch():
+    torch = pytest.importorskip("torch")
+    rows = [[-1e308, 1e308], [1e308, 0.0, -1e308], [-1.7e308, 1.7e308, 3.0]]
+    for row in rows:
+        for target in range(len(row)):
+            logits = _vals(*row)
+            out = cross_entropy(logits, target)
+            out.backward()
+            t = torch.tensor([row], dtype=torch.float64, requires_grad=True)
+            ref = torch.nn.functional.cross_entropy(t, torch.tensor([target]))
+            ref.backward()
+            assert out.data == ref.item()
+            assert [v.grad for v in logits] == t.grad[0].tolist()
+
+
 @given(st.lists(st.floats(-50, 50), min_size=1, max_size=6), st.data())
 @settings(max_examples=60, deadline=None)
 def test_cross_entropy_is_minus_log_softmax(logits, data):
