@@ -312,3 +312,20 @@ def test_a_parameter_term_summed_in_every_sample_gets_the_batch_sum_of_gradients
     yb = [rng.uniform(-2, 2) for _ in range(n)]
     want = dynamic(fn, [w], xb, yb)
     assert_close(compiled(compile(fn, [w], backend="numpy"), [w], xb, yb), want, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_every_parameter_summed_into_each_sample_gets_its_gradient(n):
+    # Found by a fresh run of the property test: x + (w0 + w1), all the parameters in order,
+    # is one row_sum(P); that shortcut sent the parameters no gradient at all.
+    w = [Value(1.0, label="w0"), Value(0.5, label="w1")]
+
+    def fn(xb, yb):
+        return mean(w[0] * (x[0] + (w[0] + w[1])) for x in xb) + 1e-3 * (w[0] * w[0] + w[1] * w[1])
+
+    rng = random.Random(n)
+    xb = [[rng.uniform(-2, 2)] for _ in range(n)]
+    yb = [0.0] * n
+    step = compile(fn, w, backend="numpy")
+    assert_close(compiled(step, w, xb, yb), dynamic(fn, w, xb, yb), rel=1e-12)
+    assert "row_sum(P)" not in step.source

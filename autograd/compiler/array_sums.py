@@ -84,7 +84,9 @@ class SumWriter:
             sums = tuple(sum(r) for r in table)  # constants added in another order: same to an ulp
             return (number(sums[0]) if len(set(sums)) == 1 else self.names.const("array", sums)), lambda: None
         array, size, table = self._columns(values)
-        if g.size == 1 and table[0] == tuple(range(size)):
+        # all of a group's values (or a row's inputs) summed in order: one row_sum; parameters
+        # summed so take the general path below, which sends them their gradient
+        if g.size == 1 and table[0] == tuple(range(size)) and values.kind in ("g", "x"):
             def step():
                 if values.kind == "g" and values.group.requires:
                     self._own(f"g_{array}", size, values.batched)
