@@ -35,6 +35,28 @@ def test_an_op_without_a_template_is_refused_by_name():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "mean+l2"])
+def test_a_one_row_batch_reuses_the_code_of_other_sizes(reduction, backend):
+    # nn's mean of one loss is the loss itself (no * 1.0), its sum no addition at all: the
+    # reduction written for one sample gives the same numbers, without a trace of its own
+    import nn
+    model = nn.MLP(3, [4, 2], seed=0)
+    params = model.parameters()
+
+    def fn(rows, ys):
+        out = [model(x) for x in rows]
+        loss = nn.cross_entropy(out, ys, reduction="sum" if reduction == "sum" else "mean")
+        return loss + nn.l2_penalty(model, 1e-3) if reduction == "mean+l2" else loss
+    rng = random.Random(0)
+    step = compile(fn, params, backend=backend)
+    for n in (6, 1, 4, 1):
+        xb = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(n)]
+        yb = [k % 2 for k in range(n)]
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+        assert step.trace_count == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("name, f, points", [(name, f, points) for name, f, _, points in OPS],
                          ids=[row[0] for row in OPS])
 def test_each_op_of_the_test_table_agrees_with_the_engine(name, f, points, backend):
@@ -82,7 +104,7 @@ def test_gradients_accumulate_like_backward_and_unused_parameters_are_untouched(
 def test_other_batch_sizes_reuse_the_code_and_new_row_lengths_retrace():
     fn, params, xb, yb = hinge_setup(8)
     step = compile(fn, params)
-    for batch, traces in [(4, 1), (4, 1), (6, 1), (4, 1), (8, 1), (2, 1), (1, 2), (1, 2)]:
+    for batch, traces in [(4, 1), (4, 1), (6, 1), (4, 1), (8, 1), (2, 1), (1, 1), (1, 1)]:  # one row too
         assert_close(compiled(step, params, xb[:batch], yb[:batch]), dynamic(fn, params, xb[:batch], yb[:batch]))
         assert step.trace_count == traces
     shorter = [[x[0]] for x in xb[:4]]

@@ -133,7 +133,7 @@ class Plan:
             return kinds if [variants[v].width for v in kinds] == self.widths else None
         if self.forward_only:
             return kinds
-        return kinds if len(kinds) >= 2 and all(variants[v].width == 1 for v in kinds) else None
+        return kinds if kinds and all(variants[v].width == 1 for v in kinds) else None
 
     def code(self, n, kinds):
         """The compiled code for a batch of n samples (written and compiled on first use)."""
