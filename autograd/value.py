@@ -95,6 +95,14 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __bool__(self) -> bool:
+        """False for 0.0, as `bool(torch.tensor(0.0))` and `bool(0.0)` (NaN is True).
+
+        >>> bool(Value(0.0)), bool(Value(-2.5))
+        (False, True)
+        """
+        return self.data != 0.0
+
     def item(self) -> float:
         """The data as a Python float, as PyTorch's `tensor.item()`.
 

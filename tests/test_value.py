@@ -147,3 +147,16 @@ def test_python_sum_and_builtins_work():
     assert s.data == 6.0 and all(x.grad == 1.0 for x in xs)
     assert abs(Value(-2.0)).data == 2.0
     assert math.isclose(float(Value(4.0).sqrt()), 2.0)
+
+
+def test_truth_value_follows_the_number_as_pytorch():
+    # bool(Value(0.0)) was True (any object is): `if loss:` read as "a loss exists"
+    for x in [0.0, -0.0, 1.0, -2.5, 1e-300, float("nan"), float("inf")]:
+        assert bool(Value(x)) is bool(x)
+    assert [v.data for v in filter(None, [Value(0.0), Value(3.0)])] == [3.0]
+
+
+def test_truth_value_matches_torch():
+    torch = pytest.importorskip("torch")
+    for x in [0.0, -0.0, 5e-324, -1.0, float("nan")]:
+        assert bool(Value(x)) is bool(torch.tensor(x, dtype=torch.float64))
