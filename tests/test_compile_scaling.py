@@ -242,3 +242,30 @@ def test_zero_gradients_are_skipped_only_where_the_floats_agree(form, monkeypatc
     assert math.isfinite(want[0]) and any(math.isnan(g) for g in want[1])
     assert got[0] == want[0] and [math.isnan(g) for g in got[1]] == [math.isnan(g) for g in want[1]]
     assert_close(*[(loss, [g for g in grads if not math.isnan(g)]) for loss, grads in (got, want)])
+
+
+def test_kinds_traced_apart_share_their_equal_signature_entries(monkeypatch):
+    # A wide model with many classes is traced a few samples at a time; each class's kind
+    # keeps a signature of an entry per node until they merge. They must share the entries
+    # that are equal (all but the class's pick), or memory grows with the number of classes.
+    from autograd.compiler import samples
+    sigs = []
+    real = samples.group
+
+    def spy(s, skeys, numbers=None, shared=None):
+        kinds, kind_of = real(s, skeys, numbers, shared)
+        if shared is not None:  # the kinds' traces (not the reduction's second small batch)
+            sigs.extend(sig for _, sig in kinds)
+        return kinds, kind_of
+    monkeypatch.setattr(plan, "group", spy)
+    monkeypatch.setattr("autograd.compiler.step.group", spy)
+    model = nn.MLP(40, [30, 10], seed=0)
+    fn, params, step = ce_step(model)
+    xb, yb = data(40, 40, 10)
+    assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+    assert len({len(sig) for sig in sigs}) == 1 and len(sigs) >= 10  # a kind per class, traced apart
+    first = sigs[0]
+    for sig in sigs[1:]:
+        equal = [k for k, (x, y) in enumerate(zip(first, sig)) if x == y]
+        assert len(equal) > 0.99 * len(first)
+        assert all(first[k] is sig[k] for k in equal[:-1])  # (the last entry: the outputs)

@@ -49,7 +49,7 @@ class Plan:
     else `template` (see `reduction.same_fold`) writes it for any batch size, each size's
     code compiled once and kept."""
 
-    def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=()):
+    def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=(), shared=None):
         self.step, self.s, self.exact, self.template = step, s, exact, None
         self.forward_only = not step.backward
         # An array library for the code (None: Python). Array code is written from the kinds
@@ -60,7 +60,7 @@ class Plan:
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
         self.traced = len(skeys)
-        kinds, kind_of = group(s, skeys, numbers)
+        kinds, kind_of = group(s, skeys, numbers, shared)
         for kinds_e, kind_of_e in extra:  # kinds traced apart: only their graphs' signatures
             for key, v in kind_of_e.items():
                 kind_of.setdefault(key, len(kinds) + v)

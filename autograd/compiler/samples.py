@@ -9,11 +9,12 @@ the first sample. `group` moves such additions into the reduction before compari
 from .trace import MULTI, CompileError
 
 
-def group(s, skeys, numbers=None):
+def group(s, skeys, numbers=None, shared=None):
     """([(sample, signature)] for each kind of sample, {structure key: kind index}).
 
     Raises CompileError if two samples of the same structure build different graphs
-    (`numbers`: the samples' numbers in the user's batch, for the message).
+    (`numbers`: the samples' numbers in the user's batch, for the message). Signatures
+    made with one `shared` dict share their equal entries (see `signature`).
 
     >>> from autograd import Value
     >>> from autograd.compiler.trace import placeholders, split
@@ -33,11 +34,11 @@ def group(s, skeys, numbers=None):
             pass
     for k, same in members.items():
         for i in same:
-            sigs[i] = signature(s, i)
+            sigs[i] = signature(s, i, shared)
         ref = min((sigs[i] for i in same), key=len)  # the one with nothing to move
         for i in same:
             while sigs[i] != ref and _peel(s, i, moved):
-                sigs[i] = signature(s, i)
+                sigs[i] = signature(s, i, shared)
             if sigs[i] != ref:
                 j = next(j for j in same if sigs[j] == ref)
                 j, i = (j, i) if numbers is None else (numbers[j], numbers[i])
@@ -158,8 +159,12 @@ def _peel(s, i, moved, identities_only=False):
     return False
 
 
-def signature(s, i):
-    """Sample i's graph as a hashable tuple, equal for samples that need the same code."""
+def signature(s, i, shared=None):
+    """Sample i's graph as a hashable tuple, equal for samples that need the same code.
+
+    With a `shared` dict, an entry equal to one seen before is that same tuple: the kinds of
+    a model with many classes differ in a node or two, and keep one copy of the rest
+    (at MNIST width an entry per node, 100 k of them, for each class)."""
     local = {v: k for k, v in enumerate(s.samples[i])}
     const, index, qindex, where = s.const, s.index, s.qindex, s.where
 
@@ -174,8 +179,9 @@ def signature(s, i):
             return ("x", where[x][1])
         return ("q", qindex[x])
 
-    ops = tuple((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b))
-                for v in s.samples[i])
+    entries = ((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b))
+               for v in s.samples[i])
+    ops = tuple(entries if shared is None else (shared.setdefault(e, e) for e in entries))
     return ops + (tuple(ref(x) for x in s.outputs[i]),)
 
 

@@ -253,15 +253,16 @@ class CompiledStep:
         s = trace(self.fn, self.params, rows, targets, data, outputs=not self.backward)
         if len(main) < len(probe) and len(s.samples[0]) * len(probe) <= _plan.STRAIGHT:
             return self._probe_plan(probe, data, start, None)  # small: all at once, named code
-        extra = []
+        extra: list[Any] = []
+        shared: dict[Any, Any] = {}  # kinds' signatures share their equal entries (samples.signature)
         for k in range(len(main), len(probe), chunk or 1):
             part = probe[k:k + (chunk or 1)]
             part = part if len(part) >= 2 else part + probe[:1]
             rows_e, targets_e, pkeys_e, numbers_e = (list(column) for column in zip(*part))
             s_e = trace(self.fn, self.params, rows_e, targets_e, data, outputs=not self.backward)
-            extra.append(group(s_e, pkeys_e, numbers_e))
+            extra.append(group(s_e, pkeys_e, numbers_e, shared))
             del s_e
-        return Plan(self, s, pkeys, None, start, probe, numbers, extra)
+        return Plan(self, s, pkeys, None, start, probe, numbers, extra, shared)
 
     def _known_samples(self) -> list[Any]:
         """Rows and targets of the kinds the plans so far were traced from (to keep them)."""
