@@ -6,6 +6,8 @@ Each measurement runs in a fresh subprocess (so no engine pays for another's gar
 engines interleaved, with Python's default garbage collector (as users run it) and again with
 it off. Reported: medians and ratios. The `threads` row times chainrule's demo step while
 another thread sits inside `no_grad()` (grad mode is per thread) against the plain step.
+The `floor` row runs the plain step on `FloorValue` below: the least a pure-Python tape
+engine can do per operation, to show how far from that ceiling the engine is.
 """
 import argparse
 import json
@@ -17,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TASKS = ("step", "nn", "chain", "bytes", "threads")
+TASKS = ("step", "nn", "chain", "bytes", "threads", "floor")
 CHAIN_OPS = 1_000_000
 
 
@@ -79,7 +81,74 @@ def nn_step(engine, model, X, y):
         p.data -= 0.1 * p.grad
 
 
+class FloorValue:
+    """A reference, not an engine: one 6-slot object per operation on a tape, backward a
+    bare loop. No numbering, grad mode, threads, None grads, checks, or second passes —
+    everything chainrule's `Value` does beyond this is what its correctness costs."""
+
+    __slots__ = ("data", "grad", "_a", "_b", "_da", "_db")
+    tape: list = []
+
+    def __init__(self, data):
+        self.data, self.grad, self._a, self._b = float(data), 0.0, None, None
+
+    # Each op writes its node out in full: a helper call per op would cost a tenth more.
+    def __add__(self, other):
+        if other.__class__ is not FloorValue:
+            other = FloorValue(other)
+        node = _new(FloorValue)
+        node.data = self.data + other.data
+        node.grad = 0.0
+        node._a = self
+        node._b = other
+        node._da = 1.0
+        node._db = 1.0
+        _record(node)
+        return node
+
+    def __mul__(self, other):
+        if other.__class__ is not FloorValue:
+            other = FloorValue(other)
+        node = _new(FloorValue)
+        node.data = self.data * other.data
+        node.grad = 0.0
+        node._a = self
+        node._b = other
+        node._da = other.data
+        node._db = self.data
+        _record(node)
+        return node
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def relu(self):
+        node = _new(FloorValue)
+        positive = self.data > 0.0
+        node.data = self.data if positive else 0.0
+        node.grad = 0.0
+        node._a = self
+        node._b = None
+        node._da = 1.0 if positive else 0.0
+        node._db = 0.0
+        _record(node)
+        return node
+
+    def backward(self):
+        nodes = FloorValue.tape[:]
+        FloorValue.tape.clear()
+        self.grad = 1.0
+        for node in reversed(nodes):
+            node._a.grad += node._da * node.grad
+            if node._b is not None:
+                node._b.grad += node._db * node.grad
+
+
+_new, _record = object.__new__, FloorValue.tape.append
+
+
 def _value_class(engine):
+    if engine == "floor":
+        return FloorValue
     if engine == "micrograd":
         from micrograd.engine import Value
     else:
@@ -211,6 +280,12 @@ def main():
             plain.append(measure("chainrule", "step", True))
             other.append(measure("chainrule", "threads", True))
         threads_row = (statistics.median(plain), statistics.median(other))
+    if "floor" in tasks:  # the three side by side, interleaved
+        floor = {"micrograd": [], "chainrule": [], "floor": []}
+        for _ in range(args.repeats):
+            for engine, times in floor.items():
+                times.append(measure(engine, "step", True))
+        floor = {engine: statistics.median(times) for engine, times in floor.items()}
     names = {"step": "demo step, plain Value code", "nn": "demo step, each library's nn.MLP",
              "chain": f"{CHAIN_OPS:,}-op chain fwd+bwd", "bytes": "bytes per graph node"}
     print(f"{'benchmark':36} {'gc':4} {'micrograd':>12} {'chainrule':>12} {'ratio':>8}")
@@ -227,6 +302,10 @@ def main():
         plain, other = threads_row
         print(f"chainrule demo step while another thread is inside no_grad(): {other:.4g} s vs "
               f"{plain:.4g} s alone ({other / plain:.2f}x the time)")
+    if "floor" in tasks:
+        mg, us, least = floor["micrograd"], floor["chainrule"], floor["floor"]
+        print(f"plain demo step, gc on: the floor (a bare 6-slot tape engine, see FloorValue) runs "
+              f"{mg / least:.1f}x micrograd, chainrule {mg / us:.1f}x: {least / us:.2f} of the floor's speed")
 
 
 if __name__ == "__main__":
