@@ -18,7 +18,8 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
-from .array_training import Training, no_targets, numpy_code
+from .array_batches import no_targets, numpy_code
+from .array_training import Training
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
