@@ -1,31 +1,75 @@
 """NumPy batches handed to a compiled step: the code that fits them, found without looking at each number."""
 
 
+def numpy_code(step, xb, yb):
+    """`step._code` for rows given as a 2-D NumPy array and targets as a NumPy array, if a
+    known plan fits them (else None): NumPy code gets the arrays as they are; other code
+    (Python, where `backend="auto"` found that arrays do not pay) the batch as lists, as
+    `trace.structure` would make them, so that the step looks the batch up only once. A
+    batch of a shape seen before runs with no work per sample (`_Batches`)."""
+    batch = _array_batch(xb, yb) if step._targets_as_data else None
+    if batch is None:
+        return None
+    key, skeys = batch
+    fast = step._batches.get(key)
+    run = fast and fast.run_for(step, xb, yb)
+    if run:
+        step._last = fast.code
+        return fast.code, run, xb, yb
+    plan, kinds = step._find(skeys(), key)
+    if plan is None:
+        return None
+    step._last = code = plan.code(len(kinds), kinds)
+    if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
+        xb, yb = (xb if xb.dtype.kind == "f" else xb.astype(float)).tolist(), yb.tolist()
+    elif not plan.forward_only and (fast is None or fast.code is not code):
+        step._batches[key] = _Batches(plan, code, key)
+    return code, (lambda params: code.run(params, xb, yb, kinds)), xb, yb
+
+
 class _Batches:
     """How NumPy batches of one shape run, once their code is known: the samples' slots, and
-    for class targets which merged kind each class is (so a batch needs no per-sample work)."""
+    for class targets which merged kind each class is (so a batch needs no per-sample work).
+    `fits` is False where the code needs more than this (several blocks, several widths)."""
 
-    @classmethod
-    def of(cls, plan, code, key):
-        """A _Batches for `code`, or None where the code needs more than this (several blocks)."""
+    def __init__(self, plan, code, key):
+        import numpy as np
         program = code.program
+        self.plan, self.code, self.fits, self.lookup = plan, code, False, None
+        self.size = next(k for k, c in plan.codes.items() if c is code)  # its key among the plan's codes
         widths = {var.width for var in plan.variants} | set(code.widths)
         if len(program.blocks) != 1 or len(widths) != 1:
-            return None
-        import numpy as np
-        self = cls()
-        self.code, self.np, self.j = code, np, np.asarray(code.bases, dtype=int)
+            return
+        self.j = np.asarray(code.bases, dtype=int)
         self.row_len, self.width, self.merged = program.blocks[0]
-        self.lookup = None
         if key[0][1] == "class":
             classes = {k[1][1]: v for k, v in plan.variant_of.items() if k[0] == self.row_len
                        and isinstance(k[1], tuple) and k[1][1].__class__ is int and k[1][1] >= 0}
             if not classes:
-                return None
+                return
             self.lookup = np.full(max(classes) + 1, -1)
             for c, v in classes.items():
                 self.lookup[c] = program.block_of[v][1]
-        return self
+        self.fits = True
+
+    def run_for(self, step, xb, yb):
+        """`run(params)` for this batch, as `step._find` and `plan.code` would find it, or None:
+        if a class is new here, or the step would look at another plan first (each plan of the
+        step is tried latest first), or the plan dropped this code."""
+        plan = self.plan
+        if not self.fits or next(reversed(step._plans.values()), None) is not plan \
+                or plan.codes.get(self.size) is not self.code:
+            return None
+        groups = self.groups(xb, yb)
+        if groups is None:
+            return None
+        plan.codes.move_to_end(self.size)  # used, as `plan.code` notes it
+        code = self.code
+
+        def run(params):
+            with code.arrays.errors():
+                return code.function(params, groups)
+        return run
 
     def groups(self, xb, yb):
         """The generated function's `groups` for this batch, or None if a class is new here."""
@@ -38,27 +82,6 @@ class _Batches:
         if (positions < 0).any():
             return None
         return [(self.j,) + x + ((positions,) if self.merged else ())]
-
-    def run(self, P, groups):
-        with self.code.arrays.errors():
-            return self.code.function(P, groups)
-
-
-def numpy_code(step, xb, yb):
-    """`step._code` for rows given as a 2-D NumPy array and targets as a NumPy array: the
-    code of a known plan, if it is NumPy code, with the arrays as they are; else None."""
-    batch = _array_batch(xb, yb) if step._targets_as_data else None
-    if batch is None:
-        return None
-    key, skeys = batch
-    plan, kinds = step._find(skeys(), key)
-    if plan is None:
-        return None
-    code = plan.code(len(kinds), kinds)
-    if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
-        return None
-    step._last = code
-    return code, xb, yb, kinds
 
 
 def no_targets(xb):

@@ -12,8 +12,6 @@ the block (a plain `step(xb, yb)` call, tracing a new kind of batch).
 """
 import contextlib
 
-from .array_batches import _array_batch, _Batches
-
 
 class Training:
     """The callable of a `with step.training(optimizer) as train:` block; see `CompiledStep.training`."""
@@ -33,7 +31,6 @@ class Training:
                        and all(a is b for a, b in zip(optimizer.params, step.params)))
         self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
         self.dirty = False  # P holds steps the Values have not seen yet
-        self._fast = {}  # a NumPy batch's structure key (row length, kind of target, per sample) -> _Batches
 
     def __enter__(self):
         if self.step._training is not None:
@@ -54,12 +51,14 @@ class Training:
         if self.step._training is not self:
             raise RuntimeError("training: call train(xb, yb) inside its block: "
                                "with step.training(optimizer) as train: ...")
-        found = self._array_code(xb, yb) if self.arrays else None
-        if found is None:
+        if not self.arrays:
             return self._on_values(xb, yb)
-        backend, run = found
+        found = self.step._code(xb, yb)
+        code, run = found[:2]
+        if code.arrays is None:
+            return self._on_values(xb, yb, found)  # Python code ("auto"): on the Values, with the code found
         if self.P is None:
-            self._load(backend)
+            self._load(code.arrays)
         loss, G = run(self.P)
         loss = float(loss)
         if self.check is not None:
@@ -103,36 +102,17 @@ class Training:
         self.state = {k: None if v is None else backend.array(v) for k, v in self.optimizer._state.items()}
         self.G, self.dirty = None, False
 
-    def _on_values(self, xb, yb):
-        """The ordinary step on the Values (Python code, another optimizer, `check=True`)."""
+    def _on_values(self, xb, yb, found=None):
+        """The ordinary step on the Values (Python code, another optimizer, `check=True`);
+        `found`: what `step._code` found for this batch, if it was looked up already."""
         self.release()
         optimizer = self.optimizer
         optimizer.zero_grad()
-        loss = self.step(xb, yb)
+        loss = self.step(xb, yb) if found is None else self.step._apply(*found)
         if self.check is not None:
             _checked(self.check, loss)
         optimizer.step()
         return loss
-
-    def _array_code(self, xb, yb):
-        """(backend, run) if this batch runs as array code (`run(P)` gives the loss and the
-        gradient array), else None. A NumPy batch of a shape seen before runs with no work
-        per sample (`_Batches`); anything else goes through `step._code`."""
-        step = self.step
-        batch = _array_batch(xb, yb) if step._targets_as_data else None
-        fast = batch and self._fast.get(batch[0])
-        groups = fast and fast.groups(xb, yb)
-        if groups is not None:
-            return fast.code.arrays, lambda P: fast.run(P, groups)
-        traces = step.trace_count
-        code, xb, yb, kinds = step._code(xb, yb)
-        if step.trace_count != traces:
-            self._fast.clear()  # a trace may have dropped an old plan
-        if code.arrays is None:
-            return None
-        if batch is not None and hasattr(xb, "ndim"):
-            self._fast[batch[0]] = _Batches.of(code.plan, code, batch[0])
-        return code.arrays, lambda P: code.run(P, xb, yb, kinds)
 
 
 def _array_form(optimizer):
