@@ -1,11 +1,12 @@
 """NumPy batches: a step looks each batch up once, a shape seen before runs with no work per
-sample (plain calls and training blocks alike)."""
+sample (plain calls and training blocks alike), and fit's batches are the DataLoader's."""
 import collections
 import random
 
 import pytest
 
 import nn
+import nn.train
 from autograd import compile
 from autograd.compiler import plan as plan_module
 from autograd.compiler import step as step_module
@@ -136,3 +137,56 @@ def test_numpy_batches_of_known_shapes_give_the_numbers_of_lists(block):
     data = CLASSES + [(CLASSES[0][0], [2, 2, 2, 2, 2, 2, 2, 2]), (CLASSES[1][0][:3], [0, 2, 1])] + CLASSES
     expected = trained(classes, data, as_arrays=False, block=False)
     assert trained(classes, data, as_arrays=True, block=block) == expected  # bitwise
+
+
+class OldBatches(nn.DataLoader):
+    """fit's NumPy batches as they were made before: each batch's rows stacked one by one."""
+
+    def __init__(self, rows, y, batch_size, seed):
+        super().__init__(rows, y, batch_size, shuffle=True, seed=seed)
+
+    def __iter__(self):
+        for xb, yb in super().__iter__():
+            targets = np.asarray(yb)
+            yield np.stack(xb), targets if targets.dtype.kind in ("i", "u", "f") else yb
+
+
+@pytest.mark.parametrize("targets", ["classes", "floats", "ints and floats mixed"])
+@pytest.mark.parametrize("seed", [4, "a shared random.Random"])
+def test_fit_array_batches_are_the_data_loaders_batches(targets, seed):
+    rng = random.Random(2)
+    rows = np.array([[rng.random() for _ in range(3)] for _ in range(23)])
+    y = {"classes": [rng.randrange(3) for _ in range(23)], "floats": [rng.random() for _ in range(23)],
+         "ints and floats mixed": [0.5 if i in (3, 17) else i % 2 for i in range(23)]}[targets]
+    make = (lambda: random.Random(4)) if seed != 4 else (lambda: 4)
+    old, new = OldBatches(rows, y, 5, make()), nn.train._ArrayBatches(rows, y, 5, make())
+    assert len(new) == len(old) == 5
+    for _ in range(3):  # epochs: reshuffled alike
+        pairs = list(zip(old, new, strict=True))
+        for (x_old, y_old), (x_new, y_new) in pairs:
+            assert x_new.dtype == x_old.dtype and x_new.tolist() == x_old.tolist()
+            assert type(y_new) is type(y_old) and getattr(y_new, "dtype", None) == getattr(y_old, "dtype", None)
+            assert list(y_new) == list(y_old)
+    if targets == "ints and floats mixed":  # some batches all ints (class indices), some not
+        assert {str(getattr(yb, "dtype", "list")) for _, yb in OldBatches(rows, y, 5, 4)} != {"float64"}
+
+
+@pytest.mark.parametrize("backend", ["numpy", "auto"])
+def test_fit_with_arrays_takes_batches_by_index_with_the_same_results(monkeypatch, backend):
+    X, y = nn.load_digits(normalize=True)
+    X, y = X[:100], y[:100]
+    results = []
+    for batching in (OldBatches, nn.train._ArrayBatches):
+        monkeypatch.setattr(nn.train, "_ArrayBatches", batching)
+        model = nn.MLP(64, [8, 10], seed=1)
+        opt = nn.Adam(model.parameters(), lr=0.02)
+        stacked = []
+        real_stack = np.stack
+        monkeypatch.setattr(np, "stack", lambda *a, **k: stacked.append(1) or real_stack(*a, **k))
+        history = nn.fit(model, X, y, "cross_entropy", optimizer=opt, epochs=2, batch_size=16, seed=3,
+                         verbose=False, compile=True, backend=backend)
+        monkeypatch.setattr(np, "stack", real_stack)
+        results.append(([p.data for p in model.parameters()], [vars(h) for h in history], len(stacked)))
+    (values_old, history_old, stacks_old), (values, history, stacks) = results
+    assert values == values_old and history == history_old  # bitwise
+    assert stacks_old == 2 * 7 and stacks == 0  # one stack per batch before; none now
