@@ -82,7 +82,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     params = model.parameters()
     optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
     threshold = _resolve_threshold(threshold, loss_fn, y)
-    loader = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
+    loader: Union[DataLoader, _ArrayBatches] = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
     def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
         return batch_loss(model, loss_fn, xb, yb, l2)
