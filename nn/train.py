@@ -122,8 +122,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     return history
 
 
-def _run_epoch(model: Module, loader: Union[DataLoader, _ArrayBatches], step: Callable[[Sequence[Any], Sequence[Any]], float],
-               optimizer: Optimizer, epoch: int, compiled: bool) -> float:
+def _run_epoch(model: Module, loader: Union[DataLoader, _ArrayBatches],
+               step: Callable[[Sequence[Any], Sequence[Any]], float], optimizer: Optimizer, epoch: int,
+               compiled: bool) -> float:
     """One pass over the mini-batches; returns the mean training loss. A compiled step runs
     the epoch in its `training` block (array code keeps the parameters as arrays until its end)."""
     model.train()

@@ -162,7 +162,8 @@ def test_fit_array_batches_are_the_data_loaders_batches(targets, seed):
     old, new = OldBatches(rows, y, 5, make()), nn.train._ArrayBatches(rows, y, 5, make())
     assert len(new) == len(old) == 5
     for _ in range(3):  # epochs: reshuffled alike
-        pairs = list(zip(old, new, strict=True))
+        pairs = list(zip(old, new))
+        assert len(pairs) == 5
         for (x_old, y_old), (x_new, y_new) in pairs:
             assert x_new.dtype == x_old.dtype and x_new.tolist() == x_old.tolist()
             assert type(y_new) is type(y_old) and getattr(y_new, "dtype", None) == getattr(y_old, "dtype", None)

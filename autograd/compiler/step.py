@@ -81,7 +81,7 @@ class CompiledStep:
         self._targets_as_data = True
         self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
-        self._batches: dict[Any, Any] = {}  # a NumPy batch's size and kind of sample -> how such batches run (array_batches.py)
+        self._batches: dict[Any, Any] = {}  # NumPy batches' size and kind of sample -> how they run (array_batches.py)
         self._training: Any = None  # the open `training` block, if any
 
     @property
