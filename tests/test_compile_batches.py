@@ -7,11 +7,16 @@ import pytest
 
 import nn
 import nn.train
-from autograd import compile
+from autograd import Value, compile
 from autograd.compiler import plan as plan_module
 from autograd.compiler import step as step_module
 
 np = pytest.importorskip("numpy")
+
+
+def mean(values):
+    values = list(values)
+    return sum(values) * (1.0 / len(values))
 
 
 @pytest.fixture
@@ -130,6 +135,24 @@ def test_a_new_class_or_a_new_trace_goes_through_the_lookup_again(lookups):
     assert lookups == {"_find": 1, "code": 1}
     step(xb, np.array([2, 2, 1, 0, 1, 0, 1, 0]))
     assert lookups == {"_find": 1, "code": 1}
+
+
+def test_the_note_holds_only_while_its_plan_is_the_one_looked_at_first(lookups):
+    """Rows of two lengths: the plan that knows both is tried first, so a shape noted for an
+    older plan is looked up again (and runs the code the lookup finds)."""
+    w = [Value(0.3), Value(-0.2)]
+    step = compile(lambda xb, yb: mean((w[0] * sum(x) + w[1] - t) ** 2 for x, t in zip(xb, yb)), w, backend="numpy")
+    short, long = (np.ones((4, 2)), np.zeros(4)), (np.ones((4, 3)), np.zeros(4))
+    step(*short)
+    step(*long)  # traced with the short rows known: a second plan, tried first
+    first, second = step._plans
+    step._plans.move_to_end(first)  # as if the older plan had been used last
+    step(*short)  # found in the older plan, and noted
+    step(*long)   # only the newer plan knows long rows: it is tried first again
+    lookups.clear()
+    step(*short)
+    assert lookups == {"_find": 1, "code": 1}
+    assert step._last.plan is step._plans[second]  # what the lookup finds, not the note
 
 
 @pytest.mark.parametrize("block", [True, False])
