@@ -1,6 +1,6 @@
 """The array backends against the Python backend, hand-derived NumPy and PyTorch.
 
-    python bench/bench_arrays.py [--repeats 15] [--cases demo,digits,mnist,xor]
+    python bench/bench_arrays.py [--repeats 15] [--cases demo,digits,mnist,xor,fit]
 
 Each case is one training step (zero the gradients, forward, backward, SGD) done several
 ways from the same parameters, interleaved so that noise hits all alike; the table shows
@@ -11,14 +11,16 @@ what a person writes with the gradients derived on paper (see each `hand_*` func
 Cases: micrograd's demo step (100 moons points, MLP(2, [16, 16, 1]), hinge + 1e-4 L2);
 digits-shaped MLP(64, [32, 10]) with cross-entropy over class indices, batch 128;
 MLP(784, [64, 10]) cross-entropy, batch 128 (also against PyTorch, float64, CPU); the XOR
-tutorial (MLP(2, [2, 1]) with sigmoids, half the summed squared error, 4 samples).
+tutorial (MLP(2, [2, 1]) with sigmoids, half the summed squared error, 4 samples); and
+`fit(compile=True)` on the digits set, backend="numpy" over backend="python" (whole fits).
 NumPy's BLAS and PyTorch run on one thread. "compile, ..." rows are whole steps (zero_grad +
 step + SGD over the model's Values), as a user runs them; "its array code alone" is the
 generated function on a batch already made arrays (no Values, no update); "same step, NumPy
 batch" is the "compile, numpy" step given the batch as NumPy arrays; "numpy, training
 block" rows are whole steps as `train(xb, yb)` inside `with step.training(nn.SGD(...))`,
 where the parameters and the SGD update stay arrays (the batch given as NumPy arrays, as the
-hand-derived and PyTorch rows get it, or as lists of rows).
+hand-derived and PyTorch rows get it, or as lists of rows); "auto, training block" is the
+same with backend="auto" (for XOR it runs the Python code, on the Values).
 """
 import argparse
 import contextlib
@@ -165,6 +167,10 @@ def ways(name, backends, stack):
             train, flat = _training(name, stack)
             out["numpy, training block, NumPy arrays"] = ((lambda xb=np.array(X), yb=np.array(y): train(xb, yb)), flat)
             out["numpy, training block, lists"] = ((lambda: train(X, y)), None)
+        if backend == "auto":  # Python code where arrays do not pay (XOR): the batch looked up once a step
+            auto_train, auto_flat = _training(name, stack, "auto")
+            out["auto, training block, NumPy arrays"] = ((lambda xb=np.array(X), yb=np.array(y): auto_train(xb, yb)),
+                                                         auto_flat)
     layers = layers_of(model)
     Xa, ya = np.array(X), np.array(y)
     out["hand-derived NumPy"] = ((lambda: hand(layers, Xa, ya)), (lambda: _flat(layers)))
@@ -178,13 +184,13 @@ def ways(name, backends, stack):
     return out
 
 
-def _training(name, stack):
+def _training(name, stack, backend="numpy"):
     """`train` (a whole step: zero_grad, step, SGD, as `train(xb, yb)` inside
     `step.training(SGD)`: the parameters and the update stay arrays), and a function giving
     the parameters (written back into the Values first: `sync`)."""
     model, fn, _, _, _ = case(name)
     params = model.parameters()
-    train = stack.enter_context(compile(fn, params, backend="numpy").training(nn.SGD(params, lr=LR)))
+    train = stack.enter_context(compile(fn, params, backend=backend).training(nn.SGD(params, lr=LR)))
 
     def flat():
         train.sync()
@@ -245,17 +251,63 @@ def measure(found, repeats):
     return {label: statistics.median(t) for label, t in times.items()}
 
 
+def fit_case(repeats, epochs=(4, 15)):
+    """`fit(compile=True)` on the digits set (1,437 training rows, `MLP(64, [32, 10])`, CE,
+    Adam, batch 32): backend="numpy" (each epoch a training block, the batches NumPy arrays
+    taken by index) over backend="python", whole fits (compile, steps, accuracy after each
+    epoch), the two interleaved; medians of `repeats`."""
+    X, y = nn.load_digits(normalize=True)
+    X, _, y, _ = nn.train_test_split(X, y, test_size=0.2, seed=0)
+    print(f"\nfit on the digits set ({len(X)} rows): median seconds, numpy over python")
+    for n in epochs:
+        times = {"python": [], "numpy": []}
+        for _ in range(repeats):
+            for backend in times:
+                model = nn.MLP(64, [32, 10], seed=0)
+                start = time.perf_counter()
+                nn.fit(model, X, y, "cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.01), epochs=n,
+                       batch_size=32, seed=0, verbose=False, compile=True, backend=backend)
+                times[backend].append(time.perf_counter() - start)
+        python, numpy = (statistics.median(times[b]) for b in ("python", "numpy"))
+        print(f"  {n:2} epochs   python {python:7.2f} s   numpy {numpy:7.2f} s   numpy / python {numpy / python:5.2f}x")
+    # What fit's batching adds to a steady epoch: the epoch's steps (in a training block) on
+    # the batches as fit makes them, over the same steps on those batches made beforehand.
+    from nn.evaluation import _as_rows
+    from nn.train import _ArrayBatches
+    model = nn.MLP(64, [32, 10], seed=0)
+    step = compile(lambda xb, yb: nn.cross_entropy([model(x) for x in xb], yb), model.parameters(), backend="numpy")
+    loader = _ArrayBatches(_as_rows(X), y, 32, 0)
+    with step.training(nn.Adam(model.parameters(), lr=0.01)) as train:
+        made = list(loader)
+        for xb, yb in made:  # traced here (both batch sizes)
+            train(xb, yb)
+        ratios = []
+        for _ in range(3 * repeats):
+            start = time.perf_counter()
+            for xb, yb in loader:
+                train(xb, yb)
+            middle = time.perf_counter()
+            for xb, yb in made:
+                train(xb, yb)
+            ratios.append((middle - start) / (time.perf_counter() - middle))
+    print(f"  a steady epoch with fit's batching / the same steps on batches made beforehand: "
+          f"{statistics.median(ratios):.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--cases", default="demo,digits,mnist,xor",
-                        help="comma-separated, from demo, digits, mnist, xor (default: all)")
+    parser.add_argument("--cases", default="demo,digits,mnist,xor,fit",
+                        help="comma-separated, from demo, digits, mnist, xor, fit (default: all)")
     args = parser.parse_args()
     backends = ["python", "numpy", "auto"]
-    unknown = sorted(set(args.cases.split(",")) - {"demo", "digits", "mnist", "xor"})
+    unknown = sorted(set(args.cases.split(",")) - {"demo", "digits", "mnist", "xor", "fit"})
     if unknown:
-        parser.error(f"unknown case(s) {unknown}; choose from demo, digits, mnist, xor")
+        parser.error(f"unknown case(s) {unknown}; choose from demo, digits, mnist, xor, fit")
     for name in args.cases.split(","):
+        if name == "fit":
+            fit_case(max(3, args.repeats // 5))
+            continue
         with contextlib.ExitStack() as stack:
             found = ways(name, backends if name != "mnist" else ["numpy"], stack)
             check(found)

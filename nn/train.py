@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-from typing import Any, Callable, Optional, Sequence, Union, cast
+from typing import Any, Callable, Iterator, Optional, Sequence, Union, cast
 
 from autograd import Value
 
@@ -82,7 +82,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     params = model.parameters()
     optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
     threshold = _resolve_threshold(threshold, loss_fn, y)
-    loader = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
+    loader: Union[DataLoader, _ArrayBatches] = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
     def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
         return batch_loss(model, loss_fn, xb, yb, l2)
@@ -95,7 +95,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         rows = _as_rows(X)  # converted once, for the accuracy pass (and the batches)
         if backend in ("numpy", "auto") and rows is not None:
             # batches as NumPy arrays: no number looked at one by one
-            loader = DataLoader(rows, y, batch_size, shuffle=True, seed=seed)
+            loader = _ArrayBatches(rows, y, batch_size, seed)
     else:
         rows = None
 
@@ -122,8 +122,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     return history
 
 
-def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any], Sequence[Any]], float],
-               optimizer: Optimizer, epoch: int, compiled: bool) -> float:
+def _run_epoch(model: Module, loader: Union[DataLoader, _ArrayBatches],
+               step: Callable[[Sequence[Any], Sequence[Any]], float], optimizer: Optimizer, epoch: int,
+               compiled: bool) -> float:
     """One pass over the mini-batches; returns the mean training loss. A compiled step runs
     the epoch in its `training` block (array code keeps the parameters as arrays until its end)."""
     model.train()
@@ -138,7 +139,7 @@ def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any],
     with getattr(step, "training")(optimizer, check) if compiled else contextlib.nullcontext() as train:
         for number, (xb, yb) in enumerate(loader, 1):
             if compiled:
-                value = train(*_as_arrays(xb, yb)) if hasattr(loader.X, "ndim") else train(xb, yb)
+                value = train(xb, yb)
             else:
                 optimizer.zero_grad()
                 value = step(xb, yb)
@@ -148,11 +149,32 @@ def _run_epoch(model: Module, loader: DataLoader, step: Callable[[Sequence[Any],
     return total / len(loader.X)
 
 
-def _as_arrays(xb: list[Any], yb: list[Any]) -> tuple[Any, Any]:
-    """A batch of NumPy rows, and its targets, as arrays (targets of mixed kinds stay a list)."""
-    import numpy
-    targets = numpy.asarray(yb)
-    return numpy.stack(xb), targets if targets.dtype.kind in ("i", "u", "f") else yb
+class _ArrayBatches:
+    """The batches `DataLoader(rows, y, batch_size, shuffle=True, seed=seed)` yields, in its
+    order, as NumPy arrays: taken by index from arrays made once, not stacked row by row."""
+
+    def __init__(self, rows: Any, y: Sequence[Any], batch_size: Optional[int], seed: Seed) -> None:
+        import numpy
+        self.X, self.y, self.asarray = rows, y, numpy.asarray
+        n = len(rows)
+        self.order = DataLoader(range(n), range(n), batch_size, shuffle=True, seed=seed)  # shuffles as over the rows
+        # All floats, or all ints (of int64): each batch's numpy.asarray(yb) has the whole array's
+        # kind, so the whole array indexed is that batch. Else (mixed kinds) batch by batch.
+        targets = numpy.asarray(y) if {t.__class__ for t in y} in ({float}, {int}) else None
+        self.targets = targets if targets is not None and targets.dtype.kind in ("i", "f") else None
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        for part, _ in self.order:
+            index = self.asarray(part, dtype=int)
+            if self.targets is not None:
+                yield self.X[index], self.targets[index]
+            else:
+                yb = [self.y[i] for i in part]
+                targets = self.asarray(yb)  # targets of mixed kinds stay a list
+                yield self.X[index], targets if targets.dtype.kind in ("i", "u", "f") else yb
 
 
 def _backend_argument(backend: object, compile: bool) -> None:

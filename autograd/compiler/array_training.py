@@ -31,7 +31,6 @@ class Training:
                        and all(a is b for a, b in zip(optimizer.params, step.params)))
         self.P = self.G = self.state = self.xp = None  # parameters, latest gradients, optimizer buffers, library
         self.dirty = False  # P holds steps the Values have not seen yet
-        self._fast = {}  # a NumPy batch's structure key (row length, kind of target, per sample) -> _Batches
 
     def __enter__(self):
         if self.step._training is not None:
@@ -52,12 +51,14 @@ class Training:
         if self.step._training is not self:
             raise RuntimeError("training: call train(xb, yb) inside its block: "
                                "with step.training(optimizer) as train: ...")
-        found = self._array_code(xb, yb) if self.arrays else None
-        if found is None:
+        if not self.arrays:
             return self._on_values(xb, yb)
-        backend, run = found
+        found = self.step._code(xb, yb)
+        code, run = found[:2]
+        if code.arrays is None:
+            return self._on_values(xb, yb, found)  # Python code ("auto"): on the Values, with the code found
         if self.P is None:
-            self._load(backend)
+            self._load(code.arrays)
         loss, G = run(self.P)
         loss = float(loss)
         if self.check is not None:
@@ -101,121 +102,17 @@ class Training:
         self.state = {k: None if v is None else backend.array(v) for k, v in self.optimizer._state.items()}
         self.G, self.dirty = None, False
 
-    def _on_values(self, xb, yb):
-        """The ordinary step on the Values (Python code, another optimizer, `check=True`)."""
+    def _on_values(self, xb, yb, found=None):
+        """The ordinary step on the Values (Python code, another optimizer, `check=True`);
+        `found`: what `step._code` found for this batch, if it was looked up already."""
         self.release()
         optimizer = self.optimizer
         optimizer.zero_grad()
-        loss = self.step(xb, yb)
+        loss = self.step(xb, yb) if found is None else self.step._apply(*found)
         if self.check is not None:
             _checked(self.check, loss)
         optimizer.step()
         return loss
-
-    def _array_code(self, xb, yb):
-        """(backend, run) if this batch runs as array code (`run(P)` gives the loss and the
-        gradient array), else None. A NumPy batch of a shape seen before runs with no work
-        per sample (`_Batches`); anything else goes through `step._code`."""
-        step = self.step
-        batch = _array_batch(xb, yb) if step._targets_as_data else None
-        fast = batch and self._fast.get(batch[0])
-        groups = fast and fast.groups(xb, yb)
-        if groups is not None:
-            return fast.code.arrays, lambda P: fast.run(P, groups)
-        traces = step.trace_count
-        code, xb, yb, kinds = step._code(xb, yb)
-        if step.trace_count != traces:
-            self._fast.clear()  # a trace may have dropped an old plan
-        if code.arrays is None:
-            return None
-        if batch is not None and hasattr(xb, "ndim"):
-            self._fast[batch[0]] = _Batches.of(code.plan, code, batch[0])
-        return code.arrays, lambda P: code.run(P, xb, yb, kinds)
-
-
-class _Batches:
-    """How NumPy batches of one shape run, once their code is known: the samples' slots, and
-    for class targets which merged kind each class is (so a batch needs no per-sample work)."""
-
-    @classmethod
-    def of(cls, plan, code, key):
-        """A _Batches for `code`, or None where the code needs more than this (several blocks)."""
-        program = code.program
-        widths = {var.width for var in plan.variants} | set(code.widths)
-        if len(program.blocks) != 1 or len(widths) != 1:
-            return None
-        import numpy as np
-        self = cls()
-        self.code, self.np, self.j = code, np, np.asarray(code.bases, dtype=int)
-        self.row_len, self.width, self.merged = program.blocks[0]
-        self.lookup = None
-        if key[0][1] == "class":
-            classes = {k[1][1]: v for k, v in plan.variant_of.items() if k[0] == self.row_len
-                       and isinstance(k[1], tuple) and k[1][1].__class__ is int and k[1][1] >= 0}
-            if not classes:
-                return None
-            self.lookup = np.full(max(classes) + 1, -1)
-            for c, v in classes.items():
-                self.lookup[c] = program.block_of[v][1]
-        return self
-
-    def groups(self, xb, yb):
-        """The generated function's `groups` for this batch, or None if a class is new here."""
-        x = self.code.arrays.inputs(xb, yb, self.row_len, self.width)
-        if self.lookup is None:
-            return [(self.j,) + x]
-        if yb.min() < 0 or yb.max() >= len(self.lookup):
-            return None
-        positions = self.lookup[yb]
-        if (positions < 0).any():
-            return None
-        return [(self.j,) + x + ((positions,) if self.merged else ())]
-
-    def run(self, P, groups):
-        with self.code.arrays.errors():
-            return self.code.function(P, groups)
-
-
-def numpy_code(step, xb, yb):
-    """`step._code` for rows given as a 2-D NumPy array and targets as a NumPy array: the
-    code of a known plan, if it is NumPy code, with the arrays as they are; else None."""
-    batch = _array_batch(xb, yb) if step._targets_as_data else None
-    if batch is None:
-        return None
-    key, skeys = batch
-    plan, kinds = step._find(skeys(), key)
-    if plan is None:
-        return None
-    code = plan.code(len(kinds), kinds)
-    if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
-        return None
-    step._last = code
-    return code, xb, yb, kinds
-
-
-def no_targets(xb):
-    """Targets for a forward pass, which reads none: zeros (for float NumPy rows, a NumPy column)."""
-    if getattr(xb, "ndim", 0) == 2 and getattr(getattr(xb, "dtype", None), "kind", "") == "f":
-        return xb[:, 0] * 0.0
-    return [0.0] * len(xb)
-
-
-def _array_batch(xb, yb):
-    """(batch key, a function giving the structure keys) of rows given as a 2-D NumPy array
-    and targets as a NumPy array (ints: class indices, floats: data), as `trace.structure`
-    gives them for lists; else None."""
-    if not (hasattr(xb, "ndim") and hasattr(yb, "ndim") and hasattr(xb, "dtype") and hasattr(yb, "dtype")):
-        return None
-    x_kind, y_kind = getattr(xb.dtype, "kind", ""), getattr(yb.dtype, "kind", "")  # "": not NumPy's
-    if xb.ndim != 2 or x_kind not in ("f", "i", "u") or len(xb) == 0 or len(yb) != len(xb):
-        return None
-    n, row_len = xb.shape
-    if yb.ndim == 1 and y_kind in ("i", "u"):
-        return ((row_len, "class"),) * n, lambda: [(row_len, ("class", c)) for c in yb.tolist()]
-    if y_kind == "f" and yb.ndim in (1, 2):
-        kind = "float" if yb.ndim == 1 else yb.shape[1]
-        return ((row_len, kind),) * n, lambda: [(row_len, kind)] * n
-    return None
 
 
 def _array_form(optimizer):

@@ -18,7 +18,8 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
-from .array_training import Training, no_targets, numpy_code
+from .array_batches import no_targets, numpy_code
+from .array_training import Training
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group
@@ -80,6 +81,7 @@ class CompiledStep:
         self._targets_as_data = True
         self._sums = True  # the reduction has been a sum over the samples (any batch size)
         self._last = None
+        self._batches: dict[Any, Any] = {}  # NumPy batches' size and kind of sample -> how they run (array_batches.py)
         self._training: Any = None  # the open `training` block, if any
 
     @property
@@ -102,8 +104,12 @@ class CompiledStep:
             yb = no_targets(xb)  # a forward pass needs none
         if self._training is not None:
             self._training.release()  # this call reads and writes the Values: bring them up to date first
-        code, xb, yb, kinds = self._code(xb, yb)
-        result = code.run([p.data for p in self.params], xb, yb, kinds)
+        return self._apply(*self._code(xb, yb))
+
+    def _apply(self, code: Any, run: Callable[[Any], Any], xb: Any, yb: Any) -> Union[float, list[Any]]:
+        """Run what `_code` found on the Values' numbers: add the gradients into `.grad` and
+        return the loss (a forward pass: return the outputs)."""
+        result = run([p.data for p in self.params])
         if not self.backward:
             outputs: list[Any] = result  # each row's value, or list of values
             return outputs
@@ -143,9 +149,10 @@ class CompiledStep:
         return Training(self, optimizer, check)
 
     def _code(self, xb: Any, yb: Any) -> Any:
-        """(code, rows, targets, kinds): the compiled code that fits this batch (traced if none
-        does yet), the batch as checked floats, and each sample's kind. NumPy arrays go to
-        NumPy code as they are, without looking at each number."""
+        """(code, run, rows, targets): the compiled code that fits this batch (traced if none
+        does yet), `run(params)` running it on this batch (params: a list of floats or an
+        array), and the batch as checked floats. The batch is looked up once per call. NumPy
+        arrays go to NumPy code as they are, without looking at each number."""
         if hasattr(xb, "ndim") and hasattr(xb, "tolist"):
             found = numpy_code(self, xb, yb)
             if found is not None:
@@ -163,7 +170,7 @@ class CompiledStep:
                 raise CompileError("compile: the code just generated does not fit its own batch "
                                    "(please report this)")
         self._last = code = plan.code(len(skeys), kinds)
-        return code, xb, yb, kinds
+        return code, (lambda params: code.run(params, xb, yb, kinds)), xb, yb
 
     def _find(self, skeys: list[Any], key: Any) -> tuple[Any, Any]:
         """The plan for this batch (most recently used first), and each sample's kind."""
@@ -215,6 +222,7 @@ class CompiledStep:
         self._plans[plan_key] = plan
         while len(self._plans) > _MAX_PLANS:
             self._plans.popitem(last=False)[1].forget()
+        self._batches.clear()  # they name plans that may be gone, or no longer looked at first
         return plan, xb, yb, skeys
 
     def _plan(self, xb: Sequence[Any], yb: Sequence[Any], skeys: list[Any], key: Any, switching: bool = False) -> Plan:

@@ -66,7 +66,7 @@ def inputs(rows, targets, row_len, width, module=MODULE):
     import numpy as np
     xp = library(module)
     n = len(rows)
-    if isinstance(rows, np.ndarray):  # already an array (see array_training): as it is
+    if isinstance(rows, np.ndarray):  # already an array (see array_batches): as it is
         x = xp.asarray(rows, dtype=float).reshape(n, row_len)
         return (x,) if width == row_len else (x, xp.asarray(np.asarray(targets, dtype=float).reshape(n, width - row_len)))
     # fromiter over the chained rows: a third of the time asarray takes on nested lists
