@@ -155,7 +155,8 @@ def cross_entropy(input: Sequence[Any], target: Classes,
     for logits, t in pairs:
         logits = _logits(logits, "cross_entropy: input")
         t = _class_index(t, len(logits))
-        terms.append(_logsumexp(logits) - logits[t])
+        shifted, log_total = _shifted(logits)
+        terms.append(log_total - shifted[t])  # -log_softmax[t], added up as PyTorch does
     return _reduce(terms, reduction, "cross_entropy")
 
 
@@ -181,8 +182,8 @@ def log_softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
     [-0.6931, -0.6931]
     """
     logits = _logits(logits, "log_softmax: logits")
-    lse = _logsumexp(logits)
-    return [x - lse for x in logits]
+    shifted, log_total = _shifted(logits)
+    return [x - log_total for x in shifted]
 
 
 def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> Value:
@@ -206,9 +207,13 @@ def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> V
 
 
 # ----- helpers ----------------------------------------------------------------------------
-def _logsumexp(logits: list[Value]) -> Value:
+def _shifted(logits: list[Value]) -> tuple[list[Value], Value]:
+    """(x - max(x) for each logit, log(sum(exp(x - max(x))))): log-sum-exp(x) is their
+    sum's second part plus max(x); kept apart, `(x - m) - log_total` loses nothing when the
+    logits are large (log-sum-exp + m - x would round log(2) away at x = 1e16)."""
     m = _running_max(logits)  # the shift keeps exp from overflowing; any shift is exact
-    return _total([(x - m).exp() for x in logits]).log() + m
+    shifted = [x - m for x in logits]
+    return shifted, _total([x.exp() for x in shifted]).log()
 
 
 def _running_max(values: list[Value]) -> Value:

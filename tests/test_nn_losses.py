@@ -97,9 +97,17 @@ def test_cross_entropy_and_softmax_span_the_whole_float_range():
     assert softmax(_vals(5e-324, 0.0))[0].data == 0.5  # halving a subnormal is not exact: still fine
 
 
+def test_large_equal_logits_keep_their_log_of_the_class_count():
+    # (log-sum-exp + m) - x rounded log(2) away at x = 1e16; (x - m) - log(sum) keeps it
+    for big in (1e12, 1e16, -1e300, 1e300):
+        for n in (2, 3):
+            assert cross_entropy(_vals(*[big] * n), 0).data == math.log(n)
+            assert [v.data for v in log_softmax(_vals(*[big] * n))] == [-math.log(n)] * n
+
+
 def test_cross_entropy_over_the_whole_float_range_matches_torch():
     torch = pytest.importorskip("torch")
-    rows = [[-1e308, 1e308], [1e308, 0.0, -1e308], [-1.7e308, 1.7e308, 3.0]]
+    rows = [[-1e308, 1e308], [1e308, 0.0, -1e308], [-1.7e308, 1.7e308, 3.0], [1e16, 1e16], [-1e300] * 3]
     for row in rows:
         for target in range(len(row)):
             logits = _vals(*row)
@@ -109,7 +117,7 @@ def test_cross_entropy_over_the_whole_float_range_matches_torch():
             ref = torch.nn.functional.cross_entropy(t, torch.tensor([target]))
             ref.backward()
             assert out.data == ref.item()
-            assert [v.grad for v in logits] == t.grad[0].tolist()
+            assert [v.grad for v in logits] == pytest.approx(t.grad[0].tolist(), rel=1e-15)  # an ulp
 
 
 @given(st.lists(st.floats(-50, 50), min_size=1, max_size=6), st.data())
