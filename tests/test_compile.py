@@ -35,6 +35,33 @@ def test_an_op_without_a_template_is_refused_by_name():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_weight_of_one_over_the_batch_size_inside_each_term_is_not_baked_in(backend):
+    # Found by a new user: sum(loss_i * (1 / len(xb))) was replayed with the traced batch's
+    # 1 / n in every sample's code, so each other batch size got a wrong loss, silently.
+    w = Value(0.5)
+
+    def fn(xb, yb):
+        return sum(((w * x[0] - y) ** 2) * (1.0 / len(xb)) for x, y in zip(xb, yb))
+    xb, yb = [[1.0], [2.0], [3.0], [4.0], [5.0]], [0.0, 1.0, 0.5, -1.0, 2.0]
+    step = compile(fn, [w], backend=backend)
+    for n in (5, 1, 3, 2, 5, 4):
+        assert_close(compiled(step, [w], xb[:n], yb[:n]), dynamic(fn, [w], xb[:n], yb[:n]))
+
+
+def test_fit_with_a_loss_weighted_inside_each_term_compiles_right():
+    import nn
+    histories = []
+    for compiled_ in (False, True):
+        model = nn.MLP(2, [3, 1], seed=0)
+        X, y = nn.make_moons(21, seed=1)
+        history = nn.fit(model, X, y, loss=lambda out, t: sum((o - v) ** 2 / len(out) for o, v in zip(out, t)),
+                         optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=2, batch_size=8,
+                         compile=compiled_, verbose=False, seed=0)
+        histories.append([record.loss for record in history] + [p.data for p in model.parameters()])
+    assert histories[0] == pytest.approx(histories[1], rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "mean+l2"])
 def test_a_one_row_batch_reuses_the_code_of_other_sizes(reduction, backend):
     # nn's mean of one loss is the loss itself (no * 1.0), its sum no addition at all: the

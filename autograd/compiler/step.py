@@ -22,7 +22,7 @@ from .array_batches import no_targets, numpy_code
 from .array_training import Training
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
-from .samples import group
+from .samples import group, signature
 from .trace import CompileError, structure, trace
 
 _MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
@@ -245,7 +245,9 @@ class CompiledStep:
             s2 = trace(self.fn, self.params, rows2, targets2, data)
             group(s2, pkeys2, numbers2)  # moves a sum's first additions into the reduction
             template = reduction.same_fold(reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
-            if template is not None:
+            # The first sample's own code must not change with the batch size either (a loss
+            # weighted by 1 / len(xb) inside each sample's term): else trace whole batches.
+            if template is not None and signature(s2, 0) == signature(plan.s, 0):
                 plan.template = template
                 plan.prune()
                 return plan
