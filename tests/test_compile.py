@@ -48,6 +48,19 @@ def test_a_weight_of_one_over_the_batch_size_inside_each_term_is_not_baked_in(ba
         assert_close(compiled(step, [w], xb[:n], yb[:n]), dynamic(fn, [w], xb[:n], yb[:n]))
 
 
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_max_over_the_batch_is_refused_by_name_not_with_an_index_error(n):
+    # Found by a new user: the trace of the second batch size numbered its samples from the
+    # user's batch and indexed its own list with them (IndexError at 4 rows)
+    import nn
+    W = [Value(0.1 * k - 0.1) for k in range(3)]
+
+    def fn(xb, yb):
+        return max(nn.cross_entropy([w * x[0] for w in W], t) for x, t in zip(xb, yb))
+    with pytest.raises(CompileError, match=r"does not reach the loss.*max\(values\)"):
+        compile(fn, W)([[1.0], [2.0], [3.0], [-1.0]][:n], [2, 0, 1, 2][:n])
+
+
 def test_fit_with_a_loss_weighted_inside_each_term_compiles_right():
     import nn
     histories = []

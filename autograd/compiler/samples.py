@@ -41,12 +41,7 @@ def group(s, skeys, numbers=None, shared=None):
                 sigs[i] = signature(s, i, shared)
             if sigs[i] != ref:
                 j = next(j for j in same if sigs[j] == ref)
-                j, i = (j, i) if numbers is None else (numbers[j], numbers[i])
-                raise CompileError(
-                    f"compile: samples {j} and {i} have inputs of the same shape, but the "
-                    f"function built different graphs for them: {describe_difference(ref, sigs[i])}. "
-                    "The graph depends on the data (a branch on .data, float(x), max(x.data ...), "
-                    "random numbers), so it cannot be compiled; run the function without compile")
+                raise CompileError(_different(j, i, ref, sigs[i], numbers))
     if moved:
         s.reduce_nodes = sorted(s.reduce_nodes + moved, key=s.position.__getitem__)
     kinds, index, kind_of = [], {}, {}
@@ -183,6 +178,19 @@ def signature(s, i, shared=None):
                for v in s.samples[i])
     ops = tuple(entries if shared is None else (shared.setdefault(e, e) for e in entries))
     return ops + (tuple(ref(x) for x in s.outputs[i]),)
+
+
+def _different(j, i, sig_j, sig_i, numbers):
+    """The message for samples j and i of one shape that built different graphs."""
+    what = describe_difference(sig_j, sig_i)
+    j, i = (j, i) if numbers is None else (numbers[j], numbers[i])  # the user's batch numbers
+    who = (f"sample {i}, traced twice (in batches of two sizes), built different graphs" if i == j else
+           f"samples {j} and {i} have inputs of the same shape, but the function built different graphs for them")
+    unused = " (a sample with no operations does not reach the loss: max() or a branch picked others)" \
+        if min(len(sig_j), len(sig_i)) == 1 else ""
+    return (f"compile: {who}: {what}{unused}. The graph depends on the data (a branch on .data, "
+            "float(x), max(values) or max(x.data ...), random numbers), so it cannot be compiled; "
+            "run the function without compile")
 
 
 def describe_difference(sig_a, sig_b):
