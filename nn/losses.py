@@ -143,6 +143,7 @@ def cross_entropy(input: Sequence[Any], target: Classes,
     >>> round(cross_entropy([Value(1000.0), Value(0.0)], 1).data, 6)
     1000.0
     """
+    target = _listed(target)
     if isinstance(target, (list, tuple)):
         if (not isinstance(input, (list, tuple)) or len(input) != len(target)
                 or not all(isinstance(logits, (list, tuple)) for logits in input)):
@@ -236,6 +237,7 @@ def _clamped_log(p: Value) -> Value:
 
 def _pairs(input: object, target: object, who: str) -> Iterator[tuple[Value, Any]]:
     """[(Value, target)] for one prediction or a batch (nested lists are flattened)."""
+    target = _listed(target)
     if isinstance(input, (list, tuple)) != isinstance(target, (list, tuple)):
         raise ValueError(f"{who}: input and target must be one prediction and one target, "
                          "or two lists of the same length")
@@ -245,6 +247,11 @@ def _pairs(input: object, target: object, who: str) -> Iterator[tuple[Value, Any
     if not xs:
         raise ValueError(f"{who}: the batch is empty (input and target hold nothing)")
     return zip(_as_values(xs, who), ts)
+
+
+def _listed(target: Any) -> Any:
+    """Targets in a NumPy (or PyTorch) array as a list of numbers, as a list would give them."""
+    return target.tolist() if hasattr(target, "tolist") and not isinstance(target, Value) else target
 
 
 def _flatten(x: object, t: object, xs: list[object], ts: list[Any], who: str) -> None:

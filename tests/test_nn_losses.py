@@ -178,3 +178,15 @@ def test_every_loss_gradient_matches_finite_differences(name, f, inputs):
 def test_bad_input_raises_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_targets_in_a_numpy_array_work_as_a_list():
+    # cross_entropy([logits, logits], np.array([0, 1])) said "predictions must be Values or numbers"
+    np = pytest.importorskip("numpy")
+    logits = _vals(0.5, -0.2)
+    assert cross_entropy([logits, logits], np.array([0, 1])).data == cross_entropy([logits, logits], [0, 1]).data
+    assert cross_entropy(logits, np.int64(1)).data == cross_entropy(logits, 1).data
+    preds = _vals(1.0, 2.0)
+    assert mse_loss(preds, np.array([0.5, 1.0])).data == mse_loss(preds, [0.5, 1.0]).data
+    assert binary_cross_entropy(_vals(0.25, 0.5), np.array([1.0, 0.0])).data == \
+        binary_cross_entropy(_vals(0.25, 0.5), [1.0, 0.0]).data
