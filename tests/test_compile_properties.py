@@ -45,13 +45,12 @@ BACKENDS = ["python"] + (["numpy"] if importlib.util.find_spec("numpy") else [])
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(programs(), st.lists(floats, min_size=1, max_size=3), st.integers(1, 5), st.integers(1, 3),
-       st.integers(0, 2), st.booleans(), st.sampled_from(BACKENDS), st.randoms(use_true_random=False))
-def test_random_graphs_agree_with_the_engine(program, values, n, row_len, reduction, classes, backend, rng):
+@given(programs(), st.lists(floats, min_size=1, max_size=3), st.lists(st.integers(1, 5), min_size=1, max_size=3),
+       st.integers(1, 3), st.integers(0, 3), st.booleans(), st.sampled_from(BACKENDS),
+       st.randoms(use_true_random=False))
+def test_random_graphs_agree_with_the_engine(program, values, sizes, row_len, reduction, classes, backend, rng):
+    """One compiled step, batches of the given sizes in turn (code reused across sizes)."""
     params = [Value(v, label=f"w{k}") for k, v in enumerate(values)]
-    xb = [[rng.uniform(-2, 2) for _ in range(row_len)] for _ in range(n)]
-    # Float targets are data; class indices choose the graph (here: which constant it adds).
-    yb = [rng.randrange(3) if classes else rng.uniform(-2, 2) for _ in range(n)]
 
     def fn(rows, targets):
         ys = [(0.5, -1.0, 2.0)[y] for y in targets] if classes else targets
@@ -60,11 +59,20 @@ def test_random_graphs_agree_with_the_engine(program, values, n, row_len, reduct
             return mean(losses) + 1e-3 * sum(p * p for p in params)
         if reduction == 1:
             return sum(losses)
+        if reduction == 2:  # each term weighted by 1 / n: the samples' own code depends on n
+            return sum(loss * (1.0 / len(losses)) for loss in losses)
         return (mean(l.tanh() for l in losses) * params[0]).softplus()  # not linear in the samples
-    try:
-        want = dynamic(fn, params, xb, yb)
-    except (ArithmeticError, ValueError):
-        assume(False)
-    assume(all(math.isfinite(x) for x in [want[0]] + want[1]))
+    batches = []
+    for n in sizes:
+        xb = [[rng.uniform(-2, 2) for _ in range(row_len)] for _ in range(n)]
+        # Float targets are data; class indices choose the graph (here: which constant it adds).
+        yb = [rng.randrange(3) if classes else rng.uniform(-2, 2) for _ in range(n)]
+        try:
+            want = dynamic(fn, params, xb, yb)
+        except (ArithmeticError, ValueError):
+            assume(False)
+        assume(all(math.isfinite(x) for x in [want[0]] + want[1]))
+        batches.append((xb, yb, want))
     step = compile(fn, params, backend=backend)
-    assert_close(compiled(step, params, xb, yb), want, rel=1e-11 if backend == "python" else 1e-9)
+    for xb, yb, want in batches:
+        assert_close(compiled(step, params, xb, yb), want, rel=1e-11 if backend == "python" else 1e-9)
