@@ -47,7 +47,7 @@ def namespace():
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "softplus": softplus, "power": torch.pow, "safe_power": torch.pow, "log_of_base": log_of_base,
+            "softplus": softplus, "power": torch.pow, "maximum": torch.maximum, "safe_power": torch.pow, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
             "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
