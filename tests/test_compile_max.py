@@ -92,3 +92,19 @@ def test_elementwise_maximum_of_two_layers_compiled(backend, other, code):
     assert_close(compiled(step, params, xb, [0.0] * 4), dynamic(fn, params, xb, [0.0] * 4))
     if backend == "numpy":
         assert code in step.source
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_maximum_over_the_batch_compiles(backend):
+    w = Value(2.0)
+
+    def fn(rows, targets):  # not a sum: the reduction is the maximum of the samples' outputs
+        m = w * rows[0][0]
+        for row in rows[1:]:
+            m = m.maximum(w * row[0])
+        return m
+    step = compile(fn, [w], backend=backend)
+    for xb in ([[1.0], [2.0], [0.5], [-1.0]], [[0.5], [-3.0], [1.5]], [[1.0], [4.0], [4.0]]):
+        ys = [0.0] * len(xb)
+        assert compiled(step, [w], xb, ys) == dynamic(fn, [w], xb, ys)
+    assert compiled(step, [w], [[1.0], [4.0], [2.0]], [0.0] * 3) == (8.0, [4.0])
