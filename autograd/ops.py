@@ -120,6 +120,18 @@ def _step(x: Union[float, Value], below: float) -> float:
     return 1.0 if x > 0.0 else below if x <= 0.0 else math.nan
 
 
+def _maximum(a: float, b: float) -> float:
+    # The larger input itself; nan if either is nan (as torch.maximum): both tests fail then.
+    return a if a >= b else b if b > a else math.nan
+
+
+def _max_derivative(a: Union[float, Value], b: Union[float, Value], out: object) -> tuple[float, float]:
+    """(1, 0) if a >= b, (0, 1) if b > a, (nan, nan) with a nan. At a tie the first input
+    takes the whole gradient, as a running maximum's first largest value (torch.maximum
+    splits a tie 0.5 / 0.5). Compares Values by their data, so it needs no float() first."""
+    return (1.0, 0.0) if a >= b else (0.0, 1.0) if b > a else (math.nan, math.nan)
+
+
 def _sigmoid_of(x: Union[float, Value]) -> Union[float, Value]:
     return _sigmoid(x) if x.__class__ is float else x.sigmoid()  # type: ignore[union-attr]  # else: a Value
 
@@ -136,6 +148,7 @@ SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
 RELU = Op("relu", lambda x: 0.0 if x <= 0.0 else x, lambda x, out: (_step(x, 0.0),))
 ABS = Op("abs", abs, lambda x, out: (_sign(x),))
 SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
+MAX = Op("max", _maximum, _max_derivative)
 
 
 @functools.lru_cache(maxsize=256)

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional, Union
 from . import grad_mode
 from .grad_mode import _mode
 from .ops import (  # noqa: F401  (the op table, re-exported for code that reads it from here)
-    ABS, ADD, DIV, EXP, LOG, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
+    ABS, ADD, DIV, EXP, LOG, MAX, MUL, POW, RELU, SIGMOID, SOFTPLUS, TANH, Op, _leaky_relu_op, _pow_op,
     _sigmoid,
 )
 from .tape import numbering, record
@@ -264,6 +264,23 @@ class Value:
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """x if x > 0 else slope * x;  d/dx = 1 or slope"""
         return _unary(_leaky_relu_op(_as_float(negative_slope, "negative_slope")), self)
+
+    def maximum(self, other: Union[Value, float]) -> Value:
+        """The larger of self and other (nan if either is), as `torch.maximum`;
+        d/da = 1, d/db = 0 if a >= b, else 0 and 1: at a tie, self takes the gradient
+        (torch.maximum splits it 0.5 / 0.5).
+
+        >>> a, b = Value(2.0), Value(5.0)
+        >>> m = a.maximum(b); m.backward(); m.data, a.grad, b.grad
+        (5.0, 0.0, 1.0)
+        >>> Value(-1.0).maximum(0).data
+        0.0
+        """
+        out = _binary(MAX, self, other)
+        if out is NotImplemented:
+            raise TypeError(f"Value.maximum: other must be a Value or a real number, "
+                            f"got {type(other).__name__}: {other!r}")
+        return out
 
     # ----- derived: built from primitives, no derivative code of their own --------------
     def __neg__(self) -> Value:

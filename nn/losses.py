@@ -218,15 +218,14 @@ def _shifted(logits: list[Value]) -> tuple[list[Value], Value]:
 
 
 def _running_max(values: list[Value]) -> Value:
-    # max as a Value, built from relu: the graph's shape never depends on the data, so a
-    # compiled replay picks the right maximum for every sample. (Its gradient cancels out.)
-    # It runs on halves, doubled at the end: x - m of two finite floats can overflow
-    # (1e308 - -1e308), x/2 - m/2 cannot; halving and doubling are exact.
-    halves = [x * 0.5 for x in values]
-    m = halves[0]
-    for x in halves[1:]:
-        m = m + (x - m).relu()
-    return m * 2.0
+    # max as a Value, m = max(m, x) node by node: the graph's shape never depends on the
+    # data, so a compiled replay picks the right maximum for every sample. `maximum` gives
+    # the larger input exactly (m + relu(x - m) did not: x - m rounds when the magnitudes
+    # differ, -1e19 and 710 gave 0). At a tie the first takes the gradient, which cancels out.
+    m = values[0]
+    for x in values[1:]:
+        m = m.maximum(x)
+    return m
 
 
 def _clamped_log(p: Value) -> Value:

@@ -27,6 +27,7 @@ OPS = [
     ("mul", lambda a, b: a * b, lambda a, b: a * b, PAIRS),
     ("div", lambda a, b: a / b, lambda a, b: a / b, NONZERO_DIVISOR),
     ("pow_value", lambda a, b: a ** b, lambda a, b: a ** b, POSITIVE_PAIRS),
+    ("maximum", lambda a, b: a.maximum(b), max, PAIRS),  # no ties: a kink, where differences lie
     # mixed with numbers, both sides
     ("add_number", lambda a: a + 2.5, lambda a: a + 2.5, ANY),
     ("radd", lambda a: 2.5 + a, lambda a: 2.5 + a, ANY),
@@ -43,6 +44,7 @@ OPS = [
     ("pow_half", lambda a: a ** 0.5, lambda a: a ** 0.5, POSITIVE),
     ("pow_neg_int_base", lambda a: a ** -2, lambda a: a ** -2, ANY),
     ("rpow", lambda a: 2 ** a, lambda a: 2 ** a, ANY),
+    ("maximum_number", lambda a: a.maximum(0.5), lambda a: max(a, 0.5), ANY),
     ("rpow_fraction", lambda a: 0.3 ** a, lambda a: 0.3 ** a, ANY),
     # functions
     ("exp", lambda a: a.exp(), math.exp, ANY),

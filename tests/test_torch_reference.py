@@ -45,6 +45,7 @@ class _TorchValue:
     def abs(self): return _TorchValue(self.t.abs())
     def sqrt(self): return _TorchValue(self.t.sqrt())
     def softplus(self): return _TorchValue(torch.nn.functional.softplus(self.t))
+    def maximum(self, o): return _TorchValue(torch.maximum(self.t, torch.as_tensor(self._w(o), dtype=torch.float64)))
     def leaky_relu(self, slope=0.01): return _TorchValue(torch.nn.functional.leaky_relu(self.t, slope))
 
 

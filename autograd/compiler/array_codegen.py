@@ -171,7 +171,7 @@ class BlockWriter(SumWriter):
         def backward():
             if not g.requires:
                 return
-            derivs = (row.numpy_da or row.da, row.db)
+            derivs = (row.numpy_da or row.da, row.numpy_db or row.db)
             for m, (o, d) in enumerate(zip(g.operands, derivs)):
                 term = f"g_{name}" if d == "1.0" else f"{d.format(**fields)} * g_{name}"
                 self.send(o, lambda b, k=k, m=m: b.groups[k].operands[m], term, g.batched)

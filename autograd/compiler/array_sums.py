@@ -54,8 +54,10 @@ class SumWriter:
             index = self.names.const("index", table)
             code = f"{name} = last_max({array}[:, {index}])"
             grad = f"add_to_max_at({target}, {array}, {index}, g_{name})"
-        self.forward.append(line(code, f"{g.size} running maxima m = m + relu(x - m) over {c} values: "
-                                        f"{(c - 1) * g.size} relu, {2 * (c - 1) * g.size} + and {(c - 1) * g.size} *"))
+        k = (c - 1) * g.size
+        replaced = f"max(m, x) over {c} values: {k} max" if g.members[0]._op.name == "max" else \
+            f"m + relu(x - m) over {c} values: {k} relu, {2 * k} + and {k} *"
+        self.forward.append(line(code, f"{g.size} running maxima m = {replaced}"))
 
         def backward():
             if g.requires and values.kind == "g" and values.group.requires:

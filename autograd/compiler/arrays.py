@@ -91,8 +91,8 @@ def group_nodes(s, nodes, outputs, uses, row_len=0, width=0):
 
     inner = {v for v in nodes if v._op.name == "+" and single_plus_reader(v)}
     chains = _max_chains(s, nodes, out_set, uses)
-    # a maximum's elements stay values of their own (nn halves logits before the maximum:
-    # those halvings are not weights of the sums that read them)
+    # a maximum's elements stay values of their own (if they are products, say halved
+    # logits, they are not weights of the sums that read them)
     apart = {e for elements, _ in chains.values() for e in elements}
     groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {}, apart)
     if chains:  # keep the chains whose elements all come from one place
@@ -197,12 +197,17 @@ def _build(s, nodes, inner, single_plus_reader, chains, apart):  # noqa: C901 (o
 
 
 def _max_chains(s, nodes, out_set, uses):
-    """{top: (elements, nodes it replaces)} for each running maximum `m = m + relu(x - m)`
-    (how nn shifts logits before exp): the maximum of its elements, in array form."""
+    """{top: (elements, nodes it replaces)} for each running maximum, `m = max(m, x)` (how nn
+    shifts logits before exp) or `m = m + relu(x - m)` (the same, built from relu): the
+    maximum of its elements, in array form."""
     const = s.const
 
-    def link(m):  # (previous m, x, the nodes between) if m = previous + relu(x + previous * -1)
-        if m._op is None or m._op.name != "+":
+    def link(m):  # (previous m, x, the nodes between, how many of them read previous m)
+        if m._op is None or m._a is None:
+            return None
+        if m._op.name == "max":
+            return m._a, m._b, (), 1
+        if m._op.name != "+":
             return None
         r = m._b
         if r._op is None or r._op.name != "relu" or uses.get(r) != 1:
@@ -213,7 +218,7 @@ def _max_chains(s, nodes, out_set, uses):
         neg = d._b
         if neg._op.name != "*" or neg._a is not m._a or const.get(neg._b) != -1.0 or uses.get(neg) != 1:
             return None
-        return m._a, d._a, (r, d, neg)
+        return m._a, d._a, (r, d, neg), 2
 
     chains, seen = {}, set()
     for v in reversed(nodes):
@@ -221,11 +226,11 @@ def _max_chains(s, nodes, out_set, uses):
             continue
         elements, eaten, m = [], [], v
         while True:
-            previous, x, between = link(m)
+            previous, x, between, readers = link(m)
             elements.append(x)
             eaten += between
-            if uses.get(previous) == 2 and previous not in out_set and previous in s.owner \
-                    and previous._op is not None and link(previous) is not None:
+            if uses.get(previous) == readers and previous not in out_set and previous in s.owner \
+                    and link(previous) is not None:
                 eaten.append(previous)
                 m = previous
             else:

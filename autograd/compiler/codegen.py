@@ -15,7 +15,7 @@ from .trace import CompileError
 # {a_n1} = a ** (n - 1). Derivatives with a top-level + - or `if` are parenthesized, since a
 # backward line multiplies them by the output's gradient. The NumPy columns, for the array
 # code (array_codegen), replace the branches with `where` (None: the Python text works as is).
-Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da", defaults=(None, None, None))
+Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da numpy_db", defaults=(None,) * 4)
 TEMPLATES = {
     "+": Row("{a} + {b}", "1.0", "1.0"),
     "*": Row("{a} * {b}", "{b}", "{a}"),
@@ -33,12 +33,18 @@ TEMPLATES = {
     "abs": Row("abs({a})", "(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0 if {a} == 0.0 else nan)",
                None, None, "sign({a})"),
     "softplus": Row("softplus({a})", "sigmoid({a})"),
+    # the first input at a tie (it takes the gradient), nan if either is nan: both tests fail
+    "max": Row("{a} if {a} >= {b} else {b} if {b} > {a} else nan",
+               "(1.0 if {a} >= {b} else 0.0 if {b} > {a} else nan)",
+               "(0.0 if {a} >= {b} else 1.0 if {b} > {a} else nan)",
+               "maximum({a}, {b})", "where({a} >= {b}, 1.0, where({b} > {a}, 0.0, nan))",
+               "where({a} >= {b}, 0.0, where({b} > {a}, 1.0, nan))"),
     "leaky_relu": Row("{a} if {a} > 0.0 else {n} * {a}", "(1.0 if {a} > 0.0 else {n} if {a} <= 0.0 else nan)",
                       None, "where({a} > 0.0, {a}, {n} * {a})", "where({a} > 0.0, 1.0, where({a} <= 0.0, {n}, nan))"),
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
-           "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
+           "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
            "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
                             "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES", "Q", "g_Q"}

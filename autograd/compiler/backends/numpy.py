@@ -44,7 +44,7 @@ def namespace(module=MODULE):
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
-            "power": np.power, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
+            "power": np.power, "maximum": np.maximum, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
             "asarray": lambda x: np.asarray(x, dtype=float), "join": lambda x, y: np.concatenate([x, y], 1),
             "widen": lambda a, k: a * np.ones(k),

@@ -22,6 +22,9 @@ def namespace():
     def where(condition, a, b):
         return torch.where(condition, torch.as_tensor(a, dtype=f64), torch.as_tensor(b, dtype=f64))
 
+    def maximum(a, b):  # either may be a number (a constant of the graph)
+        return torch.maximum(torch.as_tensor(a, dtype=f64), torch.as_tensor(b, dtype=f64))
+
     def softplus(x):
         return torch.clamp(x, min=0.0) + torch.log1p(torch.exp(-x.abs()))
 
@@ -47,7 +50,7 @@ def namespace():
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "softplus": softplus, "power": torch.pow, "safe_power": torch.pow, "log_of_base": log_of_base,
+            "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
             "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
