@@ -61,6 +61,38 @@ def test_max_over_the_batch_is_refused_by_name_not_with_an_index_error(n):
         compile(fn, W)([[1.0], [2.0], [3.0], [-1.0]][:n], [2, 0, 1, 2][:n])
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_parameter_terms_that_change_with_the_batch_size_are_not_baked_in(backend):
+    # Found by a second trial: an L2 penalty scaled by 1 / len(xb) kept the traced size's
+    # scale (values of the parameters alone were compared between sizes by no one)
+    import nn
+    model = nn.MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+    b = params[-1]
+
+    def fn(xb, yb):
+        loss = nn.mse_loss([model(x) for x in xb], yb) + nn.l2_penalty(model, alpha=0.01 / len(xb))
+        return loss + len(xb) * b * b
+    step = compile(fn, params, backend=backend)
+    for n in (3, 7, 1, 2, 3):
+        xb, yb = [[0.1 * k, -0.2 * k] for k in range(1, n + 1)], [0.5] * n
+        assert_close(compiled(step, params, xb, yb), dynamic(fn, params, xb, yb))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_class_read_only_into_a_parameter_term_is_not_baked_in(backend):
+    # Found by the property test: w + c[y] per sample reads no input, so it is a value of the
+    # parameters alone; the whole batch's trace baked in its classes, reused for other classes
+    w = Value(0.0)
+
+    def fn(xb, yb):
+        return mean(w + (0.5, -1.0, 2.0)[y] for y in yb) + 1e-3 * w * w
+    step = compile(fn, [w], backend=backend)
+    for yb in ([0], [1, 2, 0], [2, 2, 1], [0, 0, 0], [2, 2, 2], [1, 2, 0]):
+        xb = [[0.25, 0.5]] * len(yb)
+        assert_close(compiled(step, [w], xb, yb), dynamic(fn, [w], xb, yb))
+
+
 def test_fit_with_a_loss_weighted_inside_each_term_compiles_right():
     import nn
     histories = []

@@ -51,6 +51,7 @@ class Plan:
 
     def __init__(self, step, s, skeys, exact, start, probe, numbers, extra=(), shared=None):
         self.step, self.s, self.exact, self.template = step, s, exact, None
+        self.classes = tuple(skeys) if exact is not None and any(k[1].__class__ is tuple for k in skeys) else None
         self.forward_only = not step.backward
         # An array library for the code (None: Python). Array code is written from the kinds
         # of samples traced (for any batch size), or from a trace of the whole batch when its
@@ -130,6 +131,10 @@ class Plan:
         except KeyError:
             return None
         if self.exact is not None:
+            # Traced as a whole batch, the classes may be baked in anywhere (a parameter-only
+            # term that reads a class's constant): only the same classes in the same places.
+            if self.classes is not None and tuple(skeys) != self.classes:
+                return None
             return kinds if [variants[v].width for v in kinds] == self.widths else None
         if self.forward_only:
             return kinds

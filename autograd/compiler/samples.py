@@ -180,6 +180,17 @@ def signature(s, i, shared=None):
     return ops + (tuple(ref(x) for x in s.outputs[i]),)
 
 
+def param_signature(s):
+    """The values computed from the parameters alone, as a hashable tuple: equal for two
+    traces of one function exactly when that part does not change with the batch."""
+    local = {v: k for k, v in enumerate(s.param_nodes)}
+    const, index = s.const, s.index
+
+    def ref(x):
+        return local[x] if x in local else ("c", const[x]) if x in const else ("p", index[x])
+    return tuple((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b)) for v in s.param_nodes)
+
+
 def _different(j, i, sig_j, sig_i, numbers):
     """The message for samples j and i of one shape that built different graphs."""
     what = describe_difference(sig_j, sig_i)

@@ -22,7 +22,7 @@ from .array_batches import no_targets, numpy_code
 from .array_training import Training
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
-from .samples import group, signature
+from .samples import group, param_signature, signature
 from .trace import CompileError, structure, trace
 
 _MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
@@ -174,9 +174,10 @@ class CompiledStep:
 
     def _find(self, skeys: list[Any], key: Any) -> tuple[Any, Any]:
         """The plan for this batch (most recently used first), and each sample's kind."""
+        full = tuple(skeys)  # with each sample's class: a whole batch's trace may have baked them in
         for plan_key in reversed(self._plans):
             plan = self._plans[plan_key]
-            if plan.exact is not None and plan_key != key and plan.arrays is None:
+            if plan.exact is not None and plan_key != full and plan.arrays is None:
                 continue  # array code fits any batch of its size whose kinds it knows
             kinds = plan.assign(skeys)
             if kinds is not None:
@@ -215,7 +216,7 @@ class CompiledStep:
             warnings.warn(f"compile: {len(plan.variants)} kinds of sample, each with code of its own (targets "
                           "used as plain numbers, or rows of many lengths); this is slow to compile",
                           RuntimeWarning, stacklevel=3)
-        plan_key = key if plan.exact is not None else ("any size", plan.kinds)
+        plan_key = tuple(skeys) if plan.exact is not None else ("any size", plan.kinds)
         replaced = self._plans.pop(plan_key, None)
         if replaced is not None:
             replaced.forget()
@@ -245,9 +246,11 @@ class CompiledStep:
             s2 = trace(self.fn, self.params, rows2, targets2, data)
             group(s2, pkeys2, numbers2)  # moves a sum's first additions into the reduction
             template = reduction.same_fold(reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
-            # The first sample's own code must not change with the batch size either (a loss
-            # weighted by 1 / len(xb) inside each sample's term): else trace whole batches.
-            if template is not None and signature(s2, 0) == signature(plan.s, 0):
+            # The first sample's own code and the parameters' own values must not change with
+            # the batch size either (a loss weighted by 1 / len(xb) inside each sample's term,
+            # an L2 penalty scaled by it): else trace whole batches.
+            if template is not None and signature(s2, 0) == signature(plan.s, 0) \
+                    and param_signature(s2) == param_signature(plan.s):
                 plan.template = template
                 plan.prune()
                 return plan
