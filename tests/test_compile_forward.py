@@ -7,6 +7,7 @@ import pytest
 import nn
 from autograd import Value, compile
 from autograd.compiler.trace import CompileError
+from compile_helpers import BACKENDS
 
 
 def dynamic(fn, xb, yb):
@@ -50,3 +51,21 @@ def test_a_result_that_reads_other_rows_is_refused():
     forward = compile(lambda xb, yb: [xb[0][0] * w for x in xb], [w], backward=False)
     with pytest.raises(CompileError, match="row 1's result depends on other rows"):
         forward([[1.0], [3.0]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_outputs_that_depend_on_the_batch_are_never_replayed_wrong(backend):
+    # Found by a trial: every row got row 0's code from a two-sample trace, so an output
+    # scaled by len(xb), by the row's position, or special-cased for one row was wrong.
+    w = Value(2.0)
+    cases = {"per size": lambda xb, yb: [w * x[0] / len(xb) for x in xb],
+             "one row apart": lambda xb, yb: [w * x[0] + (100.0 if len(xb) == 1 else 0.0) for x in xb]}
+    for fn in cases.values():
+        forward = compile(fn, [w], backward=False, backend=backend)
+        for n in (3, 1, 2, 4, 1):
+            xb = [[1.0 + k] for k in range(n)]
+            assert forward(xb) == pytest.approx([v.data for v in fn([[Value(x[0])] for x in xb], None)], rel=1e-12)
+    by_position = compile(lambda xb, yb: [w * x[0] * (i + 1) for i, x in enumerate(xb)], [w], backward=False,
+                          backend=backend)
+    with pytest.raises(CompileError, match="different graphs"):
+        by_position([[1.0], [2.0], [3.0]])

@@ -61,7 +61,7 @@ class Plan:
         self.trace_seconds = time.perf_counter() - start
         generating = time.perf_counter()
         self.traced = len(skeys)
-        kinds, kind_of = group(s, skeys, numbers, shared)
+        kinds, kind_of = group(s, skeys, numbers, shared, peel=not self.forward_only)
         for kinds_e, kind_of_e in extra:  # kinds traced apart: only their graphs' signatures
             for key, v in kind_of_e.items():
                 kind_of.setdefault(key, len(kinds) + v)
@@ -136,9 +136,11 @@ class Plan:
             if self.classes is not None and tuple(skeys) != self.classes:
                 return None
             return kinds if [variants[v].width for v in kinds] == self.widths else None
+        # One row is traced as it is: fn may treat a batch of one apart (`if len(xb) == 1`),
+        # which no trace of two or three samples can see.
         if self.forward_only:
-            return kinds
-        return kinds if kinds and all(variants[v].width == 1 for v in kinds) else None
+            return kinds if len(kinds) >= 2 else None
+        return kinds if len(kinds) >= 2 and all(variants[v].width == 1 for v in kinds) else None
 
     def code(self, n, kinds):
         """The compiled code for a batch of n samples (written and compiled on first use)."""

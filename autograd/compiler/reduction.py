@@ -107,16 +107,13 @@ def build(template, s, n, needs):
     const = dict(s.const)
     with enable_grad():
         outs = [_value.Value(1.0) for _ in range(n)]
-        if start is None and n == 1:  # one sample's output, as it is (`sum(losses[1:], losses[0])`)
-            total, rest, nodes = outs[0], [], []
-        elif start is None:
+        if start is None:
             total, rest = outs[0] + outs[1], outs[2:]
-            nodes = [total]
         else:
             c = _value.Value(start[0])
             const[c] = start[0]
             total, rest = (c + outs[0] if start[1] == "left" else outs[0] + c), outs[1:]
-            nodes = [total]
+        nodes = [total]
         for b in rest:
             total = total + b
             nodes.append(total)
@@ -132,7 +129,7 @@ def build(template, s, n, needs):
     for v in nodes:
         if any(x in requires for x in v._prev):
             requires.add(v)
-    return View(nodes[-1] if nodes else total, nodes, const, requires, {b: k for k, b in enumerate(outs)})
+    return View(nodes[-1], nodes, const, requires, {b: k for k, b in enumerate(outs)})
 
 
 def _argument(ref, total, made, s, n, const):

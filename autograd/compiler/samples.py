@@ -9,12 +9,13 @@ the first sample. `group` moves such additions into the reduction before compari
 from .trace import MULTI, CompileError
 
 
-def group(s, skeys, numbers=None, shared=None):
+def group(s, skeys, numbers=None, shared=None, peel=True):
     """([(sample, signature)] for each kind of sample, {structure key: kind index}).
 
     Raises CompileError if two samples of the same structure build different graphs
     (`numbers`: the samples' numbers in the user's batch, for the message). Signatures
-    made with one `shared` dict share their equal entries (see `signature`).
+    made with one `shared` dict share their equal entries (see `signature`). `peel=False`
+    (a forward pass alone) moves nothing into a reduction.
 
     >>> from autograd import Value
     >>> from autograd.compiler.trace import placeholders, split
@@ -29,7 +30,7 @@ def group(s, skeys, numbers=None, shared=None):
     for i, k in enumerate(skeys):
         members.setdefault(k, []).append(i)
     sigs, moved = [None] * len(skeys), []
-    for i in range(len(skeys)):
+    for i in range(len(skeys) if peel else 0):  # (a forward pass alone has no reduction to move into)
         while _peel(s, i, moved, identities_only=True):
             pass
     for k, same in members.items():
@@ -37,7 +38,7 @@ def group(s, skeys, numbers=None, shared=None):
             sigs[i] = signature(s, i, shared)
         ref = min((sigs[i] for i in same), key=len)  # the one with nothing to move
         for i in same:
-            while sigs[i] != ref and _peel(s, i, moved):
+            while sigs[i] != ref and peel and _peel(s, i, moved):
                 sigs[i] = signature(s, i, shared)
             if sigs[i] != ref:
                 j = next(j for j in same if sigs[j] == ref)

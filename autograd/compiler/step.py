@@ -233,24 +233,25 @@ class CompiledStep:
         start = time.perf_counter()
         data = self._targets_as_data and not switching
         probe, spare = probe_samples(xb, yb, skeys, [] if switching else self._known_samples())
-        if len(xb) >= 2 and (self._sums or not self.backward):
+        if len(xb) >= 2 and self._sums:
             try:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
                 plan = self._probe_plan(probe, data, start, chunk=None)
-            if not self.backward:
-                return plan
-            # The same reduction in another batch size: which constants depend on the size?
+            # The same samples in another batch size: which constants depend on the size?
             second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
             rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
-            s2 = trace(self.fn, self.params, rows2, targets2, data)
-            group(s2, pkeys2, numbers2)  # moves a sum's first additions into the reduction
-            template = reduction.same_fold(reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
+            s2 = trace(self.fn, self.params, rows2, targets2, data, outputs=not self.backward)
+            group(s2, pkeys2, numbers2, peel=self.backward)  # moves a sum's first additions into the reduction
             # The first sample's own code and the parameters' own values must not change with
-            # the batch size either (a loss weighted by 1 / len(xb) inside each sample's term,
-            # an L2 penalty scaled by it): else trace whole batches.
-            if template is not None and signature(s2, 0) == signature(plan.s, 0) \
-                    and param_signature(s2) == param_signature(plan.s):
+            # the batch size (a loss weighted by 1 / len(xb) inside each sample's term, an L2
+            # penalty scaled by it, a row's output divided by it): else trace whole batches.
+            same = signature(s2, 0) == signature(plan.s, 0) and param_signature(s2) == param_signature(plan.s)
+            if not self.backward and same:
+                return plan
+            template = same and self.backward and reduction.same_fold(
+                reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
+            if template:
                 plan.template = template
                 plan.prune()
                 return plan
