@@ -329,3 +329,25 @@ def test_every_parameter_summed_into_each_sample_gets_its_gradient(n):
     step = compile(fn, w, backend="numpy")
     assert_close(compiled(step, w, xb, yb), dynamic(fn, w, xb, yb), rel=1e-12)
     assert "row_sum(P)" not in step.source
+
+
+def test_a_kind_with_no_sample_in_this_batch_and_a_power_of_zero():
+    # Found by a trial: a hand-written NLL (-log_softmax[y]) gives each class a kind of its
+    # own; a batch without class 0 ran class 0's block on no rows, and rows_total of an
+    # empty array failed to reshape. And (w * x) ** 0 made a bare 1.0, not one per row.
+    m = nn.MLP(3, [4], activation="linear", seed=1)
+
+    def nll(xb, yb):
+        return -sum(nn.log_softmax(m(x))[y] for x, y in zip(xb, yb))
+    step = compile(nll, m.parameters(), backend="numpy")
+    for yb in ([0, 0], [1, 1], [0, 1, 2], [3]):
+        xb = [[1.0, 2.0, 3.0 + k] for k in range(len(yb))]
+        assert_close(compiled(step, m.parameters(), xb, yb), dynamic(nll, m.parameters(), xb, yb))
+    w, b = Value(0.5), Value(0.2)
+
+    def power_of_zero(xb, yb):
+        return sum((w * x[0]) ** 0 + b for x in xb)
+    step = compile(power_of_zero, [w, b], backend="numpy")
+    for n in (2, 3):
+        xb = [[1.0 + k] for k in range(n)]
+        assert_close(compiled(step, [w, b], xb, [0.0] * n), dynamic(power_of_zero, [w, b], xb, [0.0] * n))

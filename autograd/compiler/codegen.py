@@ -21,7 +21,7 @@ TEMPLATES = {
     "*": Row("{a} * {b}", "{b}", "{a}"),
     "/": Row("{a} / {b}", "1.0 / {b}", "(-{out} / {b})"),
     "**": Row("power({a}, {b})", "{b} * safe_power({a}, {b} - 1.0)", "{out} * log_of_base({a})"),
-    "**0": Row("1.0", "0.0"),
+    "**0": Row("1.0", "0.0", None, "where({a} == {a}, 1.0, 1.0)"),  # arrays: 1.0 in the input's shape
     "**n": Row("{a} ** {n}", "{n} * {a_n1}"),  # n a whole number >= 1: nothing can fail
     "**x": Row("power({a}, {n})", "{n} * safe_power({a}, {n1})"),  # other constants: checked
     "exp": Row("exp({a})", "{out}"),

@@ -1,6 +1,7 @@
 """NumPy: the array program on NumPy arrays (float64); errors raise as in the engine."""
 import importlib
 import itertools
+import math
 
 MODULE = "numpy"  # cupy.py reuses this file with "cupy"
 
@@ -50,7 +51,7 @@ def namespace(module=MODULE):
             "widen": lambda a, k: a * np.ones(k),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdims=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
-            "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
+            "rows_total": lambda a: a.reshape(len(a), math.prod(a.shape[1:])).sum(1), "add_at": np.add.at, "add_at_columns": add_at_columns}
 
 
 def index(table, module=MODULE):

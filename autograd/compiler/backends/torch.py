@@ -5,6 +5,7 @@ one gives inf or nan, as PyTorch does.
 """
 import contextlib
 import importlib
+import math
 
 
 def library():
@@ -57,7 +58,7 @@ def namespace():
             "widen": lambda a, k: a * torch.ones(k, dtype=f64),
             "batch_sum": lambda a: a.sum(0), "row_sum": lambda a: a.sum(-1, keepdim=True),
             "last_sum": lambda a: a.sum(-1), "total": lambda a: a.sum(),
-            "rows_total": lambda a: a.reshape(len(a), -1).sum(1), "add_at": add_at, "add_at_columns": add_at_columns}
+            "rows_total": lambda a: a.reshape(len(a), math.prod(a.shape[1:])).sum(1), "add_at": add_at, "add_at_columns": add_at_columns}
 
 
 def index(table):
