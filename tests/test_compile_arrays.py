@@ -351,3 +351,15 @@ def test_a_kind_with_no_sample_in_this_batch_and_a_power_of_zero():
     for n in (2, 3):
         xb = [[1.0 + k] for k in range(n)]
         assert_close(compiled(step, [w, b], xb, [0.0] * n), dynamic(power_of_zero, [w, b], xb, [0.0] * n))
+
+
+def test_auto_with_no_sample_reaching_the_loss_on_its_own():
+    # Found by a trial: every sample's term made of parameters and constants alone left no
+    # sample output, and backend="auto" divided by their count to decide (ZeroDivisionError)
+    w, b = Value(0.7), Value(0.3)
+
+    def fn(xb, yb):
+        return sum(w * w + b for _ in xb)
+    step = compile(fn, [w, b], backend="auto")
+    for n in (2, 3):
+        assert_close(compiled(step, [w, b], [[1.0]] * n, [0.0] * n), dynamic(fn, [w, b], [[1.0]] * n, [0.0] * n))

@@ -49,6 +49,8 @@ class ArrayProgram:
         """True if arrays should beat Python code: many more scalar operations than array ones."""
         s, n = self.s, len(self.red.slots)  # (samples of one output each, if not the traced batch)
         traced = sum(map(len, s.outputs))
+        if not traced:  # no sample reaches the loss on its own (all parameters and constants)
+            return False
         scalar = sum(map(len, s.samples)) * n / traced + len(s.param_nodes)
         shapes = {}
         for v in self.variants:
