@@ -137,7 +137,8 @@ def cross_entropy(input: Sequence[Any], target: Classes,
     """Softmax cross-entropy: log-sum-exp(logits) - logits[target], for class indices.
 
     One sample: a list of logits and an int; a batch: a list of such lists and a list of ints.
-    The largest logit is subtracted (as a constant) before exp, so nothing overflows.
+    The largest logit (an exact `maximum` in the graph) is subtracted before exp, so nothing
+    overflows, and the loss is log(sum(exp(x - max))) - (x[target] - max), as PyTorch adds it up.
 
     >>> from autograd import Value
     >>> round(cross_entropy([Value(1000.0), Value(0.0)], 1).data, 6)
