@@ -224,6 +224,7 @@ def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: boo
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(x).__name__}")
     _check_recorded(output, "grad()")
     order = topological_order(output)
+    order.sort(key=creation)  # backward's order (newest first, below): sums round as its do
     with grad_mode.enable_grad() if create_graph else grad_mode.no_grad():
         grads: dict[Value, Union[float, Value]] = {output: Value(1.0) if create_graph else 1.0}
         for node in reversed(order):

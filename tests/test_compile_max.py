@@ -108,3 +108,21 @@ def test_a_maximum_over_the_batch_compiles(backend):
         ys = [0.0] * len(xb)
         assert compiled(step, [w], xb, ys) == dynamic(fn, [w], xb, ys)
     assert compiled(step, [w], [[1.0], [4.0], [2.0]], [0.0] * 3) == (8.0, [4.0])
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_nan_input_to_max_makes_every_gradient_nan_as_in_the_engine(backend):
+    # Found by a trial: array code gave the first largest (the NaN) the gradient and the
+    # other input 0, where the engine's max gives both NaN
+    a, b = Value(1.0), Value(1.0)
+    fns = [lambda xb, yb: sum((a * x[0]).maximum(b * x[1]) for x in xb),
+           lambda xb, yb: sum((a * x[0]).maximum(b * x[1]).maximum(a * b * x[0]) for x in xb)]
+    for fn in fns:
+        step = compile(fn, [a, b], backend=backend)
+        for xb in ([[math.nan, 1.0], [2.0, 3.0]], [[1.0, math.nan], [2.0, 3.0]], [[2.0, 1.0], [2.0, 3.0]]):
+            loss, grads = compiled(step, [a, b], xb, [0.0, 0.0])
+            want_loss, want = dynamic(fn, [a, b], xb, [0.0, 0.0])
+            assert [math.isnan(g) for g in grads] == [math.isnan(g) for g in want]
+            assert math.isnan(loss) == math.isnan(want_loss)
+            if not math.isnan(want_loss):
+                assert_close((loss, grads), (want_loss, want))

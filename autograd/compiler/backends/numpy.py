@@ -38,10 +38,13 @@ def namespace(module=MODULE):
 
     def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
         g[np.arange(len(a)), a.argmax(1)] += g_max[:, 0]
+        g[np.isnan(a).any(1)] += np.nan  # as the engine's max: a NaN makes every input's gradient NaN
 
     def add_to_max_at(g, a, index, g_max):
         columns = index[np.arange(index.shape[0]), a[:, index].argmax(-1)]
         np.add.at(g, (np.arange(len(a))[:, None], columns), g_max)
+        nan = np.where(np.isnan(a[:, index]).any(-1, keepdims=True), np.nan, -0.0)  # (-0.0: x + -0.0 is x)
+        np.add.at(g, (np.arange(len(a))[:, None, None], index), np.broadcast_to(nan, a[:, index].shape))
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
