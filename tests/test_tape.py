@@ -7,7 +7,7 @@ import sys
 import threading
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 from autograd import Value, grad, no_grad, tape, topological_order
 from test_properties import inputs, programs, run
@@ -41,7 +41,10 @@ def test_a_graph_grown_from_an_earlier_pass_gets_the_gradient_of_the_whole(progr
     xs = [Value(a), Value(b), Value(c)]
     half = run(program, *xs)
     half.backward()  # its values leave the tape
-    whole = run(program, half, xs[1], half * xs[0])  # half the values are new, half earlier
+    try:
+        whole = run(program, half, xs[1], half * xs[0])  # half the values are new, half earlier
+    except (ArithmeticError, ValueError):  # the program run twice over: exp(exp(...)) may overflow
+        assume(False)
     for x in xs:
         x.grad = 0.0
     whole.backward()
