@@ -91,10 +91,7 @@ def group_nodes(s, nodes, outputs, uses, row_len=0, width=0):
 
     inner = {v for v in nodes if v._op.name == "+" and single_plus_reader(v)}
     chains = _max_chains(s, nodes, out_set, uses)
-    # a maximum's elements stay values of their own (if they are products, say halved
-    # logits, they are not weights of the sums that read them)
-    apart = {e for elements, _ in chains.values() for e in elements}
-    groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {}, apart)
+    groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {})
     if chains:  # keep the chains whose elements all come from one place
         keep = {}
         for top, (elements, eaten) in chains.items():
@@ -104,9 +101,9 @@ def group_nodes(s, nodes, outputs, uses, row_len=0, width=0):
                 keep[top] = (elements, eaten)
         chains = keep
         try:
-            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, chains, apart)
+            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, chains)
         except _Uneven:
-            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {}, apart)
+            groups, member_of, terms_of = _build(s, nodes, inner, single_plus_reader, {})
 
     def kind(x):
         return "g" if x in member_of else "x" if x in where else "p" if x in s.index else \
@@ -139,7 +136,7 @@ class _Uneven(Exception):
     """A running maximum over values from several places: group it as scalar operations."""
 
 
-def _build(s, nodes, inner, single_plus_reader, chains, apart):  # noqa: C901 (one pass, in order)
+def _build(s, nodes, inner, single_plus_reader, chains):  # noqa: C901 (one pass, in order)
     """(groups, {node: (group, position)}, {sum or max node: its families of terms})."""
     where = s.where
     member_of = {}
@@ -151,7 +148,7 @@ def _build(s, nodes, inner, single_plus_reader, chains, apart):  # noqa: C901 (o
         return ("x",) if x in where else ("p",) if x in s.index else ("q",) if x in s.qindex else ("c",)
 
     def product(v):  # weight * value, the weight the same for every sample
-        if v._op.name != "*" or v in apart or not single_plus_reader(v):
+        if v._op.name != "*" or not single_plus_reader(v):
             return None
         a, b = v._a, v._b
         ka, kb = _value_kind(a, member_of, where), _value_kind(b, member_of, where)
