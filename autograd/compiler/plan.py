@@ -62,6 +62,7 @@ class Plan:
         generating = time.perf_counter()
         self.traced = len(skeys)
         kinds, kind_of = group(s, skeys, numbers, shared, peel=not self.forward_only)
+        self.first = kinds[0][1]  # sample 0's signature: compared with another batch size's (step.py)
         for kinds_e, kind_of_e in extra:  # kinds traced apart: only their graphs' signatures
             for key, v in kind_of_e.items():
                 kind_of.setdefault(key, len(kinds) + v)

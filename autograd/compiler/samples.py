@@ -175,10 +175,14 @@ def signature(s, i, shared=None):
             return ("x", where[x][1])
         return ("q", qindex[x])
 
-    entries = ((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b))
-               for v in s.samples[i])
+    entries = _entries(s.samples[i], ref)
     ops = tuple(entries if shared is None else (shared.setdefault(e, e) for e in entries))
     return ops + (tuple(ref(x) for x in s.outputs[i]),)
+
+
+def _entries(nodes, ref):
+    """(op, its constant, where input a comes from, where input b does) for each node."""
+    return ((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b)) for v in nodes)
 
 
 def param_signature(s):
@@ -189,7 +193,7 @@ def param_signature(s):
 
     def ref(x):
         return local[x] if x in local else ("c", const[x]) if x in const else ("p", index[x])
-    return tuple((v._op.name, v._op.arg, ref(v._a), None if v._b is None else ref(v._b)) for v in s.param_nodes)
+    return tuple(_entries(s.param_nodes, ref))
 
 
 def _different(j, i, sig_j, sig_i, numbers):

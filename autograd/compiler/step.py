@@ -22,7 +22,7 @@ from .array_batches import no_targets, numpy_code
 from .array_training import Training
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
-from .samples import group, param_signature, signature
+from .samples import group, param_signature
 from .trace import CompileError, structure, trace
 
 _MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
@@ -242,11 +242,11 @@ class CompiledStep:
             second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
             rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
             s2 = trace(self.fn, self.params, rows2, targets2, data, outputs=not self.backward)
-            group(s2, pkeys2, numbers2, peel=self.backward)  # moves a sum's first additions into the reduction
+            kinds2, _ = group(s2, pkeys2, numbers2, peel=self.backward)  # moves a sum's first additions into the reduction
             # The first sample's own code and the parameters' own values must not change with
             # the batch size (a loss weighted by 1 / len(xb) inside each sample's term, an L2
             # penalty scaled by it, a row's output divided by it): else trace whole batches.
-            same = signature(s2, 0) == signature(plan.s, 0) and param_signature(s2) == param_signature(plan.s)
+            same = kinds2[0][1] == plan.first and param_signature(s2) == param_signature(plan.s)
             if not self.backward and same:
                 return plan
             template = same and self.backward and reduction.same_fold(
