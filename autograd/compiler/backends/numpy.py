@@ -36,15 +36,22 @@ def namespace(module=MODULE):
     def add_at_columns(target, index, values):
         np.add.at(target, (slice(None), index), values)
 
-    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
-        g[np.arange(len(a)), a.argmax(1)] += g_max[:, 0]
-        g[np.isnan(a).any(1)] += np.nan  # as the engine's max: a NaN makes every input's gradient NaN
+    # d max / d a: 1 at the first largest, as the engine's max. A NaN makes every input's
+    # gradient NaN there; argmax finds a row's NaN first, so only the chosen values are checked.
+    def add_to_max(g, a, g_max):
+        rows, top = np.arange(len(a)), a.argmax(1)
+        g[rows, top] += g_max[:, 0]
+        nan = np.isnan(a[rows, top])
+        if nan.any():
+            g[nan] += np.nan
 
     def add_to_max_at(g, a, index, g_max):
+        rows = np.arange(len(a))[:, None]
         columns = index[np.arange(index.shape[0]), a[:, index].argmax(-1)]
-        np.add.at(g, (np.arange(len(a))[:, None], columns), g_max)
-        nan = np.where(np.isnan(a[:, index]).any(-1, keepdims=True), np.nan, -0.0)  # (-0.0: x + -0.0 is x)
-        np.add.at(g, (np.arange(len(a))[:, None, None], index), np.broadcast_to(nan, a[:, index].shape))
+        np.add.at(g, (rows, columns), g_max)
+        nan = np.isnan(a[rows, columns])
+        if nan.any():  # (-0.0: x + -0.0 is x)
+            np.add.at(g, (rows[:, :, None], index), np.broadcast_to(np.where(nan, np.nan, -0.0)[..., None], a[:, index].shape))
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,

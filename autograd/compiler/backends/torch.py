@@ -41,19 +41,25 @@ def namespace():
         shape = (target.shape[0],) + tuple(index.shape)
         target.index_put_((rows, index), torch.as_tensor(values, dtype=f64).expand(shape), accumulate=True)
 
-    def add_to_max(g, a, g_max):  # d max / d a: 1 at the first largest (as m = m + relu(x - m))
-        g[torch.arange(len(a)), a.argmax(1)] += g_max[:, 0]
-        g[torch.isnan(a).any(1)] += math.nan  # as the engine's max: a NaN makes every input's gradient NaN
+    # d max / d a: 1 at the first largest, as the engine's max. A NaN makes every input's
+    # gradient NaN there; argmax finds a row's NaN first, so only the chosen values are checked.
+    def add_to_max(g, a, g_max):
+        rows, top = torch.arange(len(a)), a.argmax(1)
+        g[rows, top] += g_max[:, 0]
+        nan = torch.isnan(a[rows, top])
+        if nan.any():
+            g[nan] += math.nan
 
     def add_to_max_at(g, a, index, g_max):
         columns = index[torch.arange(index.shape[0]), a[:, index].argmax(-1)]
         rows = torch.arange(len(a))[:, None].expand(columns.shape)
         g.index_put_((rows, columns), g_max, accumulate=True)
-        picked = a[:, index]
-        bad = torch.isnan(picked).any(-1, keepdim=True).expand(picked.shape)
-        nan = torch.full_like(picked, -0.0).masked_fill(bad, math.nan)  # (-0.0: x + -0.0 is x)
-        g.index_put_((torch.arange(len(a))[:, None, None].expand(picked.shape), index.expand(picked.shape)),
-                     nan, accumulate=True)
+        nan = torch.isnan(a[rows, columns])
+        if nan.any():  # (-0.0: x + -0.0 is x)
+            picked = a[:, index]
+            extra = torch.full_like(picked, -0.0).masked_fill(nan[..., None].expand(picked.shape), math.nan)
+            g.index_put_((torch.arange(len(a))[:, None, None].expand(picked.shape), index.expand(picked.shape)),
+                         extra, accumulate=True)
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
