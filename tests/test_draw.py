@@ -456,6 +456,49 @@ def test_a_drawing_prints_a_short_summary():
     assert text.startswith("<Drawing of y: ") and f" of {len(topological_order(capped))} values, " in text
 
 
+def test_the_summary_counts_in_words():
+    a = Value(2.0, label="a")
+    assert repr(draw(a)).startswith("<Drawing of a: 1 value, 0 operations, 0 edges; ")
+    assert repr(draw(a * 3)).startswith("<Drawing of v2: 3 values, 1 operation, 3 edges; ")
+
+
+def test_the_step_through_summary_counts_what_explain_lists():
+    *_, y = neuron()
+    steps = len(explain(y).steps)
+    try:
+        page = draw(y, step=True)
+    except RendererNotFoundError:
+        pytest.skip("no Graphviz renderer installed")
+    assert repr(page).startswith(f"<StepThrough of y: {len(page.frames)} frames: start, 3 forward steps, "
+                                 f"the seed, {steps} backward steps, done; ")
+
+
+def test_a_list_of_outputs_is_refused_with_what_to_draw_instead():
+    outputs = [Value(1.0) * 2, Value(3.0) * 4]
+    with pytest.raises(TypeError, match=r"got list: draw one of them \(the loss, or an output such as out\[0\]\)"):
+        draw(outputs)
+    with pytest.raises(TypeError, match=r"draw\(\) needs a Value to draw, got float$"):
+        draw(1.0)
+
+
+@pytest.mark.parametrize("option", ["local_grads", "numeric", "step"])
+def test_on_off_options_take_only_true_or_false(option, tmp_path):
+    *_, y = neuron()
+    with pytest.raises(TypeError, match=rf"draw\({option}=...\) must be True or False, got 'yes'"):
+        draw(y, tmp_path / "g.svg", **{option: "yes"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_value_computed_under_no_grad_says_why_it_has_no_graph():
+    from autograd import no_grad
+    x = Value(0.5, label="x")
+    with no_grad():
+        y = (x * 2).tanh()
+    source = draw(y).source
+    assert "computed under no_grad(): no graph was recorded" in source and "not computed yet" not in source
+    assert "computed under no_grad()" not in draw((x * 2).tanh()).source
+
+
 def test_step_arguments_are_checked_before_anything_is_written(tmp_path):
     *_, y = neuron()
     with pytest.raises(TypeError, match=r"draw\(step=...\) must be True or False"):

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, 
 from ..explain import format_number as _fmt
 from ..gradcheck import numeric_grad
 from ..graph import topological_order
-from .render import RenderError, RendererNotFoundError, check_target, digraph, write
+from .render import RenderError, RendererNotFoundError, check_target, digraph, plural, write
 from ..value import Value
 
 __all__ = ["draw", "RendererNotFoundError", "RenderError"]
@@ -58,7 +58,10 @@ def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, ra
     True
     """
     if not isinstance(root, Value):
-        raise TypeError(f"draw() needs a Value to draw, got {type(root).__name__}")
+        # A layer with several outputs returns a list: say which one to pass.
+        hint = (": draw one of them (the loss, or an output such as out[0])"
+                if isinstance(root, (list, tuple)) and any(isinstance(v, Value) for v in root) else "")
+        raise TypeError(f"draw() needs a Value to draw, got {type(root).__name__}{hint}")
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw(rankdir=...) must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     if cluster is not None and cluster not in _CLUSTERS:
@@ -66,8 +69,9 @@ def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, ra
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
                                   or max_nodes < 1):
         raise ValueError(f"draw(max_nodes=...) must be a positive int or None, got {max_nodes!r}")
-    if not isinstance(step, bool):
-        raise TypeError(f"draw(step=...) must be True or False, got {step!r}")
+    for option, flag in (("local_grads", local_grads), ("numeric", numeric), ("step", step)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"draw({option}=...) must be True or False, got {flag!r}")
     params = _as_params(params)
     # A bad path or format fails here, before any work and before any file is touched.
     if step and isinstance(filename, (str, os.PathLike)) and Path(filename).suffix.lower() not in ("", ".html"):
@@ -198,10 +202,12 @@ def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Opt
             f'bgcolor="{_FILL[kind]}"><tr>{row}</tr></table>>')
 
 
-def _notes(root_grad: Optional[float], shown: set[Value], total: int, local_grads: bool, numeric: bool,
-           max_nodes: Optional[int]) -> str:
+def _notes(root: Value, root_grad: Optional[float], shown: set[Value], total: int, local_grads: bool,
+           numeric: bool, max_nodes: Optional[int]) -> str:
     notes = []
-    if root_grad is None or root_grad == 0.0:
+    if root._a is None and root._op is not None:  # made by an op, but with no inputs kept
+        notes.append("computed under no_grad(): no graph was recorded; compute it outside no_grad() to draw one")
+    elif root_grad is None or root_grad == 0.0:
         notes.append("gradients not computed yet: call backward() first")
     if len(shown) < total:
         notes.append(f"capped view: the {len(shown)} values nearest the output, of {total} "
@@ -226,7 +232,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     owner = _owners(order, shown, params, _CLUSTERS[cluster]) if cluster else {}
     g = digraph(root.label or "graph")  # the SVG's title: its tooltip in a browser
     g.attr(rankdir=rankdir, fontname=_FONT, fontsize="11", labelloc="t", labeljust="l",
-           label=_notes(grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
+           label=_notes(root, grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
     g.attr("node", fontname=_FONT, fontsize="10")
     g.attr("edge", fontname=_FONT, fontsize="9", fontcolor="#555555", color="#777777")
     groups: _Groups = {}  # cluster name -> node statements, in order of first appearance
@@ -256,7 +262,8 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
                 g.edge(name[p], name[v] + "op", label=_fmt(d) if local_grads else None)
                 edges += 1
     ops = sum(1 for v in shown if v._a is not None)
-    g.summary = (f"{len(shown)} of {len(order)} values" if len(shown) < len(order) else f"{len(order)} values",
+    g.summary = (f"{len(shown):,} of {plural(len(order), 'value')}" if len(shown) < len(order)
+                 else plural(len(order), "value"),
                  ops, edges + ops, root.label or name[root])
     g.shown, g.names = shown, name  # what the step-through page steps through
     return g

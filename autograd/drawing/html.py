@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from ..explain import Explanation, _edges, format_number
 from ..graph import topological_order
-from .render import render_bytes
+from .render import plural, render_bytes
 
 if TYPE_CHECKING:
     from ..value import Value
@@ -46,9 +46,10 @@ class StepThrough:
 
     def __repr__(self) -> str:
         forward = sum(f["phase"] == "forward" for f in self.frames)
-        backward = sum(f["phase"] == "backward" for f in self.frames)
-        return (f"<StepThrough of {self.title}: {len(self.frames)} frames ({forward} forward, "
-                f"{backward} backward); .save('graph.html') writes it, Jupyter shows it inline>")
+        backward = sum(f["phase"] == "backward" for f in self.frames) - 1  # one frame is the seed
+        return (f"<StepThrough of {self.title}: {plural(len(self.frames), 'frame')}: start, "
+                f"{plural(forward, 'forward step')}, the seed, {plural(backward, 'backward step')}, done; "
+                ".save('graph.html') writes it, Jupyter shows it inline>")
 
     def fragment(self, uid: Optional[str] = None, keys_on_page: bool = False) -> str:
         """The page's body: one <div> with its style, SVG, data and script, ids made unique."""

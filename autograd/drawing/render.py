@@ -150,6 +150,15 @@ def _no_renderer_message(fmt: str, dot_path: Optional[Path] = None, path: Option
     return "\n".join(lines)
 
 
+def plural(count: int, word: str) -> str:
+    """'1 value', '2 values'.
+
+    >>> plural(1, "value"), plural(0, "edge")
+    ('1 value', '0 edges')
+    """
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _shell(*args: str) -> str:
     return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
 
@@ -176,7 +185,7 @@ def _drawing_class() -> Any:
             if self.summary is None:
                 return f"<Drawing: {len(self.body)} DOT statements; .source holds the DOT>"
             values, ops, edges, root = self.summary
-            return (f"<Drawing of {root}: {values}, {ops} operations, {edges} edges; "
+            return (f"<Drawing of {root}: {values}, {plural(ops, 'operation')}, {plural(edges, 'edge')}; "
                     f"save with draw({root}, 'graph.svg') (.png, .html, .dot); .source holds the DOT>")
 
         def _repr_mimebundle_(self, include: object = None, exclude: object = None, **_: object) -> dict[str, str]:
