@@ -1,6 +1,7 @@
 """The examples in docstrings and in the README run as shown."""
 import doctest
 import importlib
+import inspect
 import pkgutil
 import re
 from pathlib import Path
@@ -36,3 +37,54 @@ def run_markdown_examples(path):
 def test_readme_examples():
     result = run_markdown_examples(ROOT / "README.md")
     assert result.failed == 0 and result.attempted > 5
+
+
+def fenced(path, lang):
+    """The bodies of a Markdown file's ```lang blocks, in order."""
+    return re.findall(rf"^```{lang}\n(.*?)^```", path.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_drawing_script_and_the_explain_rows_it_quotes(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    from autograd import explain
+    from autograd.drawing.render import RendererNotFoundError
+    monkeypatch.chdir(tmp_path)
+    script = next(b for b in fenced(ROOT / "README.md", "python") if "draw(y, " in b)
+    quoted = next(b for b in fenced(ROOT / "README.md", "text") if b.startswith("explain(y)"))
+    before = {}  # the text quotes explain(y) before y.backward()
+    exec(script.split("g = draw(y)")[0].replace("; y.backward()", ""), before)
+    shown = str(explain(before["y"])).splitlines()
+    rows = [line for line in quoted.splitlines() if line.strip() != "..."]
+    assert rows == shown[:len(rows)] and len(rows) > 3
+    try:
+        exec(script, {})
+    except RendererNotFoundError:
+        pytest.skip("no Graphviz renderer installed")
+    assert (tmp_path / "neuron.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_readme_fit_script_prints_the_epoch_line_it_quotes(tmp_path, monkeypatch, capsys):
+    from nn import MLP
+    monkeypatch.chdir(tmp_path)
+    script = next(b for b in fenced(ROOT / "README.md", "python") if "history = fit(" in b)
+    quoted = re.search(r"^# (epoch .*)$", script, flags=re.MULTILINE).group(1)
+    # Compiled: the same numbers as written (tests/test_compile_nn.py), in a tenth of the 8 s.
+    assert script.count("epochs=50,") == 1
+    exec(script.replace("epochs=50,", "epochs=50, compile=True,"), {})
+    assert capsys.readouterr().out.splitlines()[-1] == quoted
+    assert MLP.load(tmp_path / "moons.json").state_dict()
+
+
+@pytest.mark.parametrize("doc, function", [("drawing.md", "autograd.draw"), ("nn.md", "nn.fit")])
+def test_signatures_quoted_in_the_docs_are_current(doc, function):
+    module, name = function.rsplit(".", 1)
+    signature = inspect.signature(getattr(importlib.import_module(module), name))
+    text = " ".join((ROOT / "docs" / doc).read_text(encoding="utf-8").split())
+    first = next(iter(signature.parameters))
+    quoted = re.search(rf"{name}\(({first}, [^`]*?)\)\s*`", text).group(1)
+    expected = []
+    for p in signature.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and "*" not in expected and "*, " in quoted:
+            expected.append("*")
+        expected.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
+    assert [part.replace('"', "'") for part in quoted.split(", ")] == expected
