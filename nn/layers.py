@@ -196,7 +196,9 @@ def _inputs(x: Any, n: int, module: Module) -> list[Value]:
             raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
                             f"got {type(x).__name__}") from None
     if size != n:
-        raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}")
+        batch = size and isinstance(x[0], (list, tuple))  # model(X), the PyTorch habit
+        raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}"
+                         + (" rows: it takes one row at a time, [model(x) for x in X]" if batch else ""))
     # Wrap numbers once here, not once per neuron inside `w * x`: about 10% faster forward.
     try:
         return [v if v.__class__ is Value else Value(v) for v in x]

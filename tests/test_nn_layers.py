@@ -113,8 +113,12 @@ def test_inputs_may_be_floats_ints_values_or_tuples():
 
 @pytest.mark.parametrize("module", [MLP(3, [2, 1], seed=0), Layer(3, 2, seed=0), Neuron(3, seed=0)])
 def test_wrong_number_of_inputs_raises_value_error_naming_the_size(module):
-    with pytest.raises(ValueError, match="expects 3 inputs, got 2"):
+    with pytest.raises(ValueError, match="expects 3 inputs, got 2$"):
         module([1.0, 2.0])
+    # A whole batch at once, as a PyTorch model takes it: say how to call it instead.
+    with pytest.raises(ValueError, match=r"expects 3 inputs, got 4 rows: it takes one row at a time, "
+                                         r"\[model\(x\) for x in X\]"):
+        module([[1.0, 2.0, 3.0]] * 4)
     with pytest.raises(TypeError, match="list of 3"):
         module(1.0)
     with pytest.raises(TypeError):
