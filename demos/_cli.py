@@ -30,9 +30,10 @@ positive_float = at_least(float, 0.0, strict=True)
 nonnegative_float = at_least(float, 0.0)
 
 
-def parser(name, doc, every, unit="epochs"):
+def parser(name, doc, every, unit="epochs", plots=True):
     """An argument parser for `python -m demos NAME` with --seed, --out, --format and --every
-    (progress every N `unit`: epochs, or steps for a demo that counts steps).
+    (progress every N `unit`: epochs, or steps for a demo that counts steps); a demo that
+    draws no plots (`plots=False`) has no --format.
 
     >>> args = parser("xor", "XOR.", every=10).parse_args(["--seed", "3"])
     >>> args.seed, args.out.name, args.format, args.every
@@ -43,8 +44,9 @@ def parser(name, doc, every, unit="epochs"):
     p.add_argument("--seed", type=int, default=0, help="seed for the data, the weights and the shuffling")
     p.add_argument("--out", type=Path, default=Path("out") / name, metavar="DIR",
                    help="directory for the files written (made if missing)")
-    p.add_argument("--format", choices=("png", "svg"), default="png",
-                   help="file format of the plots (when matplotlib is installed)")
+    if plots:
+        p.add_argument("--format", choices=("png", "svg"), default="png",
+                       help="file format of the plots (when matplotlib is installed)")
     p.add_argument("--every", type=positive_int, default=every, metavar="N", help=f"print progress every N {unit}")
     return p
 

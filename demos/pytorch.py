@@ -63,7 +63,7 @@ def accuracies(torch: Any, model: MLP, module: Any, X: Sequence[List[float]], y:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = _cli.parser("pytorch", __doc__, every=5)
+    p = _cli.parser("pytorch", __doc__, every=5, plots=False)  # it prints its losses, draws nothing
     p.add_argument("--samples", type=_cli.positive_int, default=100, help="two-moons points")
     p.add_argument("--epochs", type=_cli.positive_int, default=30, help="passes over the data")
     p.add_argument("--batch-size", type=_cli.positive_int, default=20, help="samples per SGD step")

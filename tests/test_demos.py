@@ -67,6 +67,13 @@ def test_help_describes_the_options(name, capsys):
     assert f"python -m demos {name}" in text and "--seed" in text and "--out" in text
 
 
+def test_only_demos_that_draw_plots_take_a_format(capsys):
+    from demos import pytorch
+    with pytest.raises(SystemExit) as stop:  # refused before PyTorch is looked for
+        pytorch.main(["--format", "svg"])
+    assert stop.value.code == 2 and "unrecognized arguments: --format svg" in capsys.readouterr().err
+
+
 def test_a_demo_runs_as_a_script_from_anywhere(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "demos" / "regression.py"), "--help"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
