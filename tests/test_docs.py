@@ -88,3 +88,25 @@ def test_signatures_quoted_in_the_docs_are_current(doc, function):
             expected.append("*")
         expected.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
     assert [part.replace('"', "'") for part in quoted.split(", ")] == expected
+
+
+def _anchor(heading):
+    """GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to '-'."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _prose(path):
+    return re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))], ids=lambda p: p.name)
+def test_every_relative_link_and_anchor_resolves(path):
+    prose = _prose(path)
+    targets = re.findall(r"\]\(([^)\s]+)\)", prose) + re.findall(r'src="([^"]+)"', prose)
+    for target in (t for t in targets if not t.startswith(("http://", "https://", "mailto:"))):
+        file, _, anchor = target.partition("#")
+        linked = path.parent / file if file else path
+        assert linked.exists(), f"{path.name}: {target}"
+        if anchor and linked.suffix == ".md":
+            headings = re.findall(r"^#+ (.*)$", _prose(linked), flags=re.MULTILINE)
+            assert anchor in map(_anchor, headings), f"{path.name}: {target}"
