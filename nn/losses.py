@@ -257,8 +257,8 @@ def _listed(target: Any) -> Any:
 def _flatten(x: object, t: object, xs: list[object], ts: list[Any], who: str) -> None:
     if isinstance(x, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(x) != len(t):
-            size = len(t) if isinstance(t, (list, tuple)) else "a single"
-            raise ValueError(f"{who}: input has {len(x)} predictions but target has {size} targets")
+            size = f"{len(t)} targets" if isinstance(t, (list, tuple)) else f"one number ({t!r}): one output per target"
+            raise ValueError(f"{who}: input has {len(x)} predictions but target has {size}")
         for xi, ti in zip(x, t):
             _flatten(xi, ti, xs, ts, who)
     elif isinstance(t, (Value, numbers.Real)) and not isinstance(t, bool):

@@ -159,6 +159,9 @@ def test_every_loss_gradient_matches_finite_differences(name, f, inputs):
 @pytest.mark.parametrize("call, error, match", [
     (lambda: mse_loss(_vals(1.0, 2.0), [1.0]), ValueError, "input has 2 predictions but target has 1 targets"),
     (lambda: mse_loss(_vals(1.0), 1.0), ValueError, "two lists"),
+    # A model with several outputs where the loss wants one (fit checks each target this way).
+    (lambda: hinge_loss([_vals(1.0, 2.0, 3.0)], [1]), ValueError,
+     r"^hinge_loss: input has 3 predictions but target has one number \(1\): one output per target$"),
     (lambda: mse_loss([], []), ValueError, "empty"),
     (lambda: mse_loss(_vals(1.0), ["a"]), TypeError, "targets must be numbers"),
     (lambda: mse_loss(["a"], [1.0]), TypeError, "predictions must be"),
