@@ -489,6 +489,14 @@ def test_on_off_options_take_only_true_or_false(option, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_params_that_are_not_a_list_of_values_say_what_to_pass():
+    *_, y = neuron()
+    for wrong, name in ((y.backward, "method"), (3, "int")):
+        with pytest.raises(TypeError, match=rf"^draw\(params=...\) must be an iterable of Values such as "
+                                            rf"model.parameters\(\), got {name}$"):
+            draw(y, params=wrong)
+
+
 def test_a_value_computed_under_no_grad_says_why_it_has_no_graph():
     from autograd import no_grad
     x = Value(0.5, label="x")

@@ -87,6 +87,9 @@ def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, ra
 
 
 def _as_params(params: Optional[Iterable[Value]]) -> Optional[set[Value]]:
+    if params is not None and not isinstance(params, Iterable):  # e.g. the model, or model.parameters
+        raise TypeError(f"draw(params=...) must be an iterable of Values such as model.parameters(), "
+                        f"got {type(params).__name__}")
     params = None if params is None else list(params)
     for i, p in enumerate(params or ()):
         if not isinstance(p, Value):
