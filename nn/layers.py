@@ -196,7 +196,7 @@ def _inputs(x: Any, n: int, module: Module) -> list[Value]:
             raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
                             f"got {type(x).__name__}") from None
     if size != n:
-        batch = size and isinstance(x[0], (list, tuple))  # model(X), the PyTorch habit
+        batch = size and (isinstance(x[0], (list, tuple)) or getattr(x[0], "ndim", 0) == 1)  # model(X)
         raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}"
                          + (" rows: it takes one row at a time, [model(x) for x in X]" if batch else ""))
     # Wrap numbers once here, not once per neuron inside `w * x`: about 10% faster forward.

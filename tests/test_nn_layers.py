@@ -7,6 +7,11 @@ import pytest
 from autograd import Value, gradcheck
 from nn import MLP, Layer, Neuron
 
+try:
+    import numpy as np
+except ImportError:  # optional: the NumPy case is skipped
+    np = None
+
 
 def _set(neuron, w, b):
     for p, x in zip(neuron.w, w):
@@ -119,6 +124,9 @@ def test_wrong_number_of_inputs_raises_value_error_naming_the_size(module):
     with pytest.raises(ValueError, match=r"expects 3 inputs, got 4 rows: it takes one row at a time, "
                                          r"\[model\(x\) for x in X\]"):
         module([[1.0, 2.0, 3.0]] * 4)
+    if np is not None:  # a NumPy batch too
+        with pytest.raises(ValueError, match=r"got 4 rows: it takes one row at a time"):
+            module(np.ones((4, 3)))
     with pytest.raises(TypeError, match="list of 3"):
         module(1.0)
     with pytest.raises(TypeError):
