@@ -80,7 +80,7 @@ def _softplus(x: float) -> float:
 
 
 def _power(a: float, b: float) -> float:
-    if a < 0.0 and math.isfinite(b) and not b.is_integer():
+    if a < 0.0 and math.isfinite(b) and not b.is_integer() and a != -math.inf:  # Python: (-inf) ** 0.5 is inf
         raise ValueError(f"{_num(a)} ** {_num(b)} is not real: a negative base needs an integer exponent")
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"{_num(a)} ** {_num(b)}: zero cannot be raised to a negative power")
@@ -90,16 +90,40 @@ def _power(a: float, b: float) -> float:
         raise OverflowError(f"{_num(a)} ** {_num(b)} overflows a float") from None
 
 
-def _safe_power(x: Union[float, Value], e: float) -> Union[float, Value]:
-    """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), Values as is."""
+def _safe_power(x: Union[float, Value], e: Union[float, Value]) -> Union[float, Value]:
+    """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), +-inf past
+    the float range. On Values (create_graph) the node x ** e makes, with that data too."""
     if x.__class__ is not float:
-        return x ** e
+        try:
+            return x ** e
+        except (ZeroDivisionError, OverflowError):  # a first derivative is inf there, not an error
+            return _limit_power_node(x, e)
     if x == 0.0 and e < 0.0:
         return math.inf
     try:
         return x ** e  # type: ignore[no-any-return]  # real: forward refused a complex x ** n
     except OverflowError:
         return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
+
+
+def _limit_power_node(x: Value, e: Union[float, Value]) -> Value:
+    """The node x ** e would be, holding `_safe_power`'s limit where x ** e raises, so that a
+    second derivative is as infinite as the first (backward's), not an exception."""
+    from .value import Value, _node  # value.py imports this module
+    xd = x.data
+    if e.__class__ is Value:
+        ed = e.data  # type: ignore[union-attr]  # a Value here
+        out = _safe_power(xd, ed)
+        return _node(out, POW, x, e, *POW.derivative(xd, ed, out))  # type: ignore[arg-type]
+    op = _pow_op(float(e))  # type: ignore[arg-type]  # a float here
+    out = _safe_power(xd, float(e))  # type: ignore[arg-type]
+    return _node(out, op, x, None, *op.derivative(xd, out), 0.0)  # type: ignore[arg-type]
+
+
+def _power_base_derivative(a: Union[float, Value], b: Union[float, Value]) -> Union[float, Value]:
+    """d(a ** b)/da = b * a ** (b - 1); 0 where b == 0: a ** 0 is 1 for every a, 0 and nan
+    included (as PyTorch), where b * a ** -1 would give 0 * inf = nan at a == 0."""
+    return 0.0 if float(b) == 0.0 else b * _safe_power(a, b - 1.0)
 
 
 def _log_of_base(a: Union[float, Value]) -> Union[float, Value]:
@@ -140,7 +164,7 @@ def _sigmoid_of(x: Union[float, Value]) -> Union[float, Value]:
 ADD = Op("+", float.__add__, lambda a, b, out: (1.0, 1.0))
 MUL = Op("*", float.__mul__, lambda a, b, out: (b, a))
 DIV = Op("/", _divide, lambda a, b, out: (1.0 / b, -out / b))
-POW = Op("**", _power, lambda a, b, out: (b * _safe_power(a, b - 1.0), out * _log_of_base(a)))
+POW = Op("**", _power, lambda a, b, out: (_power_base_derivative(a, b), out * _log_of_base(a)))
 EXP = Op("exp", _exp, lambda x, out: (out,))
 LOG = Op("log", _log, lambda x, out: (1.0 / x,))
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))

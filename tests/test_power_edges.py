@@ -1,0 +1,61 @@
+"""x ** y at its edges: a zero exponent, a zero base, -inf, and second derivatives there."""
+import math
+
+import pytest
+
+from autograd import Value, grad
+
+INF = math.inf
+
+
+@pytest.mark.parametrize("base", [0.0, -0.0, 5e-324, math.nan])
+def test_a_zero_value_exponent_gives_the_base_a_zero_gradient(base):
+    # x ** 0 is 1 for every x: as x ** 0 with a constant 0, and PyTorch (not 0 * inf = nan)
+    x, y = Value(base), Value(0.0)
+    out = x ** y
+    out.backward()
+    assert out.data == 1.0 and x.grad == 0.0
+    constant = Value(base)
+    (constant ** 0).backward()
+    assert constant.grad == x.grad
+
+
+def test_x_to_the_value_one_has_second_derivative_zero_at_zero():
+    x = Value(0.0)
+    (d1,) = grad(x ** Value(1.0), [x], create_graph=True)
+    assert d1.data == 1.0 and grad(d1, [x]) == (0.0,)
+
+
+@pytest.mark.parametrize("f, x, first, second", [
+    (lambda v: v.sqrt(), 0.0, INF, -INF),               # 0.5 x**-0.5, -0.25 x**-1.5
+    (lambda v: v ** Value(0.5), 0.0, INF, -INF),
+    (lambda v: v ** -1, 1e-300, -INF, INF),              # -x**-2 overflows, 2 x**-3 too
+    (lambda v: v ** -0.5, 1e-300, -INF, INF),
+])
+def test_second_derivatives_are_infinite_where_backward_is_not_an_error(f, x, first, second):
+    # backward() gives the first derivative as inf here; create_graph must not raise instead
+    v = Value(x)
+    f(v).backward()
+    assert v.grad == first
+    (d1,) = grad(f(v), [v], create_graph=True)
+    assert d1.data == first
+    assert grad(d1, [v]) == (second,)
+
+
+def test_second_derivatives_at_the_edges_match_torch():
+    torch = pytest.importorskip("torch")
+    for f, x in [(lambda v: v.sqrt(), 0.0), (lambda v: v ** -1, 1e-300), (lambda v: v ** 0.5, 0.0)]:
+        v = Value(x)
+        (d1,) = grad(f(v), [v], create_graph=True)
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        (t1,) = torch.autograd.grad(f(t), t, create_graph=True)
+        (t2,) = torch.autograd.grad(t1, t)
+        assert (d1.data, grad(d1, [v])[0]) == (t1.item(), t2.item())
+
+
+@pytest.mark.parametrize("exponent", [0.5, -0.5, 2.5, -2.5])
+def test_minus_inf_to_a_fractional_power_is_real_as_in_python(exponent):
+    x = Value(-INF)
+    out = x ** exponent
+    assert out.data == (-INF) ** exponent
+    assert (Value(-INF) ** Value(exponent)).data == out.data
