@@ -93,11 +93,11 @@ def _power(a: float, b: float) -> float:
 def _safe_power(x: Union[float, Value], e: Union[float, Value]) -> Union[float, Value]:
     """x ** e for the derivative rules: +inf at x == 0 for e < 0 (as PyTorch), +-inf past
     the float range. On Values (create_graph) the node x ** e makes, with that data too."""
-    if x.__class__ is not float:
+    if not isinstance(x, float) or not isinstance(e, (float, int)):  # Values: differentiable
         try:
             return x ** e
         except (ZeroDivisionError, OverflowError):  # a first derivative is inf there, not an error
-            return _limit_power_node(x, e)
+            return _limit_power_node(x, e)  # type: ignore[arg-type]  # x: a Value here
     if x == 0.0 and e < 0.0:
         return math.inf
     try:
@@ -109,15 +109,14 @@ def _safe_power(x: Union[float, Value], e: Union[float, Value]) -> Union[float, 
 def _limit_power_node(x: Value, e: Union[float, Value]) -> Value:
     """The node x ** e would be, holding `_safe_power`'s limit where x ** e raises, so that a
     second derivative is as infinite as the first (backward's), not an exception."""
-    from .value import Value, _node  # value.py imports this module
-    xd = x.data
-    if e.__class__ is Value:
-        ed = e.data  # type: ignore[union-attr]  # a Value here
-        out = _safe_power(xd, ed)
-        return _node(out, POW, x, e, *POW.derivative(xd, ed, out))  # type: ignore[arg-type]
-    op = _pow_op(float(e))  # type: ignore[arg-type]  # a float here
-    out = _safe_power(xd, float(e))  # type: ignore[arg-type]
-    return _node(out, op, x, None, *op.derivative(xd, out), 0.0)  # type: ignore[arg-type]
+    from .value import _node  # value.py imports this module
+    xd, ed = x.data, float(e)
+    out = float(_safe_power(xd, ed))
+    if isinstance(e, float):
+        op = _pow_op(e)
+        return _node(out, op, x, None, op.derivative(xd, out)[0], 0.0)
+    da, db = POW.derivative(xd, ed, out)
+    return _node(out, POW, x, e, da, db)
 
 
 def _power_base_derivative(a: Union[float, Value], b: Union[float, Value]) -> Union[float, Value]:
