@@ -8,11 +8,12 @@ is also written for arrays (`_step_arrays`, same numbers), which a compiled step
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, Iterable, Optional
 
 from autograd import Value
 
-from ._check import flag, is_number, nonnegative, number, positive_int
+from ._check import flag, is_number, nonnegative, number, positive_int, short
 
 
 class Optimizer:
@@ -57,6 +58,18 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter from its `.grad`."""
         raise NotImplementedError
+
+    def _grads(self) -> list[Optional[float]]:
+        """Every parameter's `.grad` as a float (None: no gradient yet), all checked before
+        `step` uses any: a bad one raises with no parameter or buffer changed."""
+        grads: list[Any] = [p.grad for p in self.params]
+        for i, g in enumerate(grads):
+            if g.__class__ is not float and g is not None:
+                if isinstance(g, (bool, Value)) or not isinstance(g, numbers.Real):
+                    raise TypeError(f"{type(self).__name__}.step: params[{i}].grad must be a number or None, "
+                                    f"got {type(g).__name__}: {short(g)}; nothing was updated")
+                grads[i] = float(g)
+        return grads
 
     def state_dict(self) -> dict[str, Any]:
         """Hyperparameters, step count and per-parameter buffers, as plain JSON-able data."""
@@ -131,11 +144,11 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        params = self.params
+        params, grads = self.params, self._grads()
         if mu == 0.0:
-            for p in params:
-                if p.grad is not None:  # None: no gradient yet, so no update (as PyTorch)
-                    p.data -= lr * (p.grad + wd * p.data)
+            for p, grad in zip(params, grads):
+                if grad is not None:  # None: no gradient yet, so no update (as PyTorch)
+                    p.data -= lr * (grad + wd * p.data)
         else:
             buf = self._state["momentum_buffer"]
             first = buf is None
@@ -144,9 +157,10 @@ class SGD(Optimizer):
             assert buf is not None  # made just above on the first step
             keep = 1.0 - self.dampening
             for i, p in enumerate(params):
-                if p.grad is None:
+                grad = grads[i]
+                if grad is None:
                     continue
-                g = p.grad + wd * p.data
+                g = grad + wd * p.data
                 b = buf[i] = g if first else mu * buf[i] + keep * g
                 p.data -= lr * (g + mu * b if self.nesterov else b)
         self.steps += 1
@@ -193,6 +207,7 @@ class Adam(Optimizer):
                          weight_decay=nonnegative(weight_decay, "Adam: weight_decay"))
 
     def step(self) -> None:
+        grads = self._grads()
         if self._state["exp_avg"] is None:
             self._state = {"exp_avg": [0.0] * len(self.params), "exp_avg_sq": [0.0] * len(self.params)}
         m, v = self._state["exp_avg"], self._state["exp_avg_sq"]
@@ -202,9 +217,10 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1 ** self.steps)
         correction2 = math.sqrt(1.0 - b2 ** self.steps)
         for i, p in enumerate(self.params):
-            if p.grad is None:  # no gradient yet: neither the parameter nor its moments move
+            grad = grads[i]
+            if grad is None:  # no gradient yet: neither the parameter nor its moments move
                 continue
-            g = p.grad + wd * p.data
+            g = grad + wd * p.data
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
             p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)

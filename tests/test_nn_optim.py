@@ -152,3 +152,25 @@ def test_repr_lists_hyperparameters():
 def test_passing_the_model_instead_of_its_parameters_says_so():
     with pytest.raises(TypeError, match=r"MLP\.parameters\(\)"):
         SGD(MLP(2, [1], seed=0), lr=0.1)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: Adam(ps, lr=0.1)], ids=["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("bad", ["0.5", [0.5], Value(0.5), True], ids=["str", "list", "Value", "bool"])
+def test_a_bad_grad_anywhere_fails_the_step_before_anything_moves(make, bad):
+    ps = [Value(1.0), Value(2.0), Value(3.0)]
+    opt = make(ps)
+    ps[0].grad, ps[1].grad, ps[2].grad = 0.5, bad, 0.25
+    before = json.dumps(opt.state_dict())
+    with pytest.raises(TypeError, match=r"step: params\[1\]\.grad must be a number"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0, 3.0]
+    assert json.dumps(opt.state_dict()) == before
+
+
+def test_a_numpy_or_int_grad_steps_as_its_float():
+    np = pytest.importorskip("numpy")
+    a, b = Value(1.0), Value(1.0)
+    a.grad, b.grad = np.float64(0.5), 1
+    SGD([a, b], lr=0.1).step()
+    assert (type(a.data), a.data, b.data) == (float, 1.0 - 0.1 * 0.5, 1.0 - 0.1 * 1.0)
