@@ -97,11 +97,10 @@ class Module(metaclass=_ModuleMeta):
         return [p for _, p in out]
 
     def named_modules(self, prefix: str = "") -> list[tuple[str, Module]]:
-        """(dotted name, Module) for this module ('' or `prefix`) and every sub-module."""
-        out = [(prefix, self)]
-        for name, item in self._members():
-            if isinstance(item, Module):
-                out += item.named_modules(f"{prefix}.{name}" if prefix else name)
+        """(dotted name, Module) for this module ('' or `prefix`) and every sub-module, each
+        once: a shared one (or a reference back to a parent) under its first name, as PyTorch."""
+        out: list[tuple[str, Module]] = []
+        _walk_modules(self, prefix, out, set())
         return out
 
     def modules(self) -> list[Module]:
@@ -217,13 +216,26 @@ def _flatten(name: str, item: object, out: list[tuple[str, _Member]]) -> None:
             _flatten(f"{name}.{i}", x, out)
 
 
-def _collect(item: object, name: Optional[str], out: list[tuple[Any, Value]], seen: set[Value]) -> None:
+def _walk_modules(module: Module, prefix: str, out: list[tuple[str, Module]], seen: set[Module]) -> None:
+    if module in seen:
+        return
+    seen.add(module)
+    out.append((prefix, module))
+    for name, item in module._members():
+        if isinstance(item, Module):
+            _walk_modules(item, f"{prefix}.{name}" if prefix else name, out, seen)
+
+
+def _collect(item: object, name: Optional[str], out: list[tuple[Any, Value]], seen: set[object]) -> None:
     """Append (dotted name, Value) for every parameter in `item`; name None builds no names."""
     if isinstance(item, Value):
         if item not in seen:  # a shared parameter is listed (and updated) once
             seen.add(item)
             out.append((name, item))
     elif isinstance(item, Module):
+        if item in seen:  # a shared module, or a reference back to a parent: walked once
+            return
+        seen.add(item)
         for key, value in vars(item).items():
             if not key.startswith("_"):
                 _collect(value, None if name is None else f"{name}.{key}" if name else key, out, seen)

@@ -149,3 +149,36 @@ def test_get_config_is_required_to_save(tmp_path):
     with pytest.raises(NotImplementedError, match="get_config"):
         Affine().save(tmp_path / "m.json")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_reference_back_to_the_parent_does_not_recurse_forever():
+    class Owner(Module):  # a child that keeps its owner, as PyTorch allows
+        def __init__(self):
+            self.child = Neuron(1, init="zeros")
+            self.child.owner = self
+
+    model = Owner()
+    assert [name for name, _ in model.named_parameters()] == ["child.w.0", "child.b"]
+    assert [name for name, _ in model.named_modules()] == ["", "child"]
+    model.eval()
+    assert not model.training and not model.child.training
+    model.load_state_dict({"child.w.0": 1.0, "child.b": 2.0})
+    assert model.state_dict() == {"child.w.0": 1.0, "child.b": 2.0}
+
+
+def test_a_shared_module_is_listed_once_as_in_pytorch():
+    class Twice(Module):
+        def __init__(self):
+            self.a = Neuron(2)
+            self.b = self.a
+
+    assert [name for name, _ in Twice().named_modules()] == ["", "a"]
+    torch = pytest.importorskip("torch")
+
+    class TorchTwice(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Linear(2, 1)
+            self.b = self.a
+
+    assert [name for name, _ in TorchTwice().named_modules()] == ["", "a"]
