@@ -218,6 +218,8 @@ def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: boo
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}")
+    if not isinstance(inputs, Value) and not hasattr(inputs, "__iter__"):
+        raise TypeError(f"grad() inputs must be a Value or a list of Values, got {type(inputs).__name__}")
     inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):

@@ -139,6 +139,9 @@ def test_grad_rejects_non_values():
         grad(1.0, [Value(1.0)])
     with pytest.raises(TypeError, match="input 1"):
         grad(Value(1.0), [Value(1.0), 2.0])
+    for inputs in (None, 3.0):  # not a list at all: the message names grad() and its inputs
+        with pytest.raises(TypeError, match=r"grad\(\) inputs must be a Value or a list"):
+            grad(Value(1.0), inputs)
 
 
 def _sigmoid(x):
