@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import threading
-from typing import Literal, TypeVar
+from typing import Any, Callable, Generator, Literal, TypeVar, cast
 
 _Mode = TypeVar("_Mode", bound="_GradMode")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class _ThreadMode(threading.local):
@@ -73,6 +76,38 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc: object) -> Literal[False]:
         _set_enabled(self._saved.stack.pop())
         return False
+
+    def __call__(self, func: _F) -> _F:
+        """As a decorator. A generator function runs in this mode each time it resumes, and
+        its caller in its own mode in between (as PyTorch): entered once around the call,
+        the mode would be over before the generator's body ever ran."""
+        if inspect.isgeneratorfunction(func):
+            return cast(_F, self._generator(func))
+        return super().__call__(func)
+
+    def _generator(self, func: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Generator[Any, Any, Any]]:
+        @functools.wraps(func)
+        def resumed_in_mode(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            inner = func(*args, **kwargs)
+            try:
+                with self:
+                    item = next(inner)
+                while True:
+                    try:
+                        sent = yield item
+                    except GeneratorExit:
+                        with self:
+                            inner.close()
+                        raise
+                    except BaseException as e:  # thrown in by the caller: into the body, in mode
+                        with self:
+                            item = inner.throw(e)
+                    else:
+                        with self:
+                            item = inner.send(sent)
+            except StopIteration as stop:  # the body returned (a `return` value included)
+                return stop.value
+        return resumed_in_mode
 
 
 class no_grad(_GradMode):

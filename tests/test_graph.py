@@ -119,6 +119,35 @@ def test_no_grad_as_decorator_including_recursion():
     assert is_grad_enabled()
 
 
+def test_a_decorated_generator_runs_its_body_in_the_mode_and_the_caller_in_its_own():
+    x = Value(3.0)
+
+    @no_grad()
+    def powers(n):
+        for k in range(1, n + 1):
+            sent = yield x ** k, is_grad_enabled()
+            assert sent is None and not is_grad_enabled()
+        return "done"
+
+    made = []
+    for value, mode in powers(2):
+        made.append((value.is_leaf, mode, is_grad_enabled()))
+    assert made == [(True, False, True), (True, False, True)]
+
+    gen = powers(1)
+    next(gen)
+    with pytest.raises(ValueError):  # thrown in: raised inside the body, in no_grad
+        gen.throw(ValueError("stop"))
+    assert is_grad_enabled()
+
+    @enable_grad()
+    def recorded():
+        yield x * 2
+    with no_grad():
+        assert not next(recorded()).is_leaf and not is_grad_enabled()
+    assert list(powers(0)) == [] and is_grad_enabled()
+
+
 def test_grad_returns_gradients_without_touching_dot_grad():
     x, y = Value(2.0), Value(-1.0)
     out = x * y + x.exp()
