@@ -117,10 +117,12 @@ def hinge_loss(input: Prediction, target: Target,
     """
     terms = []
     for s, t in _pairs(input, target, "hinge_loss"):
-        label = t.data if isinstance(t, Value) else t  # a Value's == means `is`: compare its number
-        if label not in (-1, 0, 1):
+        if isinstance(t, Value):  # the label picks the graph (its sign): it must be a number
+            raise TypeError(f"hinge_loss: target must be labels -1/+1 (or 0/1) as numbers, got {t!r}; "
+                            "pass its .data")
+        if t not in (-1, 0, 1):
             raise ValueError(f"hinge_loss: target must be labels -1/+1 (or 0/1), got {t!r}")
-        y = 1.0 if label == 1 else -1.0
+        y = 1.0 if t == 1 else -1.0
         terms.append((1.0 + (-y) * s).relu())
     return _reduce(terms, reduction, "hinge_loss")
 
