@@ -61,7 +61,9 @@ class Optimizer:
 
     def _grads(self) -> list[Optional[float]]:
         """Every parameter's `.grad` as a float (None: no gradient yet), all checked before
-        `step` uses any: a bad one raises with no parameter or buffer changed."""
+        `step` uses any: a bad one raises with no parameter or buffer changed. The lr too (a
+        schedule or the user may have set it), as the constructor checks it."""
+        nonnegative(self.lr, f"{type(self).__name__}.step: lr")
         grads: list[Any] = [p.grad for p in self.params]
         for i, g in enumerate(grads):
             if g.__class__ is not float and g is not None:

@@ -174,3 +174,17 @@ def test_a_numpy_or_int_grad_steps_as_its_float():
     a.grad, b.grad = np.float64(0.5), 1
     SGD([a, b], lr=0.1).step()
     assert (type(a.data), a.data, b.data) == (float, 1.0 - 0.1 * 0.5, 1.0 - 0.1 * 1.0)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)],
+                         ids=["momentum", "adam"])
+@pytest.mark.parametrize("lr, error", [("0.1", TypeError), (None, TypeError), (Value(0.1), TypeError),
+                                       (math.nan, ValueError), (-0.1, ValueError)])
+def test_a_bad_lr_set_after_construction_fails_the_step_before_anything_moves(make, lr, error):
+    p = Value(1.0)
+    opt = make([p])
+    p.grad, opt.lr = 0.5, lr
+    before = json.dumps({k: v for k, v in opt.state_dict().items() if k != "lr"})
+    with pytest.raises(error, match=r"step: lr must be"):
+        opt.step()
+    assert p.data == 1.0 and json.dumps({k: v for k, v in opt.state_dict().items() if k != "lr"}) == before
