@@ -59,3 +59,18 @@ def test_minus_inf_to_a_fractional_power_is_real_as_in_python(exponent):
     out = x ** exponent
     assert out.data == (-INF) ** exponent
     assert (Value(-INF) ** Value(exponent)).data == out.data
+
+
+def test_sqrt_is_correctly_rounded_as_math_sqrt_where_pow_is_not():
+    x = 1.6488860867869182e-120  # x ** 0.5 (C pow) is 1 ulp from the true square root here
+    assert x ** 0.5 != math.sqrt(x)
+    assert Value(x).sqrt().data == math.sqrt(x)
+    assert (Value(x) ** 0.5).data == (Value(x) ** Value(0.5)).data == math.sqrt(x)
+    assert math.copysign(1.0, Value(-0.0).sqrt().data) == -1.0  # sqrt(-0.0) is -0.0, as math and torch
+
+
+def test_sqrt_is_math_sqrt_across_the_float_range():
+    import random
+    rng = random.Random(0)
+    xs = [math.ldexp(rng.random(), rng.randint(-1070, 1023)) for _ in range(20000)]
+    assert [Value(x).sqrt().data for x in xs] == [math.sqrt(x) for x in xs]
