@@ -95,6 +95,14 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        """With a format spec, the data formatted (as a 0-d PyTorch tensor); without, the repr.
+
+        >>> f"{Value(0.123456):.3f}"
+        '0.123'
+        """
+        return format(self.data, spec) if spec else repr(self)
+
     def __bool__(self) -> bool:
         """False for 0.0, as `bool(torch.tensor(0.0))` and `bool(0.0)` (NaN is True).
 

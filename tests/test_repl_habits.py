@@ -129,3 +129,13 @@ def test_no_grad_without_parentheses_says_how_to_write_it():
             @mode
             def f():
                 pass
+
+
+def test_a_format_spec_formats_the_data_as_a_torch_scalar_does():
+    loss = Value(0.123456)
+    assert f"loss {loss:.4f}, {loss:>8.2e}" == f"loss {0.123456:.4f}, {0.123456:>8.2e}"
+    assert f"{loss}" == repr(loss) and format(loss) == repr(loss)
+    with pytest.raises(ValueError):
+        f"{loss:d}"  # as for a float
+    torch = pytest.importorskip("torch")
+    assert f"{loss:.4f}" == f"{torch.tensor(0.123456, dtype=torch.float64):.4f}"
