@@ -48,6 +48,8 @@ def gradcheck(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], ep
     _tolerance("eps", eps, positive=True)
     _tolerance("atol", atol)
     _tolerance("rtol", rtol)
+    if isinstance(inputs, (Value, str)) or not hasattr(inputs, "__iter__"):
+        raise TypeError(f"gradcheck: inputs must be a list of numbers or Values, got {type(inputs).__name__}")
     inputs = list(inputs)
     values = [Value(_data(x), getattr(x, "label", "")) for x in inputs]
     out = f(*values)

@@ -27,6 +27,8 @@ def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
+    if not isinstance(leaves, bool):  # leaves="no" would be truthy
+        raise TypeError(f"topological_order(leaves=...) must be True or False, got {leaves!r}")
     return _depth_first(root, leaves)
 
 

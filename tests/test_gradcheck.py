@@ -28,3 +28,6 @@ def test_rejects_bad_inputs():
         gradcheck(lambda a: 3.0, [1.0])
     with pytest.raises(TypeError, match="str"):
         gradcheck(lambda a: a, ["1"])
+    for inputs in (None, 2.0, Value(2.0)):  # not a list: the message names gradcheck's inputs
+        with pytest.raises(TypeError, match="gradcheck: inputs must be a list"):
+            gradcheck(lambda a: a, inputs)

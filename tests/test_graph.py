@@ -168,6 +168,8 @@ def test_grad_rejects_non_values():
         grad(1.0, [Value(1.0)])
     with pytest.raises(TypeError, match="input 1"):
         grad(Value(1.0), [Value(1.0), 2.0])
+    with pytest.raises(TypeError, match=r"topological_order\(leaves=...\) must be True or False"):
+        topological_order(Value(1.0) * 2, leaves="no")
     for inputs in (None, 3.0):  # not a list at all: the message names grad() and its inputs
         with pytest.raises(TypeError, match=r"grad\(\) inputs must be a Value or a list"):
             grad(Value(1.0), inputs)
