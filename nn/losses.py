@@ -72,7 +72,9 @@ def binary_cross_entropy(input: Prediction, target: Target,
             raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got {p.data!r} "
                              "(for raw scores use binary_cross_entropy_with_logits)")
         t = _binary_target(t, "binary_cross_entropy")
-        terms.append(-(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p)))
+        # -t log p - (1 - t) log(1 - p): the same numbers as -(t log p + ...), but a perfect
+        # prediction gives 0.0 (as PyTorch), not -(0.0 + 0.0) = -0.0
+        terms.append((-t) * _clamped_log(p) - (1.0 - t) * _clamped_log(1.0 - p))
     return _reduce(terms, reduction, "binary_cross_entropy")
 
 

@@ -199,3 +199,9 @@ def test_targets_in_a_numpy_array_work_as_a_list():
     assert mse_loss(preds, np.array([0.5, 1.0])).data == mse_loss(preds, [0.5, 1.0]).data
     assert binary_cross_entropy(_vals(0.25, 0.5), np.array([1.0, 0.0])).data == \
         binary_cross_entropy(_vals(0.25, 0.5), [1.0, 0.0]).data
+
+
+@pytest.mark.parametrize("p, t", [(1.0, 1.0), (0.0, 0.0)])
+def test_binary_cross_entropy_of_a_perfect_prediction_is_zero_not_minus_zero(p, t):
+    for loss in (binary_cross_entropy(Value(p), t), binary_cross_entropy([Value(p), Value(p)], [t, t])):
+        assert loss.data == 0.0 and math.copysign(1.0, loss.data) == 1.0  # PyTorch: tensor(0.)
