@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any, Iterator, NamedTuple, Optional, Union, overload
 
-from .graph import creation, topological_order
+from .graph import _check_recorded, creation, topological_order
 from .value import Value
 
 __all__ = ["explain", "Explanation", "Step"]
@@ -78,6 +78,7 @@ def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: b
     for flag, name in ((apply, "apply"), (zero_grad, "zero_grad")):
         if not isinstance(flag, bool):
             raise TypeError(f"explain({name}=...) must be True or False, got {flag!r}")
+    _check_recorded(root, "explain()")  # what backward() would say: there is no pass to explain
     seed, order = float(grad), topological_order(root)
     result = Explanation(root, seed, order, zero_grad)
     if result.stale and not apply:

@@ -201,3 +201,14 @@ def test_explain_of_a_leaf_says_what_backward_does():
     assert str(after).endswith("(x.grad would become 2.0000): call zero_grad() first")
     x.grad = 0.5  # something else: flagged
     assert "x.grad = 0.5000 (earlier pass) + 1.0000 = 1.5000  (seed)" in str(explain(x))
+
+
+def test_explain_of_a_value_computed_under_no_grad_says_what_backward_says():
+    from autograd import no_grad
+    x = Value(2.0)
+    with no_grad():
+        z = x * 3
+    for call in (z.backward, lambda: explain(z)):
+        with pytest.raises(RuntimeError, match=r"computed under no_grad\(\)"):
+            call()
+    assert x.grad == 0.0
