@@ -155,6 +155,10 @@ def cross_entropy(input: Sequence[Any], target: Classes,
                 or not all(isinstance(logits, (list, tuple)) for logits in input)):
             raise ValueError("cross_entropy: for a batch, input must be a list of logit lists "
                              f"and target a list of as many class indices (got {len(target)} targets)")
+        ragged = [i for i, logits in enumerate(input) if len(logits) != len(input[0])]
+        if ragged:  # a class index means the same class in every sample, as in a PyTorch tensor
+            raise ValueError(f"cross_entropy: every sample needs one logit per class, the same number: "
+                             f"sample 0 has {len(input[0])}, sample {ragged[0]} has {len(input[ragged[0]])}")
         pairs: Iterable[tuple[Any, Any]] = zip(input, target)
     else:
         pairs = [(input, target)]

@@ -205,3 +205,12 @@ def test_targets_in_a_numpy_array_work_as_a_list():
 def test_binary_cross_entropy_of_a_perfect_prediction_is_zero_not_minus_zero(p, t):
     for loss in (binary_cross_entropy(Value(p), t), binary_cross_entropy([Value(p), Value(p)], [t, t])):
         assert loss.data == 0.0 and math.copysign(1.0, loss.data) == 1.0  # PyTorch: tensor(0.)
+
+
+def test_cross_entropy_refuses_a_batch_with_different_numbers_of_classes():
+    batch = [[Value(1.0), Value(2.0)], [Value(1.0)], [Value(0.5), Value(0.2)]]
+    with pytest.raises(ValueError, match="sample 0 has 2, sample 1 has 1"):
+        cross_entropy(batch, [0, 0, 1])
+    with pytest.raises(ValueError, match="sample 0 has 1, sample 1 has 2"):
+        cross_entropy(batch[1:], [0, 1])
+    assert cross_entropy([batch[0], batch[2]], [1, 0]).data > 0  # rectangular: fine
