@@ -60,7 +60,9 @@ class Value:
     _seq: int  # a computed value's number, in creation order (tape.py); 0 for a leaf
     _mark: object  # which backward pass last took this value from the tape (graph.py)
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, label: str = "", **unexpected: object) -> None:
+        if unexpected:
+            _refuse("Value", unexpected)
         if data.__class__ is not float:
             data = _as_float(data, "Value(data)")
         if not isinstance(label, str):
@@ -160,7 +162,7 @@ class Value:
         """Name of the operation that made this value ('' for a leaf)."""
         return self._op.name if self._a is not None and self._op is not None else ""
 
-    def backward(self, grad: float = 1.0) -> None:
+    def backward(self, grad: float = 1.0, **unexpected: object) -> None:
         """Backpropagate from this value: fill `.grad` of every value it depends on.
 
         Leaves accumulate (like PyTorch); interior values show the latest pass only.
@@ -168,6 +170,8 @@ class Value:
         >>> x = Value(3.0); y = x * x; y.backward(); x.grad
         6.0
         """
+        if unexpected:
+            _refuse("backward", unexpected)
         from .graph import backward
         backward(self, grad)
 
@@ -394,6 +398,23 @@ def _wrap(x: object) -> Value:
     if x.__class__ is int or isinstance(x, numbers.Real):
         return _leaf(float(x))
     return NotImplemented  # type: ignore[no-any-return]  # for the dunder that called
+
+
+# PyTorch's keywords that have no counterpart here (or another name), with what to do instead.
+_PYTORCH_KEYWORDS = {
+    "requires_grad": "every Value records its graph (use no_grad() or .detach() for constants)",
+    "dtype": "every Value holds a Python float (float64)",
+    "gradient": "the seed is called grad here: backward(grad=...)",
+    "retain_graph": "the graph is kept anyway: backward() can run again (leaf grads add up)",
+    "create_graph": "for gradients that are Values use autograd.grad(..., create_graph=True)",
+}
+
+
+def _refuse(what: str, unexpected: dict[str, object]) -> None:
+    name = next(iter(unexpected))
+    hint = _PYTORCH_KEYWORDS.get(name)
+    raise TypeError(f"{what}() got an unexpected keyword argument {name!r}"
+                    + (f": {hint}" if hint else ""))
 
 
 def _as_float(x: object, what: str) -> float:

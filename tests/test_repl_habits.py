@@ -139,3 +139,20 @@ def test_a_format_spec_formats_the_data_as_a_torch_scalar_does():
         f"{loss:d}"  # as for a float
     torch = pytest.importorskip("torch")
     assert f"{loss:.4f}" == f"{torch.tensor(0.123456, dtype=torch.float64):.4f}"
+
+
+# ----- PyTorch keywords: refused with what to do here -----------------------------------------
+@pytest.mark.parametrize("call, words", [
+    (lambda: Value(2.0, requires_grad=True), "'requires_grad': every Value records its graph"),
+    (lambda: Value(2.0, dtype=float), "'dtype': every Value holds a Python float"),
+    (lambda: Value(2.0, lable="x"), "'lable'$"),
+    (lambda x: (x * 2).backward(gradient=1.0), r"'gradient': the seed is called grad here: backward\(grad=...\)"),
+    (lambda x: (x * 2).backward(retain_graph=True), "'retain_graph': the graph is kept anyway"),
+])
+def test_pytorch_keywords_are_refused_with_a_hint(call, words):
+    x = Value(1.5)
+    with pytest.raises(TypeError, match=words):
+        call(x) if call.__code__.co_argcount else call()
+    assert x.grad == 0.0  # nothing ran
+    (x * 2).backward(grad=3.0)
+    assert x.grad == 6.0
