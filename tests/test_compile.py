@@ -1,4 +1,5 @@
 """compile: the generated step agrees with the dynamic engine, retraces, and refuses what it can't replay."""
+import importlib.util
 import random
 
 import pytest
@@ -342,3 +343,21 @@ def test_a_parameter_whose_grad_is_none_gets_the_step_gradient():
     expected = Value(0.5)
     ((expected * 1.0 - 1.0) ** 2 + (expected * 2.0 - 2.0) ** 2).backward()
     assert loss == 1.25 and w.grad == expected.grad
+
+
+@pytest.mark.parametrize("backend", BACKENDS + [pytest.param("torch", marks=pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="PyTorch is not installed"))])
+def test_a_power_with_a_zero_exponent_gives_its_base_no_gradient(backend):
+    # a ** e at e == 0 is 1 for every a: the engine (and PyTorch) give a the slope 0 there,
+    # where e * a ** (e - 1) would be 0 * inf = nan at a == 0.
+    w, e = Value(0.0), Value(0.0)
+    params = [w, e]
+    fn = lambda xb, yb: sum((w + x[0]) ** e * x[1] for x in xb)  # noqa: E731
+    step = compile(fn, params, backend=backend)
+    for X in ([[0.0, 2.0], [1.0, 3.0]], [[0.0, 1.0], [0.5, -1.0], [2.0, 0.5]]):
+        got, want = compiled(step, params, X, [0.0] * len(X)), dynamic(fn, params, X, [0.0] * len(X))
+        assert want[1][0] == 0.0 and got[1][0] == 0.0
+        assert_close(got, want)
+    e.data = 2.0  # and the ordinary rule elsewhere
+    X = [[0.5, 2.0], [1.0, 3.0]]
+    assert_close(compiled(step, params, X, [0.0, 0.0]), dynamic(fn, params, X, [0.0, 0.0]))

@@ -20,7 +20,9 @@ TEMPLATES = {
     "+": Row("{a} + {b}", "1.0", "1.0"),
     "*": Row("{a} * {b}", "{b}", "{a}"),
     "/": Row("{a} / {b}", "1.0 / {b}", "(-{out} / {b})"),
-    "**": Row("power({a}, {b})", "{b} * safe_power({a}, {b} - 1.0)", "{out} * log_of_base({a})"),
+    # a ** b has slope 0 in a where b == 0 (a ** 0 is 1 everywhere), not b * a ** -1 = 0 * inf.
+    "**": Row("power({a}, {b})", "(0.0 if {b} == 0.0 else {b} * safe_power({a}, {b} - 1.0))",
+              "{out} * log_of_base({a})", None, "power_base_derivative({a}, {b})"),
     "**0": Row("1.0", "0.0", None, "where({a} == {a}, 1.0, 1.0)"),  # arrays: 1.0 in the input's shape
     "**n": Row("{a} ** {n}", "{n} * {a_n1}"),  # n a whole number >= 1: nothing can fail
     "**x": Row("power({a}, {n})", "{n} * safe_power({a}, {n1})"),  # other constants: checked

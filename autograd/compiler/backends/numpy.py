@@ -29,6 +29,10 @@ def namespace(module=MODULE):
         with np.errstate(divide="ignore"):  # 0 ** negative is +inf here, as in the engine
             return np.power(x, e)
 
+    def power_base_derivative(a, b):  # b * a ** (b - 1), 0 where b == 0 (as the engine)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(b == 0.0, 0.0, b * np.power(a, b - 1.0))
+
     def log_of_base(a):
         positive = a > 0.0
         return np.where(positive, np.log(np.where(positive, a, 1.0)), np.where(a == 0.0, 0.0, np.nan))
@@ -55,7 +59,8 @@ def namespace(module=MODULE):
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
-            "power": np.power, "maximum": np.maximum, "safe_power": safe_power, "log_of_base": log_of_base, "where": np.where,
+            "power": np.power, "maximum": np.maximum, "safe_power": safe_power,
+            "power_base_derivative": power_base_derivative, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,
             "asarray": lambda x: np.asarray(x, dtype=float), "join": lambda x, y: np.concatenate([x, y], 1),
             "widen": lambda a, k: a * np.ones(k),

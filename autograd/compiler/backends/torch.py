@@ -29,6 +29,9 @@ def namespace():
     def softplus(x):
         return torch.clamp(x, min=0.0) + torch.log1p(torch.exp(-x.abs()))
 
+    def power_base_derivative(a, b):  # b * a ** (b - 1), 0 where b == 0 (as the engine)
+        return where(torch.as_tensor(b) == 0.0, 0.0, b * torch.pow(torch.as_tensor(a, dtype=f64), b - 1.0))
+
     def log_of_base(a):
         positive = a > 0.0
         return where(positive, torch.log(where(positive, a, 1.0)), where(a == 0.0, 0.0, float("nan")))
@@ -63,7 +66,8 @@ def namespace():
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow, "log_of_base": log_of_base,
+            "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow,
+            "power_base_derivative": power_base_derivative, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
             "asarray": lambda x: torch.as_tensor(x, dtype=f64), "join": lambda x, y: torch.cat([x, y], 1),
