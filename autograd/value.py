@@ -396,7 +396,10 @@ def _wrap(x: object) -> Value:
     if x.__class__ is float:  # the common constants first: isinstance on an ABC is slow
         return _leaf(x)
     if x.__class__ is int or isinstance(x, numbers.Real):
-        return _leaf(float(x))
+        try:
+            return _leaf(float(x))
+        except OverflowError:
+            raise _too_large(x, "a number combined with a Value") from None
     return NotImplemented  # type: ignore[no-any-return]  # for the dunder that called
 
 
@@ -422,4 +425,13 @@ def _as_float(x: object, what: str) -> float:
         raise TypeError(f"{what} must be a real number, got a Value; use value.data or value itself")
     if not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # an int or Fraction past 1.8e308
+        raise _too_large(x, what) from None
+
+
+def _too_large(x: object, what: str) -> OverflowError:
+    text = repr(x)
+    text = text if len(text) <= 30 else f"{text[:20]}... ({len(text)} characters)"
+    return OverflowError(f"{what}: {text} is too large for a float (at most about 1.8e308)")

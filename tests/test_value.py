@@ -30,6 +30,14 @@ def test_non_real_data_is_a_type_error_naming_it(data):
         Value(data)
 
 
+@pytest.mark.parametrize("make", [lambda big: Value(big), lambda big: Value(1.0) + big,
+                                  lambda big: big * Value(1.0), lambda big: Value(Fraction(big, 3))])
+def test_a_number_too_large_for_a_float_says_which(make):
+    with pytest.raises(OverflowError, match=r"(Value\(data\)|a number combined with a Value): "
+                                            r"(Fraction\()?1000.*\(4[01][0-9] characters\) is too large for a float"):
+        make(10 ** 400)
+
+
 def test_label_must_be_a_string():
     with pytest.raises(TypeError, match="label"):
         Value(1.0, label=3)
