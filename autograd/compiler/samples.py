@@ -36,13 +36,14 @@ def group(s, skeys, numbers=None, shared=None, peel=True):
     for k, same in members.items():
         for i in same:
             sigs[i] = signature(s, i, shared)
+        first = {i: sigs[i] for i in same}  # (what the message compares: before moving anything)
         ref = min((sigs[i] for i in same), key=len)  # the one with nothing to move
         for i in same:
             while sigs[i] != ref and peel and _peel(s, i, moved):
                 sigs[i] = signature(s, i, shared)
             if sigs[i] != ref:
                 j = next(j for j in same if sigs[j] == ref)
-                raise CompileError(_different(j, i, ref, sigs[i], numbers))
+                raise CompileError(_different(j, i, first[j], first[i], numbers))
     if moved:
         s.reduce_nodes = sorted(s.reduce_nodes + moved, key=s.position.__getitem__)
     kinds, index, kind_of = [], {}, {}
@@ -205,8 +206,9 @@ def _different(j, i, sig_j, sig_i, numbers):
     unused = " (a sample with no operations does not reach the loss: max() or a branch picked others)" \
         if min(len(sig_j), len(sig_i)) == 1 else ""
     return (f"compile: {who}: {what}{unused}. The graph depends on the data (a branch on .data, "
-            "float(x), max(values) or max(x.data ...), random numbers), so it cannot be compiled; "
-            "run the function without compile")
+            "float(x), max(values) or max(x.data ...), random numbers) or on the sample's place in the "
+            "batch (a term for xb[0] alone, a weight by position inside the sample's term rather than "
+            "on its whole loss), so it cannot be compiled; run the function without compile")
 
 
 def describe_difference(sig_a, sig_b):

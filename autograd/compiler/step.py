@@ -20,6 +20,7 @@ from . import backends
 from . import reduction
 from .array_batches import no_targets, numpy_code
 from .array_training import Training
+from .other_data import check_other_data
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group, param_signature
@@ -238,6 +239,9 @@ class CompiledStep:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
                 plan = self._probe_plan(probe, data, start, chunk=None)
+            traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few)
+            check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
+                             data, not self.backward)
             # The same samples in another batch size: which constants depend on the size?
             second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
             rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
@@ -257,7 +261,9 @@ class CompiledStep:
                 return plan
             self._sums = False  # not a sum over the samples: from now on, trace whole batches
         s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
-        return Plan(self, s, skeys, key, start, [], range(len(skeys)))
+        plan = Plan(self, s, skeys, key, start, [], range(len(skeys)))
+        check_other_data(self.fn, self.params, s, xb, yb, data, not self.backward)
+        return plan
 
     def _probe_plan(self, probe: list[Any], data: bool, start: float, chunk: Optional[int]) -> Plan:
         """A plan from tracing the probe's samples: all at once, or (to save memory on wide
