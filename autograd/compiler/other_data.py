@@ -9,10 +9,6 @@ its length and every number nudged (targets of class indices stay) gives the sam
 by node and constant by constant, for any function that builds its graph from the structure
 of the batch alone; anything else differs somewhere.
 """
-import math
-import numbers
-
-from ..graph import topological_order
 from .trace import CompileError, trace
 
 _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), towards zero
@@ -63,34 +59,38 @@ def _nudged(x):
 
 def _first_difference(s, s2):
     """Where the graphs of two traces first differ, in words; None if they are the same."""
-    order, order2 = topological_order(s.root), topological_order(s2.root)
-    if len(order) != len(order2):
-        return f"{len(order)} values in one graph, {len(order2)} in the other"
-    place, place2 = {}, {}
-    for k, (v, v2) in enumerate(zip(order, order2)):
-        place[v], place2[v2] = k, k
-        a, a2 = _node(v, s, place), _node(v2, s2, place2)
-        if a != a2 and not (a[0] == a2[0] == "constant" and math.isnan(a[1]) and math.isnan(a2[1])):
-            return f"value {k} of the graph is {_words(a)} in one and {_words(a2)} in the other"
+    place, place2 = s.position, s2.position  # every node, numbered in topological order by split
+    if len(place) != len(place2):
+        return f"{len(place)} values in one graph, {len(place2)} in the other"
+    for k, (v, v2) in enumerate(zip(place, place2)):
+        a, b, a2, b2 = v._a, v._b, v2._a, v2._b
+        if a is None or a2 is None:  # leaves: what they stand for
+            if _leaf(v, s) != _leaf(v2, s2):
+                return f"value {k} of the graph is {_words(v, s)} in one and {_words(v2, s2)} in the other"
+        elif (v._op.name != v2._op.name or v._op.arg != v2._op.arg or place[a] != place2[a2]
+              or (None if b is None else place[b]) != (None if b2 is None else place2[b2])):
+            return f"value {k} of the graph is {_words(v, s)} in one and {_words(v2, s2)} in the other"
     return None
 
 
-def _node(v, s, place):
-    if v._a is None:
-        if v in s.index:
-            return ("parameter", s.index[v])
-        if v in s.where:
-            return ("input", s.where[v])
-        return ("constant", v.data)
-    return (v._op.name, v._op.arg, place[v._a], None if v._b is None else place[v._b])
+def _leaf(v, s):
+    if v._a is not None:
+        return None
+    if v in s.index:
+        return ("parameter", s.index[v])
+    if v in s.where:
+        return ("input", s.where[v])
+    return ("constant", v.data if v.data == v.data else "nan")
 
 
-def _words(node):
-    if node[0] == "constant":
-        return f"the constant {node[1]!r}"
-    if node[0] == "parameter":
-        return f"parameter {node[1]}"
-    if node[0] == "input":
-        return f"number {node[1][1]} of sample {node[1][0]}"
-    arg = "" if node[1] is None or not isinstance(node[1], numbers.Number) else f" {node[1]!r}"
-    return f"{node[0]!r}{arg} of values {', '.join(str(x) for x in node[2:] if x is not None)}"
+def _words(v, s):
+    leaf = _leaf(v, s)
+    if leaf is None:
+        arg = "" if v._op.arg is None else f" {v._op.arg!r}"
+        inputs = ", ".join(str(s.position[x]) for x in (v._a, v._b) if x is not None)
+        return f"{v._op.name!r}{arg} of values {inputs}"
+    if leaf[0] == "constant":
+        return f"the constant {v.data!r}"
+    if leaf[0] == "parameter":
+        return f"parameter {leaf[1]}"
+    return f"number {leaf[1][1]} of sample {leaf[1][0]}"
