@@ -1,4 +1,6 @@
 """NumPy batches handed to a compiled step: the code that fits them, found without looking at each number."""
+from .sizes import unchecked
+from .trace import structure
 
 
 def numpy_code(step, xb, yb):
@@ -20,6 +22,10 @@ def numpy_code(step, xb, yb):
     plan, kinds = step._find(skeys(), key)
     if plan is None:
         return None
+    if unchecked(plan, len(kinds)):  # a new size: its trace is compared with the code (sizes.py)
+        rows, targets, numbers, _ = structure(xb.tolist(), yb.tolist(), step._targets_as_data)
+        if not step._same_for_size(plan, rows, targets, numbers):
+            return None
     step._last = code = plan.code(len(kinds), kinds)
     if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
         xb, yb = (xb if xb.dtype.kind == "f" else xb.astype(float)).tolist(), yb.tolist()

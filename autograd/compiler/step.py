@@ -18,6 +18,7 @@ from ..grad_mode import enable_grad
 from ..graph import grad
 from . import backends
 from . import reduction
+from . import sizes
 from .array_batches import no_targets, numpy_code
 from .array_training import Training
 from .other_data import check_other_data
@@ -162,16 +163,32 @@ class CompiledStep:
             yb = yb.tolist() if hasattr(yb, "tolist") else yb
         xb, yb, skeys, key = structure(xb, yb, self._targets_as_data)
         plan, kinds = self._find(skeys, key)
+        if plan is not None and sizes.unchecked(plan, len(skeys)) and not self._same_for_size(plan, xb, yb, skeys):
+            plan = None  # the code for any size is wrong for this one: trace whole batches from now on
         if plan is None:
             if self._training is not None:
                 self._training.sync()  # a trace reads the Values
             plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
+            if sizes.unchecked(plan, len(skeys)) and not self._same_for_size(plan, xb, yb, skeys):
+                plan, xb, yb, skeys = self._trace_and_generate(xb, yb, skeys, key)
             kinds = plan.assign(skeys)
             if kinds is None:
                 raise CompileError("compile: the code just generated does not fit its own batch "
                                    "(please report this)")
         self._last = code = plan.code(len(skeys), kinds)
         return code, (lambda params: code.run(params, xb, yb, kinds)), xb, yb
+
+    def _same_for_size(self, plan: Plan, xb: Sequence[Any], yb: Sequence[Any], skeys: list[Any]) -> bool:
+        """Check the code for any size on a trace of this batch (a new size); if it differs,
+        drop the plan and trace whole batches from now on (see sizes.py)."""
+        if self._training is not None:
+            self._training.sync()  # a trace reads the Values
+        if sizes.same_for_size(self, plan, xb, yb, skeys, self._targets_as_data):
+            return True
+        self._sums = False
+        for plan_key in [k for k, p in self._plans.items() if p is plan]:
+            self._plans.pop(plan_key).forget()
+        return False
 
     def _find(self, skeys: list[Any], key: Any) -> tuple[Any, Any]:
         """The plan for this batch (most recently used first), and each sample's kind."""
@@ -252,11 +269,13 @@ class CompiledStep:
             # penalty scaled by it, a row's output divided by it): else trace whole batches.
             same = kinds2[0][1] == plan.first and param_signature(s2) == param_signature(plan.s)
             if not self.backward and same:
+                sizes.remember(plan, s2, len(rows2))
                 return plan
             template = same and self.backward and reduction.same_fold(
                 reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
             if template:
                 plan.template = template
+                sizes.remember(plan, s2, len(rows2))
                 plan.prune()
                 return plan
             self._sums = False  # not a sum over the samples: from now on, trace whole batches
