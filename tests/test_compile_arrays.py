@@ -363,3 +363,19 @@ def test_auto_with_no_sample_reaching_the_loss_on_its_own():
     step = compile(fn, [w, b], backend="auto")
     for n in (2, 3):
         assert_close(compiled(step, [w, b], [[1.0]] * n, [0.0] * n), dynamic(fn, [w, b], [[1.0]] * n, [0.0] * n))
+
+
+@pytest.mark.parametrize("backend", ["numpy", pytest.param("torch", marks=pytest.mark.skipif(
+    __import__("importlib").util.find_spec("torch") is None, reason="PyTorch is not installed"))])
+def test_parameter_terms_read_one_by_one_by_the_reduction(backend):
+    # Found by a new user: `mean + w ** 2 + b ** 2` made one group of the two squares, and the
+    # reduction read each as a slice of one (an array), so the loss was an array: TypeError.
+    w, b = Value(0.5), Value(-0.25)
+    X = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5], [2.0, 2.0], [-1.0, 1.0], [0.25, -2.0]]
+
+    def fn(xb, yb):
+        return sum((w * x[0] + b * x[1] - y) ** 2 for x, y in zip(xb, yb)) / len(xb) + w ** 2 + b ** 2
+    step = compile(fn, [w, b], backend=backend)
+    for n in (6, 4, 5):
+        assert_close(compiled(step, [w, b], X[:n], [0.1 * k for k in range(n)]),
+                     dynamic(fn, [w, b], X[:n], [0.1 * k for k in range(n)]))

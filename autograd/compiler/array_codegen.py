@@ -207,6 +207,9 @@ class BlockWriter(SumWriter):
             expr = f"{match[1]}[:, {match[2]}]" if match else f"{expr}[:, 0]"
         elif expr.isidentifier():
             expr = f"{expr}[0]"  # the one value of a group of one
+        elif src.kind != "c":  # one member of a bigger group: a slice of one (w ** 2 + b ** 2)
+            match = re.fullmatch(r"(\w+)\[(\d+):\d+\]", expr)
+            expr = f"{match[1]}[{match[2]}]" if match else f"{expr}[0]"
         return code.format(expr)
 
 
