@@ -105,3 +105,9 @@ def test_two_samples_that_differ_are_described_as_traced_not_after_moving_parts_
         return sum(((w * x[0] - y) ** 2 if x[0].data > 0 else (w * x[0] - y).abs()) for x, y in zip(rows, targets))
     with pytest.raises(CompileError, match=r"operation \d+ is '\*\*2' of \(node \d+\) in one and 'abs' of"):
         compile(fn, [w])([[1.0], [-1.0], [2.0]], [0.1, 0.2, 0.3])
+
+
+def test_a_sample_the_reduction_does_not_read_is_said_to_give_nothing():
+    w = Value(0.3)
+    with pytest.raises(CompileError, match="reads input 0 from one and nothing from the other"):
+        compile(lambda rows, targets: rows[0][0], [w])([[1.0], [2.0], [3.0]], [0.0] * 3)

@@ -220,7 +220,7 @@ def describe_difference(sig_a, sig_b):
             return f"operation {k} is {_describe(x)} in one and {_describe(y)} in the other"
     if len(ops_a) != len(ops_b):
         return f"one has {len(ops_a)} operations, the other {len(ops_b)}"
-    return f"the reduction reads {_words(out_a)} from one and {_words(out_b)} from the other"
+    return f"the reduction reads {_words(out_a) or 'nothing'} from one and {_words(out_b) or 'nothing'} from the other"
 
 
 def _describe(entry):
