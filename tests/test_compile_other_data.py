@@ -111,3 +111,14 @@ def test_a_sample_the_reduction_does_not_read_is_said_to_give_nothing():
     w = Value(0.3)
     with pytest.raises(CompileError, match="reads input 0 from one and nothing from the other"):
         compile(lambda rows, targets: rows[0][0], [w])([[1.0], [2.0], [3.0]], [0.0] * 3)
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_parameter_frozen_by_detach(backend):
+    # Found by a new user: w.detach() is a constant with w's value when traced; after the
+    # first update every step used the old value, silently.
+    w, b = Value(0.5), Value(0.1)
+
+    def fn(rows, targets):
+        return sum((w * x[0] + b - y) ** 2 * w.detach() for x, y in zip(rows, targets))
+    refused(compile(fn, [w, b], backend=backend), [w, b], [[1.0], [2.0], [3.0]], [0.1, 0.2, 0.3])

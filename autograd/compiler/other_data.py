@@ -4,10 +4,11 @@ Two samples of one kind that build different graphs are caught by comparing them
 but not a number read from the data that is the same kind of constant in every traced sample
 (`w * float(x[0])` with x[0] = 1.0 looks like the identity `* 1.0`), a sample whose whole term
 is constants (`b * float(x[0])`), nor a choice that picks differently for each class by chance
-(`max(logits)` compares values). Tracing once more with every row moved to the next sample of
-its length and every number nudged (targets of class indices stay) gives the same graph, node
-by node and constant by constant, for any function that builds its graph from the structure
-of the batch alone; anything else differs somewhere.
+(`max(logits)` compares values), nor a parameter's value frozen as a constant (`w.detach()`).
+Tracing once more with every row moved to the next sample of its length and every number and
+parameter nudged (targets of class indices stay) gives the same graph, node by node and
+constant by constant, for any function that builds its graph from the structure of the batch
+alone; anything else differs somewhere.
 """
 from .trace import CompileError, trace
 
@@ -18,18 +19,24 @@ def check_other_data(fn, params, s, xb, yb, data, outputs):
     """Raise CompileError if `fn` on other data of the batch `xb, yb` (traced as `s`) builds
     another graph. A trace that raises proves nothing either way and is let go."""
     rows2, targets2 = _other_data(xb, yb, data)
+    values = [p.data for p in params]
     try:
+        for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
+            p.data = _nudged(p.data)
         s2 = trace(fn, params, rows2, targets2, data, outputs=outputs)
     except Exception:  # (validation of the data, a domain error: not the compiler's business)
         return
+    finally:
+        for p, value in zip(params, values):
+            p.data = value
     difference = _first_difference(s, s2)
     if difference is not None:
         raise CompileError(
             "compile: the function builds another graph when the numbers of the batch change (traced "
-            f"again with each row moved to another sample and every number nudged by 1e-6: {difference}). "
-            "It reads the data's values while building its graph (float(x), x.data, detach(), a Python "
-            "if, max, min or sorted on values), so it cannot be compiled; keep such numbers as Values "
-            "(x[0] * b rather than b * float(x[0])), or run the function without compile")
+            "again with each row moved to another sample, and every number and parameter nudged by 1e-6: "
+            f"{difference}). It reads values while building its graph (float(x), x.data, p.detach(), a "
+            "Python if, max, min or sorted on values), so it cannot be compiled; keep such numbers as "
+            "Values (x[0] * b rather than b * float(x[0])), or run the function without compile")
 
 
 def _other_data(xb, yb, data):
