@@ -1,4 +1,4 @@
-"""compile traces again on other data: a graph built from the data's values is refused, not replayed wrong."""
+"""compile refuses a graph built from the values (tracing again on other data) and says where samples differ."""
 import math
 
 import pytest
@@ -122,3 +122,18 @@ def test_a_parameter_frozen_by_detach(backend):
     def fn(rows, targets):
         return sum((w * x[0] + b - y) ** 2 * w.detach() for x, y in zip(rows, targets))
     refused(compile(fn, [w, b], backend=backend), [w, b], [[1.0], [2.0], [3.0]], [0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_rows_of_two_lengths_that_build_the_same_graph_are_two_kinds(backend):
+    # Found by a new user: `w * x[0]` on rows of 1 and of 2 numbers is one graph, so the kinds
+    # of class 0 shared one code, which unpacked every row as one number: ValueError.
+    w, b = Value(0.5), Value(-0.3)
+
+    def fn(rows, ys):
+        return sum([w * x[0], b * x[-1], w * b * x[0]][y] for x, y in zip(rows, ys))
+    xb, targets = [[1.0], [2.0, 3.0], [0.5], [1.5, -1.0], [2.5]], [0, 1, 2, 0, 1]
+    step = compile(fn, [w, b], backend=backend)
+    for n in (5, 4, 5):
+        assert_close(compiled(step, [w, b], xb[:n], targets[:n]), dynamic(fn, [w, b], xb[:n], targets[:n]))
+        w.data += 0.25

@@ -48,9 +48,12 @@ def group(s, skeys, numbers=None, shared=None, peel=True):
         s.reduce_nodes = sorted(s.reduce_nodes + moved, key=s.position.__getitem__)
     kinds, index, kind_of = [], {}, {}
     for i, k in enumerate(skeys):
-        v = index.get(sigs[i])
+        # One kind: the same graph on rows of one length and targets of one kind (the classes
+        # apart); `w * x[0]` on rows of 1 and 2 numbers is one graph, but not one code.
+        like = (k[0], "class" if k[1].__class__ is tuple else k[1], sigs[i])
+        v = index.get(like)
         if v is None:
-            v = index[sigs[i]] = len(kinds)
+            v = index[like] = len(kinds)
             kinds.append((i, sigs[i]))
         kind_of[k] = v
     return kinds, kind_of
