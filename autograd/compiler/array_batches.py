@@ -23,8 +23,8 @@ def numpy_code(step, xb, yb):
     if plan is None:
         return None
     if unchecked(plan, len(kinds)):  # a new size: its trace is compared with the code (sizes.py)
-        rows, targets, numbers, _ = structure(xb.tolist(), yb.tolist(), step._targets_as_data)
-        if not step._same_for_size(plan, rows, targets, numbers):
+        rows, targets, keys, _ = structure(xb.tolist(), yb.tolist(), step._targets_as_data)
+        if not step._same_for_size(plan, rows, targets, keys):
             return None
     step._last = code = plan.code(len(kinds), kinds)
     if code.arrays is None or not code.arrays.__name__.endswith(".numpy"):
