@@ -211,9 +211,9 @@ def test_targets_that_are_class_indices_are_structure(backend):
 def test_check_catches_a_graph_that_depends_on_the_data():
     w = Value(0.5)
 
-    def fn(rows, targets):  # branches on the data while building the graph
-        return sum((w * x[0] if x[0].data > 0 else w.exp() * x[0]) for x in rows)
-    positive, negative = [[1.0], [2.0]], [[-1.0], [-2.0]]
+    def fn(rows, targets):  # branches on the data while building the graph, at a threshold
+        return sum((w * x[0] if x[0].data < 10 else w.exp() * x[0]) for x in rows)  # (that -x does not cross)
+    positive, negative = [[1.0], [2.0]], [[11.0], [12.0]]
     silent = compile(fn, [w])
     silent(positive, [0.0, 0.0])
     assert compiled(silent, [w], negative, [0.0, 0.0])[0] != pytest.approx(dynamic(fn, [w], negative, [0.0, 0.0])[0])
@@ -224,7 +224,7 @@ def test_check_catches_a_graph_that_depends_on_the_data():
         checked(negative, [0.0, 0.0])
     assert w.grad == 0.25  # nothing was added
     with pytest.raises(CompileError, match="samples 0 and 1"):  # both branches in one batch
-        compile(fn, [w])([[1.0], [-1.0], [2.0]], [0.0] * 3)
+        compile(fn, [w])([[1.0], [11.0], [2.0]], [0.0] * 3)
     assert w.grad == 0.25
 
 

@@ -137,3 +137,35 @@ def test_rows_of_two_lengths_that_build_the_same_graph_are_two_kinds(backend):
     for n in (5, 4, 5):
         assert_close(compiled(step, [w, b], xb[:n], targets[:n]), dynamic(fn, [w, b], xb[:n], targets[:n]))
         w.data += 0.25
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_branch_that_every_traced_sample_takes_the_same_way(backend):
+    # Found by a new user: the batch's first rows were all positive, so both traced samples
+    # took `if x[0].data > 0`; every negative row of later batches got their code, silently.
+    w = Value(0.5)
+
+    def fn(rows, targets):
+        return sum((w * x[0] if x[0].data > 0 else (w * x[0]).exp()) for x in rows)
+    refused(compile(fn, [w], backend=backend), [w], [[1.0], [2.0], [0.5]], [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_hand_written_cross_entropy_that_branches_on_labels_of_one_class(backend):
+    w, b = Value(0.5), Value(0.1)
+
+    def fn(rows, targets):
+        probs = [(w * x[0] + b).sigmoid() for x in rows]
+        return sum(-(p.log() if y > 0.5 else (1 - p).log()) for p, y in zip(probs, targets)) / len(rows)
+    refused(compile(fn, [w, b], backend=backend), [w, b], [[1.0], [2.0], [-1.0]], [1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_function_that_cannot_take_flipped_rows_still_compiles(backend):
+    w, b = Value(0.5), Value(0.1)
+
+    def fn(rows, targets):  # log of the rows: flipped signs raise, nudged ones are checked
+        return sum((w * x[0].log() + b - y) ** 2 for x, y in zip(rows, targets)) / len(rows)
+    step = compile(fn, [w, b], backend=backend)
+    for xb, yb in [([[1.0], [2.0], [0.5]], [0.1, 0.2, 0.3]), ([[3.0], [0.25]], [1.0, -1.0])]:
+        assert_close(compiled(step, [w, b], xb, yb), dynamic(fn, [w, b], xb, yb))

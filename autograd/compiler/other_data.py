@@ -5,10 +5,11 @@ but not a number read from the data that is the same kind of constant in every t
 (`w * float(x[0])` with x[0] = 1.0 looks like the identity `* 1.0`), a sample whose whole term
 is constants (`b * float(x[0])`), nor a choice that picks differently for each class by chance
 (`max(logits)` compares values), nor a parameter's value frozen as a constant (`w.detach()`).
-Tracing once more with every row moved to the next sample of its length and every number and
-parameter nudged (targets of class indices stay) gives the same graph, node by node and
-constant by constant, for any function that builds its graph from the structure of the batch
-alone; anything else differs somewhere.
+Tracing once more with every row moved to the next sample of its length, its signs flipped,
+float targets y as 1 - y and every parameter nudged (class indices stay) gives the same graph,
+node by node and constant by constant, for any function that builds its graph from the
+structure of the batch alone; anything else differs somewhere (a Python `if x[0] > 0` or
+`if y > 0.5` too, though every traced sample took the same branch).
 """
 from .trace import CompileError, trace
 
@@ -17,45 +18,56 @@ _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), toward
 
 def check_other_data(fn, params, s, xb, yb, data, outputs):
     """Raise CompileError if `fn` on other data of the batch `xb, yb` (traced as `s`) builds
-    another graph. A trace that raises proves nothing either way and is let go."""
-    rows2, targets2 = _other_data(xb, yb, data)
-    values = [p.data for p in params]
-    try:
-        for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
-            p.data = _nudged(p.data)
-        s2 = trace(fn, params, rows2, targets2, data, outputs=outputs)
-    except Exception:  # (validation of the data, a domain error: not the compiler's business)
-        return
-    finally:
-        for p, value in zip(params, values):
-            p.data = value
-    difference = _first_difference(s, s2)
-    if difference is not None:
-        raise CompileError(
-            "compile: the function builds another graph when the numbers of the batch change (traced "
-            "again with each row moved to another sample, and every number and parameter nudged by 1e-6: "
-            f"{difference}). It reads values while building its graph (float(x), x.data, p.detach(), a "
-            "Python if, max, min or sorted on values), so it cannot be compiled; keep such numbers as "
-            "Values (x[0] * b rather than b * float(x[0])), or run the function without compile")
+    another graph: near data (nudged), then far (signs flipped, 0/1 labels swapped). A trace
+    that raises (a log of a flipped row, validation of the data) proves nothing and is let go."""
+    for far in (False, True):
+        rows2, targets2 = _other_data(xb, yb, data, far)
+        values = [p.data for p in params]
+        try:
+            for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
+                p.data = _nudged(p.data)
+            s2 = trace(fn, params, rows2, targets2, data, outputs=outputs)
+        except Exception:  # (not the compiler's business: the function's own errors)
+            continue
+        finally:
+            for p, value in zip(params, values):
+                p.data = value
+        difference = _first_difference(s, s2)
+        del s2
+        if difference is not None:
+            raise CompileError(
+                "compile: the function builds another graph when the numbers of the batch change "
+                f"(traced again with each row moved to another sample and its numbers {_HOW[far]}, and "
+                f"every parameter nudged: {difference}). It reads values while building its graph "
+                "(float(x), x.data, p.detach(), a Python if, max, min or sorted on values), so it cannot "
+                "be compiled; keep such numbers as Values (x[0] * b rather than b * float(x[0])), or run "
+                "the function without compile")
 
 
-def _other_data(xb, yb, data):
-    """Each row moved to the next sample with a row of its length, every number nudged; float
-    targets (when they are data) nudged in place; class indices kept."""
+_HOW = {False: "nudged by 1e-6", True: "signs flipped (float targets y as 1 - y)"}
+
+
+def _other_data(xb, yb, data, far):
+    """Each row moved to the next sample with a row of its length, every number nudged (and
+    `far`: its sign flipped); float targets (when they are data) nudged in place (`far`: y
+    becomes 1 - y, which swaps 0/1 labels and keeps probabilities in [0, 1]); class indices kept."""
     by_length = {}
     for i, row in enumerate(xb):
         by_length.setdefault(len(row), []).append(i)
+    sign = -1.0 if far else 1.0
     rows2 = [None] * len(xb)
     for same in by_length.values():
         for k, i in enumerate(same):
-            rows2[i] = [_nudged(x) for x in xb[same[k - 1]]]
+            rows2[i] = [_nudged(sign * x) for x in xb[same[k - 1]]]
     targets2 = list(yb)
     if data:
+        def other(y):  # (labels 0 and 1 swap exactly, so that `if y:` sees the other one)
+            return _nudged(y) if not far else 1.0 - y if y in (0.0, 1.0) else _nudged(1.0 - y)
         for i, y in enumerate(yb):
             if isinstance(y, float):
-                targets2[i] = _nudged(y)
+                targets2[i] = other(y)
             elif isinstance(y, (list, tuple)):
-                targets2[i] = [_nudged(t) for t in y]
+                targets2[i] = [other(t) for t in y]
     return rows2, targets2
 
 

@@ -256,14 +256,14 @@ class CompiledStep:
                 plan = self._probe_plan(probe, data, start, chunk=_CHUNK if self.backend == "python" else None)
             except Unmerged:
                 plan = self._probe_plan(probe, data, start, chunk=None)
-            traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few)
-            check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
-                             data, not self.backward)
             # The same samples in another batch size: which constants depend on the size?
             second = [probe[0], spare] + ([probe[0]] if plan.traced == 2 else [])
             rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
             s2 = trace(self.fn, self.params, rows2, targets2, data, outputs=not self.backward)
             kinds2, _ = group(s2, pkeys2, numbers2, peel=self.backward)  # moves a sum's first additions into the reduction
+            traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few; after the checks above)
+            check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
+                             data, not self.backward)
             # The first sample's own code and the parameters' own values must not change with
             # the batch size (a loss weighted by 1 / len(xb) inside each sample's term, an L2
             # penalty scaled by it, a row's output divided by it): else trace whole batches.
