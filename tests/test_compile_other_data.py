@@ -169,3 +169,20 @@ def test_a_function_that_cannot_take_flipped_rows_still_compiles(backend):
     step = compile(fn, [w, b], backend=backend)
     for xb, yb in [([[1.0], [2.0], [0.5]], [0.1, 0.2, 0.3]), ([[3.0], [0.25]], [1.0, -1.0])]:
         assert_close(compiled(step, [w, b], xb, yb), dynamic(fn, [w, b], xb, yb))
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_losses_divided_by_their_place_in_the_batch(backend):
+    # Found by a new user: `loss_k / (k + 1)` was refused ("samples 0 and 1 ... '/' of constant
+    # 1.0 in one and 2.0 in the other"), while `loss_k * (k + 1)` compiled: `/ 1.0` is an identity too.
+    w, b = Value(0.3), Value(-0.7)
+
+    def fn(rows, targets):
+        losses = [(w * x[0] + b * x[1] - y) ** 2 for x, y in zip(rows, targets)]
+        return sum(loss / (k + 1) for k, loss in enumerate(losses))
+    xb = [[0.5, -1.0], [1.0, 2.0], [-1.5, 0.25], [2.0, 1.0], [0.75, -0.5]]
+    yb = [0.5, -0.25, 1.0, 0.0, 0.75]
+    step = compile(fn, [w, b], backend=backend)
+    for n in (5, 3, 2, 5, 4):
+        assert_close(compiled(step, [w, b], xb[:n], yb[:n]), dynamic(fn, [w, b], xb[:n], yb[:n]))
+        w.data += 0.125

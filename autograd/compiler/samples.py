@@ -145,7 +145,8 @@ def _peel(s, i, moved, identities_only=False):
             continue
         a, b, name = v._a, v._b, v._op.name
         c = const.get(b, const.get(a))
-        identity = (a in const) != (b in const) and (name, c) in (("+", 0.0), ("*", 1.0))
+        identity = (a in const) != (b in const) and (name, c) in (("+", 0.0), ("*", 1.0)) \
+            or name == "/" and b in const and a not in const and const[b] == 1.0  # loss_k / (k + 1)
         if not (identity or not identities_only):
             continue
         mine = [x for x in (a, b) if s.owner.get(x) == i]
