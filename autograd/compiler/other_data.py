@@ -19,7 +19,18 @@ _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), toward
 def check_other_data(fn, params, s, xb, yb, data, outputs):
     """Raise CompileError if `fn` on other data of the batch `xb, yb` (traced as `s`) builds
     another graph: near data (nudged), then far (signs flipped, 0/1 labels swapped). A trace
-    that raises (a log of a flipped row, validation of the data) proves nothing and is let go."""
+    that raises (a log of a flipped row, validation of the data) proves nothing and is let go.
+
+    >>> from autograd import Value
+    >>> w = Value(0.5)
+    >>> fn = lambda rows, targets: sum(w * float(x[0]) for x in rows)   # x[0] baked in
+    >>> xb, yb = [[1.0], [2.0]], [0.0, 0.0]
+    >>> try:
+    ...     check_other_data(fn, [w], trace(fn, [w], xb, yb, True), xb, yb, True, False)
+    ... except CompileError as error:
+    ...     print(str(error).split(" (")[0])
+    compile: the function builds another graph when the numbers of the batch change
+    """
     for far in (False, True):
         rows2, targets2 = _other_data(xb, yb, data, far)
         values = [p.data for p in params]
