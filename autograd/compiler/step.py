@@ -261,22 +261,22 @@ class CompiledStep:
             rows2, targets2, pkeys2, numbers2 = (list(column) for column in zip(*second))
             s2 = trace(self.fn, self.params, rows2, targets2, data, outputs=not self.backward)
             kinds2, _ = group(s2, pkeys2, numbers2, peel=self.backward)  # moves a sum's first additions into the reduction
-            traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few; after the checks above)
-            check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
-                             data, not self.backward)
             # The first sample's own code and the parameters' own values must not change with
             # the batch size (a loss weighted by 1 / len(xb) inside each sample's term, an L2
             # penalty scaled by it, a row's output divided by it): else trace whole batches.
             same = kinds2[0][1] == plan.first and param_signature(s2) == param_signature(plan.s)
-            if not self.backward and same:
-                sizes.remember(plan, s2, len(rows2))
-                return plan
             template = same and self.backward and reduction.same_fold(
                 reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
-            if template:
-                plan.template = template
+            if (same and not self.backward) or template:
                 sizes.remember(plan, s2, len(rows2))
-                plan.prune()
+            del s2, kinds2  # before the traces on other data: at MNIST width each is 100 MB
+            if (same and not self.backward) or template:
+                traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few)
+                check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
+                                 data, not self.backward)
+                if template:
+                    plan.template = template
+                    plan.prune()
                 return plan
             self._sums = False  # not a sum over the samples: from now on, trace whole batches
         s = trace(self.fn, self.params, xb, yb, data, outputs=not self.backward)
