@@ -267,15 +267,16 @@ class CompiledStep:
             same = kinds2[0][1] == plan.first and param_signature(s2) == param_signature(plan.s)
             template = same and self.backward and reduction.same_fold(
                 reduction.fold(plan.s), plan.traced, reduction.fold(s2), len(rows2))
+            if template:
+                plan.template = template
             if (same and not self.backward) or template:
-                sizes.remember(plan, s2, len(rows2))
+                sizes.remember(plan, s2, len(rows2))  # (after the template: it keeps s2's fold for it)
             del s2, kinds2  # before the traces on other data: at MNIST width each is 100 MB
             if (same and not self.backward) or template:
                 traced = probe[:len(plan.s.samples)]  # (of a wide model, the first few)
                 check_other_data(self.fn, self.params, plan.s, [p[0] for p in traced], [p[1] for p in traced],
                                  data, not self.backward)
                 if template:
-                    plan.template = template
                     plan.prune()
                 return plan
             self._sums = False  # not a sum over the samples: from now on, trace whole batches
