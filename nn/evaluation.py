@@ -136,27 +136,43 @@ def _as_rows(X: Sequence[Any]) -> Any:
 
 _CHUNK = 256  # rows per call of a compiled forward pass: one batch size reused, short lists
 _ARRAY_CHUNK = 8192  # the same as arrays: large, yet a bounded memory
-_FORWARD: weakref.WeakKeyDictionary[Module, Any] = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
+_FORWARD: weakref.WeakKeyDictionary[Module, Any] = weakref.WeakKeyDictionary()  # model -> (forward pass, settings)
 
 
 def _forward_program(model: Module, arrays: bool = False) -> Any:
-    """The model's compiled forward pass, made once and kept as long as the model lives;
-    with `arrays`, as array code where it pays (backend "auto")."""
+    """The model's compiled forward pass, made once and kept as long as the model lives, and
+    made again if its parameters or its modules' settings changed (see `_settings`); with
+    `arrays`, as array code where it pays (backend "auto")."""
     from autograd.compiler import compile_step  # optional, and heavy to import
-    params = model.parameters()
+    params, settings = model.parameters(), _settings(model)
     try:
-        found = _FORWARD.get(model)
+        found, known = _FORWARD.get(model, (None, None))
     except TypeError:  # a model that cannot be a weak dictionary key: compile each time
-        found = None
+        found, known = None, None
     backend = "auto" if arrays else "python"
-    if found is None or found.backend != backend or len(found.params) != len(params) or \
+    if found is None or found.backend != backend or known != settings or len(found.params) != len(params) or \
             any(a is not b for a, b in zip(found.params, params)):
         found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False, backend=backend)
         try:
-            _FORWARD[model] = found
+            _FORWARD[model] = (found, settings)
         except TypeError:
             pass
     return found
+
+
+def _settings(model: Module) -> tuple[Any, ...]:
+    """What a compiled forward pass bakes in besides the parameters: each module's plain
+    attributes (numbers, strings, flags, None, functions, lists of numbers), by value, such as
+    an activation's name or a custom module's `self.scale`."""
+    out: list[Any] = []
+    for k, module in enumerate(model.modules()):
+        for name, v in vars(module).items():
+            if isinstance(v, (list, tuple)):
+                if v and all(isinstance(x, numbers.Number) and not isinstance(x, Value) for x in v):
+                    out.append((k, name, tuple(v)))
+            elif v is None or isinstance(v, (numbers.Number, str)) or callable(v) and not isinstance(v, Module):
+                out.append((k, name, v))
+    return tuple(out)
 
 
 def _data(out: Any) -> Union[float, list[float]]:

@@ -69,3 +69,27 @@ def test_outputs_that_depend_on_the_batch_are_never_replayed_wrong(backend):
                           backend=backend)
     with pytest.raises(CompileError, match="different graphs"):
         by_position([[1.0], [2.0], [3.0]])
+
+
+class _Scaled(nn.Module):
+    """A model whose forward reads a plain attribute: the compiled pass bakes it in."""
+
+    def __init__(self):
+        self.body = nn.MLP(2, [3, 1], seed=1)
+        self.scale = 2.0
+
+    def forward(self, x):
+        return self.body(x) * self.scale
+
+
+def test_compiled_predict_follows_a_modules_settings_changed_after_it_ran():
+    X = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]]
+    model = _Scaled()
+    for change in (lambda: setattr(model, "scale", -3.0),
+                   lambda: setattr(model.body.layers[0], "activation", "tanh") or
+                   [setattr(n, "_act", Value.tanh) for n in model.body.layers[0].neurons]):
+        first = nn.predict(model, X, threshold=None, compile=True)
+        assert first == nn.predict(model, X, threshold=None)
+        change()
+        again = nn.predict(model, X, threshold=None, compile=True)
+        assert again == nn.predict(model, X, threshold=None) and again != first

@@ -120,7 +120,7 @@ def test_evaluate_and_predict_compiled_equal_the_engine():
     for compiled in (True, False):
         assert type(nn.evaluate(model, X, labels, compile=compiled)["accuracy"]) is float
     from nn.evaluation import _FORWARD
-    assert _FORWARD[model].backend == "auto" and _FORWARD[model].stats["backend"] == "numpy"
+    assert _FORWARD[model][0].backend == "auto" and _FORWARD[model][0].stats["backend"] == "numpy"
 
 
 def test_compiled_evaluate_without_numpy_is_python():
@@ -130,7 +130,7 @@ def test_compiled_evaluate_without_numpy_is_python():
             "m = nn.MLP(3, [4, 2], seed=0); X = [[0.1, 0.2, 0.3], [1.0, 0.0, -1.0]] * 5; y = [0, 1] * 5\n"
             "a = nn.evaluate(m, X, y, 'cross_entropy', compile=True); b = nn.evaluate(m, X, y, 'cross_entropy')\n"
             "assert a['accuracy'] == b['accuracy'] and abs(a['loss'] - b['loss']) < 1e-12, (a, b)\n"
-            "assert _FORWARD[m].backend == 'python' and _FORWARD[m].stats['backend'] == 'python'\n"
+            "assert _FORWARD[m][0].backend == 'python' and _FORWARD[m][0].stats['backend'] == 'python'\n"
             "assert len(nn.fit(m, X, y, 'cross_entropy', compile=True, epochs=2, verbose=False)) == 2")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
 
