@@ -82,7 +82,7 @@ def case_fit(compiled, epochs=4):
         t0, s0 = t, s
     from nn.evaluation import _FORWARD
     return {"first": clock.ticks[0][0] - start, "epoch": statistics.median(epochs_),
-            "steps": statistics.median(steps), "forward": _FORWARD[model].stats["backend"] if compiled else None}
+            "steps": statistics.median(steps), "forward": _FORWARD[model][0].stats["backend"] if compiled else None}
 
 
 def case_cycling(compiled):
