@@ -186,3 +186,37 @@ def test_losses_divided_by_their_place_in_the_batch(backend):
     for n in (5, 3, 2, 5, 4):
         assert_close(compiled(step, [w, b], xb[:n], yb[:n]), dynamic(fn, [w, b], xb[:n], yb[:n]))
         w.data += 0.125
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_trace_on_other_data_never_shows_nudged_parameters_to_other_threads(backend):
+    # The traces on other data nudge every parameter for a moment: a compiled step running
+    # in another thread meanwhile must still read the parameters' own values.
+    import sys
+    import threading
+    model = nn.MLP(3, [4, 2], seed=0)
+    params = model.parameters()
+
+    def fn(rows, ys):
+        return nn.cross_entropy([model(x) for x in rows], ys)
+    xb, yb = [[0.5, -1.0, 0.25], [1.5, 0.5, -0.5], [0.1, 0.2, 0.3]], [0, 1, 1]
+    reader = compile(fn, params, backend=backend)
+    want = reader(xb, yb)
+    assert want == pytest.approx(dynamic(fn, params, xb, yb)[0], rel=1e-12)
+    done, seen = threading.Event(), []
+
+    def read():
+        while not done.is_set():
+            seen.append(reader(xb, yb))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: inside a trace too
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        for _ in range(15):  # a new step each time: each first call traces on other data
+            compile(fn, params, backend=backend)(xb, yb)
+    finally:
+        done.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+    assert seen and all(loss == want for loss in seen)

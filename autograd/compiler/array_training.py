@@ -12,6 +12,8 @@ the block (a plain `step(xb, yb)` call, tracing a new kind of batch).
 """
 import contextlib
 
+from . import other_data
+
 
 class Training:
     """The callable of a `with step.training(optimizer) as train:` block; see `CompiledStep.training`."""
@@ -48,6 +50,10 @@ class Training:
 
     def __call__(self, xb, yb):
         """One whole step: zero_grad, forward, backward, the optimizer's update; returns the loss."""
+        with other_data.lock:  # as a compiled call: no other thread's trace nudges the parameters meanwhile
+            return self._step(xb, yb)
+
+    def _step(self, xb, yb):
         if self.step._training is not self:
             raise RuntimeError("training: call train(xb, yb) inside its block: "
                                "with step.training(optimizer) as train: ...")

@@ -11,7 +11,13 @@ node by node and constant by constant, for any function that builds its graph fr
 structure of the batch alone; anything else differs somewhere (a Python `if x[0] > 0` or
 `if y > 0.5` too, though every traced sample took the same branch).
 """
+import threading
+
 from .trace import CompileError, trace
+
+# Held while the parameters are nudged (below). Every compiled call holds it too (step.py,
+# array_training.py), so that no compiled step in another thread reads a nudged parameter.
+lock = threading.RLock()
 
 _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), towards zero
 
@@ -33,16 +39,10 @@ def check_other_data(fn, params, s, xb, yb, data, outputs):
     """
     for far in (False, True):
         rows2, targets2 = _other_data(xb, yb, data, far)
-        values = [p.data for p in params]
-        try:
-            for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
-                p.data = _nudged(p.data)
-            s2 = trace(fn, params, rows2, targets2, data, outputs=outputs)
-        except Exception:  # (not the compiler's business: the function's own errors)
+        with lock:
+            s2 = _trace_nudged(fn, params, rows2, targets2, data, outputs)
+        if s2 is None:
             continue
-        finally:
-            for p, value in zip(params, values):
-                p.data = value
         difference = _first_difference(s, s2)
         del s2
         if difference is not None:
@@ -53,6 +53,20 @@ def check_other_data(fn, params, s, xb, yb, data, outputs):
                 "(float(x), x.data, p.detach(), a Python if, max, min or sorted on values), so it cannot "
                 "be compiled; keep such numbers as Values (x[0] * b rather than b * float(x[0])), or run "
                 "the function without compile")
+
+
+def _trace_nudged(fn, params, rows, targets, data, outputs):
+    """A trace of `fn` on `rows` with every parameter nudged (put back after); None if it raises."""
+    values = [p.data for p in params]
+    try:
+        for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
+            p.data = _nudged(p.data)
+        return trace(fn, params, rows, targets, data, outputs=outputs)
+    except Exception:  # (not the compiler's business: the function's own errors)
+        return None
+    finally:
+        for p, value in zip(params, values):
+            p.data = value
 
 
 _HOW = {False: "nudged by 1e-6", True: "signs flipped (float targets y as 1 - y)"}

@@ -21,6 +21,7 @@ from . import reduction
 from . import sizes
 from .array_batches import no_targets, numpy_code
 from .array_training import Training
+from . import other_data
 from .other_data import check_other_data
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
@@ -104,9 +105,10 @@ class CompiledStep:
     def __call__(self, xb: Sequence[Sequence[float]], yb: Optional[Sequence[Any]] = None) -> Union[float, list[Any]]:
         if yb is None and not self.backward and hasattr(xb, "__len__"):
             yb = no_targets(xb)  # a forward pass needs none
-        if self._training is not None:
-            self._training.release()  # this call reads and writes the Values: bring them up to date first
-        return self._apply(*self._code(xb, yb))
+        with other_data.lock:  # no other thread's trace has the parameters nudged meanwhile
+            if self._training is not None:
+                self._training.release()  # this call reads and writes the Values: bring them up to date first
+            return self._apply(*self._code(xb, yb))
 
     def _apply(self, code: Any, run: Callable[[Any], Any], xb: Any, yb: Any) -> Union[float, list[Any]]:
         """Run what `_code` found on the Values' numbers: add the gradients into `.grad` and
