@@ -185,6 +185,13 @@ class Value:
         """
         self.grad = None if set_to_none else 0.0
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickling or copying: a computed value becomes a leaf with its data, grad and label
+        (its graph holds the ops' functions; PyTorch pickles a result without its graph too)."""
+        if self._op is None:
+            return object.__reduce_ex__(self, protocol)
+        return _restored, (self.data, self.grad, self.label)
+
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
         return Value(self.data, self.label)
@@ -387,6 +394,13 @@ def _leaf(data: float, op: Optional[Op] = None) -> Value:
     node._seq = 0
     node._mark = None
     return node
+
+
+def _restored(data: float, grad: Optional[float], label: str) -> Value:
+    """A pickled computed value, back as a leaf (see `Value.__reduce_ex__`)."""
+    value = Value(data, label)
+    value.grad = grad
+    return value
 
 
 def _wrap(x: object) -> Value:

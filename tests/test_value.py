@@ -168,3 +168,22 @@ def test_truth_value_matches_torch():
     torch = pytest.importorskip("torch")
     for x in [0.0, -0.0, 5e-324, -1.0, float("nan")]:
         assert bool(Value(x)) is bool(torch.tensor(x, dtype=torch.float64))
+
+
+def test_pickling_a_computed_value_gives_a_leaf_with_its_numbers():
+    import copy
+    import pickle
+    from autograd import no_grad
+    a = Value(2.0, label="a")
+    b = a * 3.0
+    b.label = "b"
+    b.backward()
+    with no_grad():
+        c = a.exp()
+    for value, copied in [(b, pickle.loads(pickle.dumps(b))), (c, pickle.loads(pickle.dumps(c))),
+                          (b, copy.deepcopy(b)), (a, pickle.loads(pickle.dumps(a)))]:
+        assert copied is not value and copied.is_leaf and copied.op == ""
+        assert (copied.data, copied.grad, copied.label) == (value.data, value.grad, value.label)
+    leaf = pickle.loads(pickle.dumps(b))
+    (leaf * leaf).backward()
+    assert leaf.grad == 1.0 + 2 * 6.0 and a.grad == 3.0  # its own leaf now: the original graph untouched
