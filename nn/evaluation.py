@@ -51,7 +51,9 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
     (`rows`: X as a NumPy array, if made already)."""
     outputs = _outputs(model, X, compile, rows)
     with no_grad():
-        value = None if loss_fn is None else float(loss_fn(outputs, y))
+        # a compiled pass gives floats; a loss of the user's may call Value methods (o.exp())
+        given = [_as_value(out) for out in outputs] if compile and loss_fn is not None else outputs
+        value = None if loss_fn is None else float(loss_fn(given, y))
     data = [_data(out) for out in outputs]
     if threshold is None and not isinstance(data[0], list):
         return {"loss": value, "accuracy": None}
@@ -119,6 +121,11 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any =
     finally:
         if was_training is not None:
             model.train(was_training)
+
+
+def _as_value(out: Any) -> Any:
+    """A compiled output (a float, or a list of floats) as the model gives it: Values."""
+    return [Value(v) for v in out] if isinstance(out, (list, tuple)) else Value(out)
 
 
 def _as_rows(X: Sequence[Any]) -> Any:

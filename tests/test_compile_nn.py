@@ -164,3 +164,24 @@ def test_fit_with_compile_and_cross_entropy_trains_like_backward():
                batch_size=10, seed=0, verbose=False, compile=flag)
         weights.append([p.data for p in model.parameters()])
     assert weights[1] == pytest.approx(weights[0], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("validation", [False, True])
+def test_a_loss_of_ones_own_calling_value_methods_is_measured_on_compiled_outputs(validation):
+    # Found by a new user: fit(compile=True, validation=...) with a loss calling o.exp()
+    # raised AttributeError ('float' object has no attribute 'exp') after the first epoch:
+    # the compiled forward pass gave the loss floats where the model gives Values.
+    def softplus_loss(outputs, targets):
+        return sum((o.exp() + 1.0).log() * (1.0 - 2.0 * t) for o, t in zip(outputs, targets)) / len(targets)
+    X, y = nn.make_moons(30, seed=1)
+    y = [float(t) for t in y]
+    results = []
+    for flag in (False, True):
+        model = nn.MLP(2, [6, 1], seed=3)
+        if validation:
+            history = nn.fit(model, X, y, softplus_loss, epochs=2, batch_size=8, seed=0, verbose=False,
+                             compile=flag, validation=(X[:11], y[:11]))
+            results.append([h.val_loss for h in history])
+        else:
+            results.append(nn.evaluate(model, X, y, softplus_loss, compile=flag)["loss"])
+    assert results[1] == pytest.approx(results[0], rel=1e-9)
