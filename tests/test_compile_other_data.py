@@ -249,3 +249,19 @@ def test_the_nudged_trace_is_paid_only_when_the_flipped_one_raises(backend):
         assert_close(compiled(step, [w, b], xb, yb), dynamic(lambda r, t: loss(r, t, kind), [w, b], xb, yb))
         calls[kind] -= 1  # (the dynamic run)
     assert calls["log"] == calls["plain"] + 1
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_labels_read_in_python_are_refused_as_floats_and_compile_as_ints(backend):
+    # Found by a new user: a hand-written hinge loss on -1.0/+1.0 labels was refused; the
+    # message now says that labels given as ints compile (one code for each label).
+    w, b = Value(0.5), Value(0.1)
+
+    def fn(rows, targets):
+        return sum((1.0 - (1.0 if t > 0 else -1.0) * (w * x[0] + b)).relu() for x, t in zip(rows, targets)) / len(rows)
+    xb = [[1.0], [2.0], [-1.0], [0.5]]
+    with pytest.raises(CompileError, match="labels read in Python.*as ints"):
+        compile(fn, [w, b], backend=backend)(xb, [1.0, 1.0, 1.0, 1.0])
+    step = compile(fn, [w, b], backend=backend)
+    for yb in ([1, 1, 1, 1], [1, -1, -1, 1], [-1, 1, 1, -1]):
+        assert_close(compiled(step, [w, b], xb, yb), dynamic(fn, [w, b], xb, yb))

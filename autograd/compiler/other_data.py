@@ -55,7 +55,15 @@ def check_other_data(fn, params, s, xb, yb, data, outputs):
             f"every parameter nudged: {difference}). It reads values while building its graph "
             "(float(x), x.data, p.detach(), a Python if, max, min or sorted on values), so it cannot "
             "be compiled; keep such numbers as Values (x[0] * b rather than b * float(x[0])), or run "
-            "the function without compile")
+            f"the function without compile{_LABELS if data and _float_targets(yb) else ''}")
+
+
+_LABELS = ("; targets that are labels read in Python (if y > 0: ...) can be given as ints, "
+           "one code for each label")
+
+
+def _float_targets(yb):
+    return any(isinstance(y, float) or isinstance(y, (list, tuple)) for y in yb)
 
 
 def _trace_nudged(fn, params, rows, targets, data, outputs):
