@@ -4,8 +4,9 @@ The samples' code and the batch reduction are written for any batch size from tr
 small sizes, whose constants tell how they depend on the size (k / n, k * n). A Python branch
 on the size (`s / len(xb) if len(xb) >= 4 else s`, an L2 term only for big batches) is not
 among what two small sizes show. So the first batch of each new size is traced whole, when its
-graph is small enough to trace in tens of milliseconds, and compared; if it differs, the step
-traces whole batches from then on, one per size (as for any reduction of another shape).
+graph is small enough (`BUDGET`: at most 0.1-0.3 s of tracing, once per size), and compared; if
+it differs, the step traces whole batches from then on, one per size (as for any reduction of
+another shape).
 """
 from . import reduction
 from .samples import group, param_signature
