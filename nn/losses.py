@@ -88,7 +88,7 @@ def binary_cross_entropy_with_logits(input: Prediction, target: Target,
 
 def binary_cross_entropy_with_logits(input: Prediction, target: Target,
                                      reduction: str = "mean") -> Union[Value, list[Value]]:
-    """Binary cross-entropy of sigmoid(x), computed stably as softplus(x) - t * x.
+    """Binary cross-entropy of sigmoid(x), computed stably as PyTorch does: (1 - t) x + softplus(-x).
 
     >>> from autograd import Value
     >>> binary_cross_entropy_with_logits(Value(-1000.0), 1.0).data  # sigmoid(-1000) underflows; this doesn't
@@ -97,7 +97,7 @@ def binary_cross_entropy_with_logits(input: Prediction, target: Target,
     terms = []
     for x, t in _pairs(input, target, "binary_cross_entropy_with_logits"):
         t = _binary_target(t, "binary_cross_entropy_with_logits")
-        terms.append(x.softplus() - t * x)
+        terms.append((1.0 - t) * x + (-x).softplus())  # as PyTorch adds it up, inf and nan included
     return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
 
 

@@ -214,3 +214,16 @@ def test_cross_entropy_refuses_a_batch_with_different_numbers_of_classes():
     with pytest.raises(ValueError, match="sample 0 has 1, sample 1 has 2"):
         cross_entropy(batch[1:], [0, 1])
     assert cross_entropy([batch[0], batch[2]], [1, 0]).data > 0  # rectangular: fine
+
+
+def test_binary_cross_entropy_with_logits_adds_up_as_pytorch_at_every_scale():
+    assert binary_cross_entropy_with_logits(Value(math.inf), 0.0).data == math.inf  # certain and wrong
+    assert binary_cross_entropy_with_logits(Value(1e308), 0.0).data == 1e308
+    torch = pytest.importorskip("torch")
+    f64 = torch.float64
+    for x in (math.inf, -math.inf, 1e308, -1e308, 800.0, -800.0, 37.5, 3.5, 1e-300, 0.0, -0.0, -2.25):
+        for t in (0.0, 1.0, 0.25, 0.5):
+            ours = binary_cross_entropy_with_logits(Value(x), t).data
+            want = torch.nn.functional.binary_cross_entropy_with_logits(
+                torch.tensor(x, dtype=f64), torch.tensor(t, dtype=f64)).item()
+            assert ours == want or (math.isnan(ours) and math.isnan(want)), (x, t, ours, want)
