@@ -6,6 +6,7 @@ A backend module has `namespace()` (the functions the generated code calls, see
 `errors()` (a context in which the step runs).
 """
 import importlib
+import math
 
 NAMES = ("numpy", "torch", "cupy")
 
@@ -26,3 +27,16 @@ def available(name):
     except ImportError:
         return False
     return True
+
+
+def add_to_max(xp):
+    """The array code's `add_to_max(g, a, g_max)` for the array library `xp` (numpy, torch):
+    d max / d a is 1 at the first largest of each row, as the engine's max. A NaN makes every
+    input's gradient NaN there; argmax finds a row's NaN first, so only the chosen values are checked."""
+    def add(g, a, g_max):
+        rows, top = xp.arange(len(a)), a.argmax(1)
+        g[rows, top] += g_max[:, 0]
+        nan = xp.isnan(a[rows, top])
+        if nan.any():
+            g[nan] += math.nan
+    return add

@@ -3,6 +3,8 @@ import importlib
 import itertools
 import math
 
+from . import add_to_max
+
 MODULE = "numpy"  # cupy.py reuses this file with "cupy"
 
 
@@ -40,15 +42,7 @@ def namespace(module=MODULE):
     def add_at_columns(target, index, values):
         np.add.at(target, (slice(None), index), values)
 
-    # d max / d a: 1 at the first largest, as the engine's max. A NaN makes every input's
-    # gradient NaN there; argmax finds a row's NaN first, so only the chosen values are checked.
-    def add_to_max(g, a, g_max):
-        rows, top = np.arange(len(a)), a.argmax(1)
-        g[rows, top] += g_max[:, 0]
-        nan = np.isnan(a[rows, top])
-        if nan.any():
-            g[nan] += np.nan
-
+    # d max / d a at the chosen column of each row (see add_to_max in backends/__init__.py)
     def add_to_max_at(g, a, index, g_max):
         rows = np.arange(len(a))[:, None]
         columns = index[np.arange(index.shape[0]), a[:, index].argmax(-1)]
@@ -58,7 +52,7 @@ def namespace(module=MODULE):
             np.add.at(g, (rows[:, :, None], index), np.broadcast_to(np.where(nan, np.nan, -0.0)[..., None], a[:, index].shape))
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
-            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
+            "add_to_max": add_to_max(np), "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
             "power": np.power, "maximum": np.maximum, "safe_power": safe_power,
             "power_base_derivative": power_base_derivative, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,

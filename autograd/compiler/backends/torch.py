@@ -7,6 +7,8 @@ import contextlib
 import importlib
 import math
 
+from . import add_to_max
+
 
 def library():
     try:
@@ -44,15 +46,7 @@ def namespace():
         shape = (target.shape[0],) + tuple(index.shape)
         target.index_put_((rows, index), torch.as_tensor(values, dtype=f64).expand(shape), accumulate=True)
 
-    # d max / d a: 1 at the first largest, as the engine's max. A NaN makes every input's
-    # gradient NaN there; argmax finds a row's NaN first, so only the chosen values are checked.
-    def add_to_max(g, a, g_max):
-        rows, top = torch.arange(len(a)), a.argmax(1)
-        g[rows, top] += g_max[:, 0]
-        nan = torch.isnan(a[rows, top])
-        if nan.any():
-            g[nan] += math.nan
-
+    # d max / d a at the chosen column of each row (see add_to_max in backends/__init__.py)
     def add_to_max_at(g, a, index, g_max):
         columns = index[torch.arange(index.shape[0]), a[:, index].argmax(-1)]
         rows = torch.arange(len(a))[:, None].expand(columns.shape)
@@ -65,7 +59,7 @@ def namespace():
                          extra, accumulate=True)
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
-            "add_to_max": add_to_max, "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+            "add_to_max": add_to_max(torch), "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
             "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow,
             "power_base_derivative": power_base_derivative, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
