@@ -21,8 +21,7 @@ TEMPLATES = {
     "*": Row("{a} * {b}", "{b}", "{a}"),
     "/": Row("{a} / {b}", "1.0 / {b}", "(-{out} / {b})"),
     # a ** b has slope 0 in a where b == 0 (a ** 0 is 1 everywhere), not b * a ** -1 = 0 * inf.
-    "**": Row("power({a}, {b})", "(0.0 if {b} == 0.0 else {b} * safe_power({a}, {b} - 1.0))",
-              "{out} * log_of_base({a})", None, "power_base_derivative({a}, {b})"),
+    "**": Row("power({a}, {b})", "power_base_derivative({a}, {b})", "{out} * log_of_base({a})"),
     "**0": Row("1.0", "0.0", None, "where({a} == {a}, 1.0, 1.0)"),  # arrays: 1.0 in the input's shape
     "**n": Row("{a} ** {n}", "{n} * {a_n1}"),  # n a whole number >= 1: nothing can fail
     "**x": Row("power({a}, {n})", "{n} * safe_power({a}, {n1})"),  # other constants: checked
@@ -47,7 +46,7 @@ TEMPLATES = {
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
-           "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
+           "power_base_derivative", "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
            "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
                             "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES", "Q", "g_Q"}

@@ -348,7 +348,8 @@ def _python_namespace() -> dict[str, Any]:
     """What the generated code calls: the engine's own forward functions, so errors match."""
     return {"exp": _ops.EXP.forward, "log": _ops.LOG.forward, "tanh": _ops.TANH.forward,
             "sigmoid": _ops.SIGMOID.forward, "softplus": _ops.SOFTPLUS.forward, "power": _ops.POW.forward,
-            "safe_power": _ops._safe_power, "log_of_base": _ops._log_of_base, "inf": math.inf, "nan": math.nan}
+            "safe_power": _ops._safe_power, "log_of_base": _ops._log_of_base,
+            "power_base_derivative": _ops._power_base_derivative, "inf": math.inf, "nan": math.nan}
 
 
 # The public name, as `torch.compile` (plan.py calls the builtin as `builtins.compile`).
