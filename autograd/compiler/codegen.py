@@ -46,8 +46,8 @@ TEMPLATES = {
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
 HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
-           "power_base_derivative", "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan", "SEEDS", "zip", "abs",
-           "sum", "map", "mul", "isfinite")
+           "power_base_derivative", "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan",
+           "SEEDS", "zip", "abs", "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",
                             "k", "i", "s", "g", "n", "u", "v", "g_u", "CLASSES", "Q", "g_Q"}
 
