@@ -1,9 +1,11 @@
 """Optimizers: `SGD` (momentum, Nesterov, weight decay) and `Adam`, with PyTorch's update rules.
 
 Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
-attributes (`opt.lr`, ...), which is what the learning-rate schedules change. Each update
-is also written for arrays (`_step_arrays`, same numbers), which a compiled step's
-`training` block runs while it keeps the parameters as arrays (docs/arrays.md).
+attributes (`opt.lr`, ...), which is what the learning-rate schedules change. State is kept
+per parameter, as PyTorch's `opt.state[p]` (Adam's step count too): a parameter whose `.grad`
+is None is skipped, its state untouched. Each update is also written for arrays
+(`_step_arrays`, same numbers), which a compiled step's `training` block runs while it keeps
+the parameters as arrays (docs/arrays.md).
 """
 from __future__ import annotations
 
@@ -13,15 +15,17 @@ from typing import Any, Iterable, Optional
 
 from autograd import Value
 
-from ._check import flag, is_number, nonnegative, number, positive_int, short
+from ._check import flag, nonnegative, number, positive_int, short
+from ._optim_state import parameter_states
 
 
 class Optimizer:
     """Base class: holds the parameters, their per-parameter state and the hyperparameters."""
 
     _hyper: tuple[str, ...] = ()     # names of the hyperparameters, in constructor order
-    _buffers: tuple[str, ...] = ()   # names of the per-parameter state lists
-    _state: dict[str, Optional[list[float]]]  # buffer name -> one float per parameter, or None
+    _buffers: tuple[str, ...] = ()   # names of the per-parameter buffers (one float each)
+    _counted = False                 # True: each parameter's state also counts its own steps ("step")
+    state: dict[Value, dict[str, Any]]  # parameter -> its state, {} (absent) before its first update
     lr: float  # every optimizer has a learning rate (the schedules change it); set in __init__
 
     def __init__(self, params: Iterable[Value], **hyper: Any) -> None:
@@ -45,8 +49,8 @@ class Optimizer:
         self.params = params
         for name, value in hyper.items():
             setattr(self, name, value)
-        self.steps = 0
-        self._state = {name: None for name in self._buffers}  # lists are made on the first step
+        self.steps = 0   # calls of step(), for the user (each parameter's own count is in its state)
+        self.state = {}  # filled on each parameter's first update, as torch.optim's `state`
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None
@@ -74,13 +78,15 @@ class Optimizer:
         return grads
 
     def state_dict(self) -> dict[str, Any]:
-        """Hyperparameters, step count and per-parameter buffers, as plain JSON-able data."""
+        """Hyperparameters, step count and each parameter's state ({} before its first
+        update), in the order of `params`, as plain JSON-able data."""
         return {"type": type(self).__name__, "steps": self.steps,
                 **{name: getattr(self, name) for name in self._hyper},
-                "state": {k: (None if v is None else list(v)) for k, v in self._state.items()}}
+                "state": [dict(self.state.get(p) or {}) for p in self.params]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what `state_dict()` returned; checked in full first, so a bad dict changes nothing."""
+        """Restore what `state_dict()` returned; checked in full first, so a bad dict changes
+        nothing. A state dict from before per-parameter state (one list per buffer) loads too."""
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
             raise TypeError(f"{where}: state_dict must be a dict, got {type(state).__name__}")
@@ -89,25 +95,34 @@ class Optimizer:
         missing = [k for k in ("steps", "state", *self._hyper) if k not in state]
         if missing:
             raise ValueError(f"{where}: state_dict is missing {missing}")
-        buffers = state["state"]
-        if not isinstance(buffers, dict) or set(buffers) != set(self._buffers):
-            raise ValueError(f"{where}: state_dict['state'] must have the keys {list(self._buffers)}")
-        for name, buf in buffers.items():
-            if buf is not None and (not isinstance(buf, list) or len(buf) != len(self.params)
-                                    or not all(is_number(x) for x in buf)):
-                raise ValueError(f"{where}: state_dict['state'][{name!r}] must be None or a list of "
-                                 f"{len(self.params)} finite numbers (one per parameter)")
-        if len({buf is None for buf in buffers.values()}) > 1:
-            # step() makes every buffer on its first call, or none: half a state cannot resume.
-            raise ValueError(f"{where}: state_dict['state'] buffers must all be lists or all be None, got "
-                             + ", ".join(f"{k}={'None' if v is None else 'a list'}" for k, v in buffers.items()))
         steps = positive_int(state["steps"], f"{where}: state_dict['steps']", minimum=0, maximum=2 ** 62)
+        states = parameter_states(where, state["state"], self._buffers, self._counted, len(self.params), steps)
         # Reuse the constructor's checks on the hyperparameters.
         checked = type(self)(self.params, **{name: state[name] for name in self._hyper})
         for name in self._hyper:
             setattr(self, name, getattr(checked, name))
         self.steps = steps
-        self._state = {k: (None if v is None else [float(x) for x in v]) for k, v in buffers.items()}
+        self.state = {p: s for p, s in zip(self.params, states) if s}
+
+    def _array_state(self, array: Any) -> Optional[dict[str, Any]]:
+        """The state as a compiled step's `training` block keeps it: one array per buffer over
+        all the parameters (`array` makes one from a list), None before any update, and the
+        step count. None if the parameters' states differ in kind or count (some were
+        skipped): such steps then run on the Values."""
+        states = [self.state.get(p) or {} for p in self.params]
+        first = states[0]
+        if any(s.keys() != first.keys() or s.get("step") != first.get("step") for s in states):
+            return None
+        arrays = {k: array([s[k] for s in states]) if first else None for k in self._buffers}
+        return {"step": first.get("step", 0), **arrays} if self._counted else arrays
+
+    def _set_array_state(self, arrays: dict[str, Any]) -> None:
+        """Write back what `_array_state` gave, as updated by `_step_arrays`."""
+        lists = {k: arrays[k].tolist() for k in self._buffers if arrays[k] is not None}
+        if lists:
+            count = {"step": arrays["step"]} if self._counted else {}
+            for i, p in enumerate(self.params):
+                self.state[p] = {**count, **{k: v[i] for k, v in lists.items()}}
 
     def __repr__(self) -> str:
         hyper = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
@@ -145,26 +160,18 @@ class SGD(Optimizer):
                          weight_decay=weight_decay, nesterov=nesterov)
 
     def step(self) -> None:
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        params, grads = self.params, self._grads()
-        if mu == 0.0:
-            for p, grad in zip(params, grads):
-                if grad is not None:  # None: no gradient yet, so no update (as PyTorch)
-                    p.data -= lr * (grad + wd * p.data)
-        else:
-            buf = self._state["momentum_buffer"]
-            first = buf is None
-            if first:
-                buf = self._state["momentum_buffer"] = [0.0] * len(params)
-            assert buf is not None  # made just above on the first step
-            keep = 1.0 - self.dampening
-            for i, p in enumerate(params):
-                grad = grads[i]
-                if grad is None:
-                    continue
-                g = grad + wd * p.data
-                b = buf[i] = g if first else mu * buf[i] + keep * g
-                p.data -= lr * (g + mu * b if self.nesterov else b)
+        lr, mu, wd, nesterov = self.lr, self.momentum, self.weight_decay, self.nesterov
+        grads, keep = self._grads(), 1.0 - self.dampening
+        for p, grad in zip(self.params, grads):
+            if grad is None:  # no gradient yet: no update, state untouched (as PyTorch)
+                continue
+            g = grad + wd * p.data if wd != 0.0 else grad  # (0 * inf would be nan)
+            if mu != 0.0:
+                state = self.state.setdefault(p, {})
+                b = state.get("momentum_buffer")
+                b = state["momentum_buffer"] = g if b is None else mu * b + keep * g  # first: a copy of g
+                g = g + mu * b if nesterov else b
+            p.data -= lr * g
         self.steps += 1
 
     def _step_arrays(self, p: Any, g: Any, state: dict[str, Any], xp: Any) -> tuple[Any, dict[str, Any]]:
@@ -172,9 +179,10 @@ class SGD(Optimizer):
         and its gradient, state the buffers (None before the first step). Returns the new p
         and state; the same operations in the same order as `step`, so the same numbers."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if wd != 0.0:
+            g = g + wd * p
         if mu == 0.0:
-            return p - lr * (g + wd * p), state
-        g = g + wd * p
+            return p - lr * g, state
         b = state["momentum_buffer"]
         b = g if b is None else mu * b + (1.0 - self.dampening) * g
         return p - lr * (g + mu * b if self.nesterov else b), {"momentum_buffer": b}
@@ -197,6 +205,7 @@ class Adam(Optimizer):
     eps: float
     weight_decay: float
     _buffers = ("exp_avg", "exp_avg_sq")
+    _counted = True
 
     def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
@@ -210,36 +219,39 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         grads = self._grads()
-        if self._state["exp_avg"] is None:
-            self._state = {"exp_avg": [0.0] * len(self.params), "exp_avg_sq": [0.0] * len(self.params)}
-        m, v = self._state["exp_avg"], self._state["exp_avg_sq"]
-        assert m is not None and v is not None  # made just above on the first step
-        (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
-        self.steps += 1
-        step_size = self.lr / (1.0 - b1 ** self.steps)
-        correction2 = math.sqrt(1.0 - b2 ** self.steps)
-        for i, p in enumerate(self.params):
-            grad = grads[i]
-            if grad is None:  # no gradient yet: neither the parameter nor its moments move
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        t, step_size, correction2 = 0, 0.0, 0.0
+        for p, grad in zip(self.params, grads):
+            if grad is None:  # no gradient yet: no update, state (step count too) untouched
                 continue
-            g = grad + wd * p.data
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)
+            state = self.state.get(p)
+            if not state:
+                state = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
+            if state["step"] + 1 != t:  # the bias corrections of this parameter's own step count
+                t = state["step"] + 1
+                step_size, correction2 = lr / (1.0 - b1 ** t), math.sqrt(1.0 - b2 ** t)
+            state["step"] = t
+            g = grad + wd * p.data if wd != 0.0 else grad
+            m = state["exp_avg"] = b1 * state["exp_avg"] + (1.0 - b1) * g
+            v = state["exp_avg_sq"] = b2 * state["exp_avg_sq"] + (1.0 - b2) * g * g
+            p.data -= step_size * m / (math.sqrt(v) / correction2 + eps)
+        self.steps += 1
 
     def _step_arrays(self, p: Any, g: Any, state: dict[str, Any], xp: Any) -> tuple[Any, dict[str, Any]]:
-        """`step` on arrays, as `SGD._step_arrays` (xp: the array library, for sqrt)."""
+        """`step` on arrays, as `SGD._step_arrays` (xp: the array library, for sqrt); every
+        parameter has the same step count here (see `Optimizer._array_state`)."""
         m, v = state["exp_avg"], state["exp_avg_sq"]
         if m is None or v is None:
             m = v = xp.zeros_like(p)
         (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
-        t = self.steps + 1  # `step` counts this step before using it
+        t = state["step"] + 1
         step_size = self.lr / (1.0 - b1 ** t)
         correction2 = math.sqrt(1.0 - b2 ** t)
-        g = g + wd * p
+        if wd != 0.0:
+            g = g + wd * p
         m = b1 * m + (1.0 - b1) * g
         v = b2 * v + (1.0 - b2) * g * g
-        return p - step_size * m / (xp.sqrt(v) / correction2 + eps), {"exp_avg": m, "exp_avg_sq": v}
+        return p - step_size * m / (xp.sqrt(v) / correction2 + eps), {"step": t, "exp_avg": m, "exp_avg_sq": v}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if isinstance(state, dict) and isinstance(state.get("betas"), list):

@@ -136,8 +136,11 @@ def test_adam_load_state_dict_refuses_half_a_state():
     opt.step()
     state = opt.state_dict()
     before = copy.deepcopy(state)
+    with pytest.raises(ValueError, match=r"state_dict\['state'\]\[0\] must be \{\}"):
+        opt.load_state_dict({**state, "state": [{"step": 1, "exp_avg": 0.1}]})
+    old_format = {**state, "state": {"exp_avg": [0.1], "exp_avg_sq": None}}  # before per-parameter state
     with pytest.raises(ValueError, match="all be lists or all be None"):
-        opt.load_state_dict({**state, "state": {**state["state"], "exp_avg_sq": None}})
+        opt.load_state_dict(old_format)
     assert opt.state_dict() == before
     opt.step()  # still works
 

@@ -63,8 +63,8 @@ class Training:
         code, run = found[:2]
         if code.arrays is None:
             return self._on_values(xb, yb, found)  # Python code ("auto"): on the Values, with the code found
-        if self.P is None:
-            self._load(code.arrays)
+        if self.P is None and not self._load(code.arrays):
+            return self._on_values(xb, yb, found)  # the parameters' optimizer states differ: on the Values
         loss, G = run(self.P)
         loss = float(loss)
         if self.check is not None:
@@ -93,20 +93,23 @@ class Training:
     def _write(self, grads):
         data = self.P.tolist()
         grad = (self.G + 0.0).tolist() if grads else None  # 0.0 + g: what zero_grad, then a step leave
-        state = {k: None if v is None else v.tolist() for k, v in self.state.items()}
         for k, p in enumerate(self.step.params):
             p.data = data[k]
             if grads:
                 p.grad = grad[k]
-        self.optimizer._state = state
+        self.optimizer._set_array_state(self.state)
         self.dirty = False
 
     def _load(self, backend):
-        """The parameters and the optimizer's buffers as arrays of `backend`, from the Values."""
+        """The parameters and the optimizer's buffers as arrays of `backend`, from the Values;
+        False if the optimizer's per-parameter states differ (see `Optimizer._array_state`)."""
+        state = self.optimizer._array_state(backend.array)
+        if state is None:
+            return False
         self.xp = backend.library()
         self.P = backend.array([p.data for p in self.step.params])
-        self.state = {k: None if v is None else backend.array(v) for k, v in self.optimizer._state.items()}
-        self.G, self.dirty = None, False
+        self.state, self.G, self.dirty = state, None, False
+        return True
 
     def _on_values(self, xb, yb, found=None):
         """The ordinary step on the Values (Python code, another optimizer, `check=True`);
@@ -123,7 +126,7 @@ class Training:
 
 def _array_form(optimizer):
     """True if the class whose `step` the optimizer runs also wrote its array form `_step_arrays`."""
-    if not hasattr(optimizer, "_state") or not hasattr(optimizer, "params"):
+    if not hasattr(optimizer, "_array_state") or not hasattr(optimizer, "params"):
         return False
     for klass in type(optimizer).__mro__:
         own = vars(klass)
