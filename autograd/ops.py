@@ -159,6 +159,30 @@ def _max_derivative(a: Union[float, Value], b: Union[float, Value], out: object)
     return (1.0, 0.0) if a >= b else (0.0, 1.0) if b > a else (math.nan, math.nan)
 
 
+_BCE_EPS = 9.999999960041972e-13  # PyTorch's 1e-12 in its BCE gradient, which is a float32
+
+
+def _bce(p: float, t: float) -> float:
+    """PyTorch's binary cross-entropy of one probability p and target t, each log clamped at
+    -100: -t max(log p, -100) - (1 - t) max(log1p(-p), -100); nan in, nan out. (Summed in
+    this order, a perfect prediction gives 0.0, as PyTorch's mean, not -0.0.)"""
+    if not (0.0 <= p <= 1.0 and 0.0 <= t <= 1.0) and p == p and t == t:
+        raise ValueError(f"binary_cross_entropy({p!r}, {t!r}): the input and target must be in [0, 1]")
+    log_q = -100.0 if p == 1.0 else max(math.log1p(-p), -100.0)  # max(nan, -100) is nan
+    log_p = -100.0 if p == 0.0 else max(math.log(p), -100.0)
+    return -(t * log_p) - (1.0 - t) * log_q
+
+
+def _bce_derivative(p: Any, t: Any, out: object) -> tuple[Any, Any]:
+    """PyTorch's: d/dp = (p - t) / max((1 - p) p, 1e-12), not the clamped loss's slope (0 or
+    huge near 0 and 1); d/dt = -logit(p) = -log(p / (1 - p)), infinite at p = 0 and 1."""
+    if p.__class__ is not float or t.__class__ is not float:  # Values (create_graph): Value ops
+        return (p - t) / ((1.0 - p) * p).maximum(_BCE_EPS), -(p / (1.0 - p)).log()
+    q = (1.0 - p) * p
+    dt = math.inf if p == 0.0 else -math.inf if p == 1.0 else -math.log(p / (1.0 - p))
+    return (p - t) / (_BCE_EPS if q < _BCE_EPS else q), dt  # (a nan q stays nan)
+
+
 def _sigmoid_of(x: Union[float, Value]) -> Union[float, Value]:
     return _sigmoid(x) if x.__class__ is float else x.sigmoid()  # type: ignore[union-attr]  # else: a Value
 
@@ -176,6 +200,7 @@ RELU = Op("relu", lambda x: 0.0 if x <= 0.0 else x, lambda x, out: (_step(x, 0.0
 ABS = Op("abs", abs, lambda x, out: (_sign(x),))
 SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid_of(x),))
 MAX = Op("max", _maximum, _max_derivative)
+BCE = Op("bce", _bce, _bce_derivative)  # as PyTorch's binary_cross_entropy, nn.binary_cross_entropy's term
 
 
 @functools.lru_cache(maxsize=256)

@@ -11,6 +11,8 @@ import numbers
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Sequence, Union, overload
 
 from autograd import Value
+from autograd.ops import BCE
+from autograd.value import _binary
 
 from ._check import number
 
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 Prediction = Union[Value, float, Sequence[Any]]
 Target = Union[Value, float, Sequence[Any]]
 Classes = Union[int, float, Sequence[Any]]  # cross_entropy's targets: a class index, or a list of them
-_LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps log(p) at -100 in binary cross-entropy
 
 
 @overload
@@ -59,7 +60,9 @@ def binary_cross_entropy(input: Prediction, target: Target,
                          reduction: str = "mean") -> Union[Value, list[Value]]:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1] and targets t in [0, 1].
 
-    Each log is clamped at -100 (as PyTorch), so p = 0 or 1 gives a large finite loss.
+    As PyTorch: each log is clamped at -100, so p = 0 or 1 gives a large finite loss, and
+    the gradient is PyTorch's (p - t) / max(p (1 - p), 1e-12), which near 0 and 1 is not the
+    clamped loss's slope (0 or huge there). NaN gives NaN (PyTorch raises instead).
     For raw scores, `binary_cross_entropy_with_logits` is exact and stable.
 
     >>> from autograd import Value
@@ -68,13 +71,12 @@ def binary_cross_entropy(input: Prediction, target: Target,
     """
     terms = []
     for p, t in _pairs(input, target, "binary_cross_entropy"):
-        if not 0.0 <= p.data <= 1.0:
+        if not 0.0 <= p.data <= 1.0 and p.data == p.data:  # (NaN goes through)
             raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got {p.data!r} "
                              "(for raw scores use binary_cross_entropy_with_logits)")
         t = _binary_target(t, "binary_cross_entropy")
-        # -t log p - (1 - t) log(1 - p): the same numbers as -(t log p + ...), but a perfect
-        # prediction gives 0.0 (as PyTorch), not -(0.0 + 0.0) = -0.0
-        terms.append((-t) * _clamped_log(p) - (1.0 - t) * _clamped_log(1.0 - p))
+        # One primitive (autograd/ops.py): PyTorch's gradient is not the clamped loss's slope.
+        terms.append(_binary(BCE, p, t))
     return _reduce(terms, reduction, "binary_cross_entropy")
 
 
@@ -238,12 +240,6 @@ def _running_max(values: list[Value]) -> Value:
     return m
 
 
-def _clamped_log(p: Value) -> Value:
-    # max(p, floor) built from relu: clamping is decided when the graph runs, not when it is
-    # built, so the graph's shape never depends on the data.
-    return (_LOG_FLOOR + (p - _LOG_FLOOR).relu()).log()
-
-
 def _pairs(input: object, target: object, who: str) -> Iterator[tuple[Value, Any]]:
     """[(Value, target)] for one prediction or a batch (nested lists are flattened)."""
     target = _listed(target)
@@ -298,7 +294,7 @@ def _logits(logits: object, what: str) -> list[Value]:
 
 def _binary_target(t: Any, who: str) -> Any:
     value = t.data if isinstance(t, Value) else t
-    if not 0.0 <= value <= 1.0:
+    if not 0.0 <= value <= 1.0 and value == value:  # (NaN goes through)
         raise ValueError(f"{who}: target must hold targets in [0, 1], got {value!r} "
                          "(for -1/+1 labels use (y + 1) / 2)")
     return t

@@ -6,7 +6,8 @@ one row here.
 """
 import math
 
-from autograd.ops import _sigmoid
+from autograd.ops import BCE, _sigmoid
+from autograd.value import _binary
 
 
 def _softplus(x):
@@ -28,6 +29,8 @@ OPS = [
     ("div", lambda a, b: a / b, lambda a, b: a / b, NONZERO_DIVISOR),
     ("pow_value", lambda a, b: a ** b, lambda a, b: a ** b, POSITIVE_PAIRS),
     ("maximum", lambda a, b: a.maximum(b), max, PAIRS),  # no ties: a kink, where differences lie
+    ("bce", lambda p, t: _binary(BCE, p, t), lambda p, t: -t * math.log(p) - (1 - t) * math.log1p(-p),
+     [(p, t) for p in (0.1, 0.5, 0.9) for t in (0.2, 0.7)]),  # nn.binary_cross_entropy's term
     # mixed with numbers, both sides
     ("add_number", lambda a: a + 2.5, lambda a: a + 2.5, ANY),
     ("radd", lambda a: 2.5 + a, lambda a: 2.5 + a, ANY),

@@ -26,7 +26,7 @@ def engine_ops():
 def test_every_engine_op_has_a_code_template(op):
     row = row_for(op)
     assert row.forward and row.da
-    assert (row.db is not None) == (op.name in ("+", "*", "/", "**", "max"))
+    assert (row.db is not None) == (op.name in ("+", "*", "/", "**", "max", "bce"))
 
 
 def test_an_op_without_a_template_is_refused_by_name():

@@ -32,13 +32,30 @@ def test_elementwise_losses_match_torch(name, ours, theirs, xs, targets, reducti
     assert [v.grad for v in values] == pytest.approx(tensor.grad.tolist(), rel=1e-7, abs=1e-12)
 
 
-def test_bce_clamps_like_torch_at_extreme_probabilities():
-    # The values agree (each log clamped at -100); the gradients there differ by design: ours
-    # are those of the clamp (0 below e^-100), torch's come from a separate, clamped formula.
-    for xs, targets in [([1e-50, 0.0], [1.0, 1.0]), ([1.0, 1.0 - 1e-12], [0.0, 0.0])]:
-        values, tensor = _ours_and_torch(xs)
-        expected = F.binary_cross_entropy(tensor, torch.tensor(targets, dtype=torch.float64))
-        assert binary_cross_entropy(values, targets).data == pytest.approx(expected.item(), rel=1e-6)
+_EXTREME = [0.0, 1e-300, 1e-100, 3.72e-44, 1e-40, 1e-20, 1e-13, 1e-12, 1e-6, 0.3, 0.5,
+            1 - 1e-6, 1 - 1e-12, 1 - 1e-13, 1 - 1e-16, 1.0]
+
+
+@pytest.mark.parametrize("target", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_bce_matches_torch_from_0_to_1_loss_and_gradient(target, reduction):
+    """PyTorch clamps each log at -100 and divides its gradient by max(p (1 - p), 1e-12):
+    near 0 and 1 that is not the clamped loss's slope; ours is PyTorch's, both inputs."""
+    values, tensor = _ours_and_torch(_EXTREME)
+    targets = [Value(target) for _ in _EXTREME]
+    ttargets = torch.full((len(_EXTREME),), target, dtype=torch.float64, requires_grad=True)
+    loss = binary_cross_entropy(values, targets, reduction=reduction)
+    expected = F.binary_cross_entropy(tensor, ttargets, reduction=reduction)
+    if reduction == "none":
+        assert [x.data for x in loss] == pytest.approx(expected.tolist(), rel=1e-15, abs=0.0)
+        weights = [1.0 + k / 8 for k in range(len(_EXTREME))]  # a weighted sum of them all
+        loss = sum((x * w for x, w in zip(loss, weights)), Value(0.0))
+        expected = (expected * torch.tensor(weights, dtype=torch.float64)).sum()
+    assert loss.data == pytest.approx(expected.item(), rel=1e-15, abs=0.0)
+    loss.backward()
+    expected.backward()
+    assert [v.grad for v in values] == pytest.approx(tensor.grad.tolist(), rel=1e-15, abs=0.0)
+    assert [t.grad for t in targets] == pytest.approx(ttargets.grad.tolist(), rel=1e-15, abs=0.0)
 
 
 def test_cross_entropy_and_softmax_match_torch():
@@ -105,3 +122,34 @@ def test_schedules_match_torch(ours, theirs):
         topt.step()
         sched.step()
         tsched.step()
+
+
+_LATE = [[0.5, None, -1.0], [-0.25, None, 0.75], [1.5, 2.0, None], [0.1, -0.3, 0.2], [None, 0.4, -0.6]]
+
+
+@pytest.mark.parametrize("ours, theirs, kwargs", [
+    (SGD, torch.optim.SGD, {"lr": 0.1, "momentum": 0.9, "dampening": 0.3}),
+    (SGD, torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
+    (Adam, torch.optim.Adam, {"lr": 0.1}),
+    (Adam, torch.optim.Adam, {"lr": 0.05, "betas": (0.8, 0.95), "eps": 1e-3, "weight_decay": 0.1}),
+])
+def test_a_parameter_without_a_gradient_is_skipped_as_torch_does(ours, theirs, kwargs):
+    """zero_grad(set_to_none=True) and a parameter left out of some losses: each keeps its own
+    state (Adam's step count, SGD's first momentum step), checked after every step."""
+    start = [1.0, -0.5, 2.0]
+    params = [Value(x) for x in start]
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in start]
+    opt, topt = ours(params, **kwargs), theirs(tensors, **kwargs)
+    for grads in _LATE:
+        opt.zero_grad(set_to_none=True)
+        topt.zero_grad(set_to_none=True)
+        for p, t, g in zip(params, tensors, grads):
+            if g is not None:
+                p.grad, t.grad = g, torch.tensor(g, dtype=torch.float64)
+        opt.step()
+        topt.step()
+        assert [p.data for p in params] == pytest.approx([t.item() for t in tensors], rel=1e-13, abs=1e-15)
+        for p, t in zip(params, tensors):
+            mine, theirs_ = opt.state.get(p, {}), {k: v for k, v in topt.state[t].items() if v is not None}
+            assert mine.keys() == theirs_.keys()
+            assert [mine[k] for k in mine] == pytest.approx([float(theirs_[k]) for k in mine], rel=1e-13)

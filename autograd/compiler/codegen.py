@@ -34,6 +34,7 @@ TEMPLATES = {
     "abs": Row("abs({a})", "(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0 if {a} == 0.0 else nan)",
                None, None, "sign({a})"),
     "softplus": Row("softplus({a})", "sigmoid({a})"),
+    "bce": Row("bce({a}, {b})", "bce_dp({a}, {b})", "bce_dt({a})"),  # PyTorch's BCE and its gradient
     # the first input at a tie (it takes the gradient), nan if either is nan: both tests fail
     "max": Row("{a} if {a} >= {b} else {b} if {b} > {a} else nan",
                "(1.0 if {a} >= {b} else 0.0 if {b} > {a} else nan)",
@@ -45,7 +46,7 @@ TEMPLATES = {
                       None, "where({a} > 0.0, {a}, {n} * {a})", "where({a} > 0.0, 1.0, where({a} <= 0.0, {n}, nan))"),
 }
 # Names the generated code reads from its namespace (see compile.py), and its own names.
-HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "log_of_base",
+HELPERS = ("exp", "log", "tanh", "sigmoid", "softplus", "bce", "bce_dp", "bce_dt", "power", "safe_power", "log_of_base",
            "power_base_derivative", "maximum", "where", "sign", "total", "zeros", "asarray", "inf", "nan",
            "SEEDS", "zip", "abs", "sum", "map", "mul", "isfinite")
 _RESERVED = set(HELPERS) | {"P", "groups", "B", "S", "j", "X", "Y", "y", "step", "x", "t", "g_t", "g_P",

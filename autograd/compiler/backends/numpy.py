@@ -3,6 +3,7 @@ import importlib
 import itertools
 import math
 
+from ...ops import _BCE_EPS
 from . import add_to_max
 
 MODULE = "numpy"  # cupy.py reuses this file with "cupy"
@@ -26,6 +27,14 @@ def namespace(module=MODULE):
 
     def softplus(x):
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+    def bce(p, t):  # PyTorch's binary cross-entropy, as the engine's (autograd/ops.py)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped at -100
+            return -(t * np.maximum(np.log(p), -100.0)) - (1.0 - t) * np.maximum(np.log1p(-p), -100.0)
+
+    def bce_dt(p):  # -logit(p): +-inf at 0 and 1
+        with np.errstate(divide="ignore"):
+            return -np.log(p / (1.0 - p))
 
     def safe_power(x, e):
         with np.errstate(divide="ignore"):  # 0 ** negative is +inf here, as in the engine
@@ -53,6 +62,7 @@ def namespace(module=MODULE):
 
     return {"row_max": lambda a: a.max(1, keepdims=True), "last_max": lambda a: a.max(-1),
             "add_to_max": add_to_max(np), "add_to_max_at": add_to_max_at, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": sigmoid, "softplus": softplus,
+            "bce": bce, "bce_dp": lambda p, t: (p - t) / np.maximum((1.0 - p) * p, _BCE_EPS), "bce_dt": bce_dt,
             "power": np.power, "maximum": np.maximum, "safe_power": safe_power,
             "power_base_derivative": power_base_derivative, "log_of_base": log_of_base, "where": np.where,
             "sign": np.sign, "zeros": np.zeros, "copy": np.copy, "arange": np.arange,

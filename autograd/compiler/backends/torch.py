@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import math
 
+from ...ops import _BCE_EPS
 from . import add_to_max
 
 
@@ -30,6 +31,9 @@ def namespace():
 
     def softplus(x):
         return torch.clamp(x, min=0.0) + torch.log1p(torch.exp(-x.abs()))
+
+    def bce(p, t):  # PyTorch's binary cross-entropy, as the engine's (autograd/ops.py)
+        return -(t * torch.clamp(torch.log(p), min=-100.0)) - (1.0 - t) * torch.clamp(torch.log1p(-p), min=-100.0)
 
     def power_base_derivative(a, b):  # b * a ** (b - 1), 0 where b == 0 (as the engine)
         return where(torch.as_tensor(b) == 0.0, 0.0, b * torch.pow(torch.as_tensor(a, dtype=f64), b - 1.0))
@@ -60,7 +64,8 @@ def namespace():
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max(torch), "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow,
+            "softplus": softplus, "power": torch.pow, "bce": bce, "bce_dt": lambda p: -torch.log(p / (1.0 - p)),
+            "bce_dp": lambda p, t: (p - t) / torch.clamp((1.0 - p) * p, min=_BCE_EPS), "maximum": maximum, "safe_power": torch.pow,
             "power_base_derivative": power_base_derivative, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
