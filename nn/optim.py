@@ -148,7 +148,7 @@ class SGD(Optimizer):
     nesterov: bool
     _buffers = ("momentum_buffer",)
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, dampening: float = 0.0,
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False) -> None:
         lr = nonnegative(lr, "SGD: lr")
         momentum = nonnegative(momentum, "SGD: momentum")

@@ -4,8 +4,8 @@ import random
 import pytest
 
 from autograd import Value
-from nn import (SGD, Adam, ExponentialLR, LinearLR, StepLR, binary_cross_entropy, binary_cross_entropy_with_logits,
-                cross_entropy, mse_loss, softmax)
+from nn import (SGD, Adam, ExponentialLR, LambdaLR, LinearLR, StepLR, binary_cross_entropy,
+                binary_cross_entropy_with_logits, cross_entropy, mse_loss, softmax)
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -153,3 +153,20 @@ def test_a_parameter_without_a_gradient_is_skipped_as_torch_does(ours, theirs, k
             mine, theirs_ = opt.state.get(p, {}), {k: v for k, v in topt.state[t].items() if v is not None}
             assert mine.keys() == theirs_.keys()
             assert [mine[k] for k in mine] == pytest.approx([float(theirs_[k]) for k in mine], rel=1e-13)
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (SGD, torch.optim.SGD), (Adam, torch.optim.Adam), (StepLR, torch.optim.lr_scheduler.StepLR),
+    (ExponentialLR, torch.optim.lr_scheduler.ExponentialLR), (LinearLR, torch.optim.lr_scheduler.LinearLR),
+    (LambdaLR, torch.optim.lr_scheduler.LambdaLR),
+    (mse_loss, F.mse_loss), (binary_cross_entropy, F.binary_cross_entropy),
+    (binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits), (cross_entropy, F.cross_entropy),
+], ids=lambda f: getattr(f, "__name__", ""))
+def test_every_argument_has_torchs_name_and_default(ours, theirs):
+    """Code written for chainrule runs on PyTorch with the same meaning: each of our arguments
+    is one of PyTorch's, with the same default (PyTorch has more, e.g. Adam's amsgrad)."""
+    import inspect
+    mine, torchs = inspect.signature(ours).parameters, inspect.signature(theirs).parameters
+    for name, p in mine.items():
+        assert name in torchs, name
+        assert p.default == torchs[name].default, (name, p.default, torchs[name].default)
