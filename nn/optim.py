@@ -9,6 +9,7 @@ the parameters as arrays (docs/arrays.md).
 """
 from __future__ import annotations
 
+import collections
 import math
 import numbers
 from typing import Any, Iterable, Optional
@@ -25,7 +26,7 @@ class Optimizer:
     _hyper: tuple[str, ...] = ()     # names of the hyperparameters, in constructor order
     _buffers: tuple[str, ...] = ()   # names of the per-parameter buffers (one float each)
     _counted = False                 # True: each parameter's state also counts its own steps ("step")
-    state: dict[Value, dict[str, Any]]  # parameter -> its state, {} (absent) before its first update
+    state: collections.defaultdict[Value, dict[str, Any]]  # parameter -> its state ({} before its first update)
     lr: float  # every optimizer has a learning rate (the schedules change it); set in __init__
 
     def __init__(self, params: Iterable[Value], **hyper: Any) -> None:
@@ -50,7 +51,7 @@ class Optimizer:
         for name, value in hyper.items():
             setattr(self, name, value)
         self.steps = 0   # calls of step(), for the user (each parameter's own count is in its state)
-        self.state = {}  # filled on each parameter's first update, as torch.optim's `state`
+        self.state = collections.defaultdict(dict)  # filled on each parameter's first update, as torch.optim's
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set every parameter's `.grad` to 0 (gradients accumulate otherwise), or to None
@@ -102,7 +103,7 @@ class Optimizer:
         for name in self._hyper:
             setattr(self, name, getattr(checked, name))
         self.steps = steps
-        self.state = {p: s for p, s in zip(self.params, states) if s}
+        self.state = collections.defaultdict(dict, {p: s for p, s in zip(self.params, states) if s})
 
     def _array_state(self, array: Any) -> Optional[dict[str, Any]]:
         """The state as a compiled step's `training` block keeps it: one array per buffer over
@@ -167,7 +168,7 @@ class SGD(Optimizer):
                 continue
             g = grad + wd * p.data if wd != 0.0 else grad  # (0 * inf would be nan)
             if mu != 0.0:
-                state = self.state.setdefault(p, {})
+                state = self.state[p]
                 b = state.get("momentum_buffer")
                 b = state["momentum_buffer"] = g if b is None else mu * b + keep * g  # first: a copy of g
                 g = g + mu * b if nesterov else b
@@ -224,9 +225,9 @@ class Adam(Optimizer):
         for p, grad in zip(self.params, grads):
             if grad is None:  # no gradient yet: no update, state (step count too) untouched
                 continue
-            state = self.state.get(p)
-            if not state:
-                state = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
+            state = self.state[p]
+            if not state:  # its first update
+                state.update(step=0, exp_avg=0.0, exp_avg_sq=0.0)
             if state["step"] + 1 != t:  # the bias corrections of this parameter's own step count
                 t = state["step"] + 1
                 step_size, correction2 = lr / (1.0 - b1 ** t), math.sqrt(1.0 - b2 ** t)

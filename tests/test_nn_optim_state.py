@@ -135,3 +135,13 @@ def test_a_bad_per_parameter_state_is_refused_and_changes_nothing(state, match):
     with pytest.raises(ValueError, match=match):
         opt.load_state_dict({**opt.state_dict(), "state": state})
     assert json.dumps(opt.state_dict()) == before
+
+
+def test_state_reads_as_torchs_for_a_parameter_not_updated_yet():
+    p, q = Value(1.0), Value(2.0)
+    opt = Adam([p, q], lr=0.1)
+    assert opt.state[q] == {}  # as torch.optim's defaultdict: no KeyError
+    p.grad, q.grad = 0.5, None
+    opt.step()
+    assert opt.state[q] == {} and opt.state_dict()["state"][1] == {}
+    assert opt.state[p] == {"step": 1, "exp_avg": pytest.approx(0.05), "exp_avg_sq": pytest.approx(0.00025)}
