@@ -134,7 +134,8 @@ class SGD(Optimizer):
     """Stochastic gradient descent, as torch.optim.SGD:
 
     g = grad + weight_decay * p;  with momentum: buf = momentum * buf + (1 - dampening) * g
-    (buf = g on the first step), g = g + momentum * buf if nesterov else buf;  p -= lr * g.
+    (buf = g on the parameter's first update), g = g + momentum * buf if nesterov else buf;
+    p -= lr * g.
 
     >>> from autograd import Value
     >>> p = Value(1.0); p.grad = 0.5
@@ -193,7 +194,7 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), as torch.optim.Adam (weight decay is added to the gradient):
 
     m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g**2;
-    p -= lr / (1 - b1**t) * m / (sqrt(v) / sqrt(1 - b2**t) + eps).
+    p -= lr / (1 - b1**t) * m / (sqrt(v) / sqrt(1 - b2**t) + eps), t: the parameter's own update count.
 
     >>> from autograd import Value
     >>> p = Value(1.0); p.grad = 0.5
@@ -221,21 +222,22 @@ class Adam(Optimizer):
     def step(self) -> None:
         grads = self._grads()
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        states, keep1, keep2, sqrt = self.state, 1.0 - b1, 1.0 - b2, math.sqrt
         t, step_size, correction2 = 0, 0.0, 0.0
         for p, grad in zip(self.params, grads):
             if grad is None:  # no gradient yet: no update, state (step count too) untouched
                 continue
-            state = self.state[p]
+            state = states[p]
             if not state:  # its first update
                 state.update(step=0, exp_avg=0.0, exp_avg_sq=0.0)
-            if state["step"] + 1 != t:  # the bias corrections of this parameter's own step count
-                t = state["step"] + 1
-                step_size, correction2 = lr / (1.0 - b1 ** t), math.sqrt(1.0 - b2 ** t)
-            state["step"] = t
+            n = state["step"] + 1
+            if n != t:  # the bias corrections of this parameter's own step count
+                t, step_size, correction2 = n, lr / (1.0 - b1 ** n), sqrt(1.0 - b2 ** n)
             g = grad + wd * p.data if wd != 0.0 else grad
-            m = state["exp_avg"] = b1 * state["exp_avg"] + (1.0 - b1) * g
-            v = state["exp_avg_sq"] = b2 * state["exp_avg_sq"] + (1.0 - b2) * g * g
-            p.data -= step_size * m / (math.sqrt(v) / correction2 + eps)
+            m = b1 * state["exp_avg"] + keep1 * g
+            v = b2 * state["exp_avg_sq"] + keep2 * g * g
+            state["step"], state["exp_avg"], state["exp_avg_sq"] = t, m, v
+            p.data -= step_size * m / (sqrt(v) / correction2 + eps)
         self.steps += 1
 
     def _step_arrays(self, p: Any, g: Any, state: dict[str, Any], xp: Any) -> tuple[Any, dict[str, Any]]:

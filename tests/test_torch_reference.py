@@ -47,6 +47,7 @@ class _TorchValue:
     def softplus(self): return _TorchValue(torch.nn.functional.softplus(self.t))
     def maximum(self, o): return _TorchValue(torch.maximum(self.t, torch.as_tensor(self._w(o), dtype=torch.float64)))
     def leaky_relu(self, slope=0.01): return _TorchValue(torch.nn.functional.leaky_relu(self.t, slope))
+    def bce(self, o): return _TorchValue(torch.nn.functional.binary_cross_entropy(self.t, self._w(o)))
 
 
 @pytest.mark.parametrize("name,f,ref,xs", CASES, ids=[f"{c[0]}{c[3]}" for c in CASES])

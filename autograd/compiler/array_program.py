@@ -14,7 +14,8 @@ from .program import Program
 
 # The generated code's own names (besides the scalar code's and those of array_codegen).
 FIXED = ("params", "P", "g_P", "Q", "g_Q", "gq", "x", "y", "xy", "join", "widen", "n", "j", "R", "V", "B", "S",
-         "exp", "log", "tanh", "sigmoid", "softplus", "bce", "bce_dp", "bce_dt", "power", "safe_power", "power_base_derivative",
+         "exp", "log", "tanh", "sigmoid", "softplus", "power", "safe_power", "power_base_derivative",
+         "bce", "bce_dp", "bce_dt",
          "log_of_base", "where", "sign", "zeros", "copy", "arange", "asarray", "batch_sum", "row_sum", "last_sum", "add_at",
          "add_at_columns", "total", "rows_total", "row_max", "last_max", "add_to_max", "add_to_max_at", "SEEDS", "abs", "len")
 

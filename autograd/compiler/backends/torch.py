@@ -64,8 +64,9 @@ def namespace():
 
     return {"row_max": lambda a: a.max(1, keepdim=True).values, "last_max": lambda a: a.max(-1).values,
             "add_to_max": add_to_max(torch), "add_to_max_at": add_to_max_at, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "softplus": softplus, "power": torch.pow, "bce": bce, "bce_dt": lambda p: -torch.log(p / (1.0 - p)),
-            "bce_dp": lambda p, t: (p - t) / torch.clamp((1.0 - p) * p, min=_BCE_EPS), "maximum": maximum, "safe_power": torch.pow,
+            "softplus": softplus, "power": torch.pow, "maximum": maximum, "safe_power": torch.pow,
+            "bce": bce, "bce_dt": lambda p: -torch.log(p / (1.0 - p)),
+            "bce_dp": lambda p, t: (p - t) / torch.clamp((1.0 - p) * p, min=_BCE_EPS),
             "power_base_derivative": power_base_derivative, "log_of_base": log_of_base,
             "where": where, "sign": torch.sign, "zeros": lambda shape: torch.zeros(shape, dtype=f64),
             "copy": torch.clone, "arange": torch.arange,
