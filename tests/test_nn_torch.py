@@ -170,3 +170,23 @@ def test_every_argument_has_torchs_name_and_default(ours, theirs):
     for name, p in mine.items():
         assert name in torchs, name
         assert p.default == torchs[name].default, (name, p.default, torchs[name].default)
+
+
+@pytest.mark.parametrize("ours, theirs, kwargs", [(SGD, torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+                                                  (Adam, torch.optim.Adam, {"lr": 0.05})])
+def test_l2_penalty_is_torchs_weight_decay_of_twice_alpha(ours, theirs, kwargs):
+    """docs/pytorch.md: `loss + l2_penalty(params, alpha)` steps as `weight_decay=2 * alpha`."""
+    from nn import l2_penalty
+    alpha, start, xs = 0.05, [0.8, -1.3], [0.5, -2.0, 1.5]
+    params = [Value(x) for x in start]
+    tensor = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt, topt = ours(params, **kwargs), theirs([tensor], weight_decay=2 * alpha, **kwargs)
+    for _ in range(8):
+        opt.zero_grad()
+        (mse_loss([params[0] * x + params[1] for x in xs], [1.0, 0.0, 2.0]) + l2_penalty(params, alpha)).backward()
+        opt.step()
+        topt.zero_grad()
+        F.mse_loss(tensor[0] * torch.tensor(xs, dtype=torch.float64) + tensor[1],
+                   torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64)).backward()
+        topt.step()
+    assert [p.data for p in params] == pytest.approx(tensor.tolist(), rel=1e-12)
