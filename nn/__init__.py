@@ -18,7 +18,7 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cro
                      l2_penalty, log_softmax, mse_loss, softmax)
 from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
 from .module import Module
-from .optim import SGD, Adam, Optimizer
+from .optim import SGD, Adam, AdamW, Optimizer
 from .serialize import load, save
 from .evaluation import accuracy, evaluate, predict
 from .train import EpochStats, batch_loss, fit
@@ -27,7 +27,7 @@ __all__ = [
     "Module", "Neuron", "Layer", "MLP", "init", "activation",
     "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "hinge_loss", "softmax", "log_softmax", "l2_penalty",
-    "Optimizer", "SGD", "Adam", "LRScheduler", "StepLR", "LinearLR", "ExponentialLR", "LambdaLR",
+    "Optimizer", "SGD", "Adam", "AdamW", "LRScheduler", "StepLR", "LinearLR", "ExponentialLR", "LambdaLR",
     "make_xor", "make_moons", "make_circles", "make_spirals", "make_blobs", "make_curve", "load_digits",
     "train_test_split", "train_val_test_split", "DataLoader", "load_csv",
     "fit", "evaluate", "accuracy", "predict", "batch_loss", "EpochStats", "save", "load",

@@ -1,7 +1,8 @@
-"""Optimizer state dicts: the per-parameter states checked and read, this format and the one before it."""
+"""Optimizer state: state dicts checked and read (this format and the one before it), and the
+state as arrays for a compiled step's `training` block."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ._check import is_number, positive_int
 
@@ -47,3 +48,24 @@ def _old_format(where: str, state: dict[str, Any], buffers: tuple[str, ...], cou
         return [{} for _ in range(n)]
     count = {"step": steps} if counted else {}
     return [{**count, **{k: float(state[k][i]) for k in buffers}} for i in range(n)]
+
+
+def array_state(opt: Any, array: Any) -> Optional[dict[str, Any]]:
+    """One array per buffer over all the parameters (`array` makes one from a list), None
+    before any update, and the step count. None if the parameters' states differ in kind or
+    count (some were skipped): such steps then run on the Values."""
+    states = [opt.state.get(p) or {} for p in opt.params]
+    first = states[0]
+    if any(s.keys() != first.keys() or s.get("step") != first.get("step") for s in states):
+        return None
+    arrays = {k: array([s[k] for s in states]) if first else None for k in opt._buffers}
+    return {"step": first.get("step", 0), **arrays} if opt._counted else arrays
+
+
+def set_array_state(opt: Any, arrays: dict[str, Any]) -> None:
+    """Each parameter's state from what `array_state` gave, as `_step_arrays` updated it."""
+    lists = {k: arrays[k].tolist() for k in opt._buffers if arrays[k] is not None}
+    if lists:
+        count = {"step": arrays["step"]} if opt._counted else {}
+        for i, p in enumerate(opt.params):
+            opt.state[p] = {**count, **{k: v[i] for k, v in lists.items()}}

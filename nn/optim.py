@@ -1,4 +1,4 @@
-"""Optimizers: `SGD` (momentum, Nesterov, weight decay) and `Adam`, with PyTorch's update rules.
+"""Optimizers: `SGD` (momentum, Nesterov, weight decay), `Adam` and `AdamW`, with PyTorch's update rules.
 
 Use: `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`. Hyperparameters are
 attributes (`opt.lr`, ...), which is what the learning-rate schedules change. State is kept
@@ -17,7 +17,7 @@ from typing import Any, Iterable, Optional
 from autograd import Value
 
 from ._check import flag, nonnegative, number, positive_int, short
-from ._optim_state import parameter_states
+from ._optim_state import array_state, parameter_states, set_array_state
 
 
 class Optimizer:
@@ -106,24 +106,12 @@ class Optimizer:
         self.state = collections.defaultdict(dict, {p: s for p, s in zip(self.params, states) if s})
 
     def _array_state(self, array: Any) -> Optional[dict[str, Any]]:
-        """The state as a compiled step's `training` block keeps it: one array per buffer over
-        all the parameters (`array` makes one from a list), None before any update, and the
-        step count. None if the parameters' states differ in kind or count (some were
-        skipped): such steps then run on the Values."""
-        states = [self.state.get(p) or {} for p in self.params]
-        first = states[0]
-        if any(s.keys() != first.keys() or s.get("step") != first.get("step") for s in states):
-            return None
-        arrays = {k: array([s[k] for s in states]) if first else None for k in self._buffers}
-        return {"step": first.get("step", 0), **arrays} if self._counted else arrays
+        """The state as a compiled step's `training` block keeps it (see `array_state`)."""
+        return array_state(self, array)
 
     def _set_array_state(self, arrays: dict[str, Any]) -> None:
         """Write back what `_array_state` gave, as updated by `_step_arrays`."""
-        lists = {k: arrays[k].tolist() for k in self._buffers if arrays[k] is not None}
-        if lists:
-            count = {"step": arrays["step"]} if self._counted else {}
-            for i, p in enumerate(self.params):
-                self.state[p] = {**count, **{k: v[i] for k, v in lists.items()}}
+        set_array_state(self, arrays)
 
     def __repr__(self) -> str:
         hyper = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
@@ -208,22 +196,26 @@ class Adam(Optimizer):
     weight_decay: float
     _buffers = ("exp_avg", "exp_avg_sq")
     _counted = True
+    _decoupled = False  # AdamW: the weight decay shrinks p itself instead of adding to the gradient
 
     def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+        name = type(self).__name__
         if not isinstance(betas, (list, tuple)) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        b1, b2 = (number(b, "Adam: betas") for b in betas)
+            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = (number(b, f"{name}: betas") for b in betas)
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
-        super().__init__(params, lr=nonnegative(lr, "Adam: lr"), betas=(b1, b2), eps=nonnegative(eps, "Adam: eps"),
-                         weight_decay=nonnegative(weight_decay, "Adam: weight_decay"))
+            raise ValueError(f"{name}: betas must be in [0, 1), got {betas!r}")
+        lr, eps = nonnegative(lr, f"{name}: lr"), nonnegative(eps, f"{name}: eps")
+        super().__init__(params, lr=lr, betas=(b1, b2), eps=eps,
+                         weight_decay=nonnegative(weight_decay, f"{name}: weight_decay"))
 
     def step(self) -> None:
         grads = self._grads()
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
         states, keep1, keep2, sqrt = self.state, 1.0 - b1, 1.0 - b2, math.sqrt
         t, step_size, correction2 = 0, 0.0, 0.0
+        shrink, wd = (1.0 - lr * wd, 0.0) if self._decoupled and wd != 0.0 else (1.0, wd)
         for p, grad in zip(self.params, grads):
             if grad is None:  # no gradient yet: no update, state (step count too) untouched
                 continue
@@ -233,6 +225,8 @@ class Adam(Optimizer):
             n = state["step"] + 1
             if n != t:  # the bias corrections of this parameter's own step count
                 t, step_size, correction2 = n, lr / (1.0 - b1 ** n), sqrt(1.0 - b2 ** n)
+            if shrink != 1.0:
+                p.data *= shrink
             g = grad + wd * p.data if wd != 0.0 else grad
             m = b1 * state["exp_avg"] + keep1 * g
             v = b2 * state["exp_avg_sq"] + keep2 * g * g
@@ -250,7 +244,9 @@ class Adam(Optimizer):
         t = state["step"] + 1
         step_size = self.lr / (1.0 - b1 ** t)
         correction2 = math.sqrt(1.0 - b2 ** t)
-        if wd != 0.0:
+        if wd != 0.0 and self._decoupled:
+            p = p * (1.0 - self.lr * wd)
+        elif wd != 0.0:
             g = g + wd * p
         m = b1 * m + (1.0 - b1) * g
         v = b2 * v + (1.0 - b2) * g * g
@@ -260,3 +256,20 @@ class Adam(Optimizer):
         if isinstance(state, dict) and isinstance(state.get("betas"), list):
             state = {**state, "betas": tuple(state["betas"])}  # JSON turns the tuple into a list
         super().load_state_dict(state)
+
+
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter, 2019), as torch.optim.AdamW: Adam with the weight decay
+    decoupled from the gradient, p *= 1 - lr * weight_decay before each update.
+
+    >>> from autograd import Value
+    >>> p = Value(1.0); p.grad = 0.0
+    >>> AdamW([p], lr=0.1).step(); p.data  # no gradient: only the decay, 1 - 0.1 * 0.01
+    0.999
+    """
+
+    _decoupled = True
+
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)

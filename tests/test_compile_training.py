@@ -14,6 +14,7 @@ OPTIMIZERS = {
     "sgd nesterov": lambda p: nn.SGD(p, lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.02),
     "adam": lambda p: nn.Adam(p, lr=0.02),
     "adam decay": lambda p: nn.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1),
+    "adamw": lambda p: nn.AdamW(p, lr=0.02, weight_decay=0.1),
 }
 
 

@@ -10,7 +10,7 @@ import math
 import pytest
 
 from autograd import Value
-from nn import SGD, Adam
+from nn import SGD, Adam, AdamW
 
 # Gradients per step for three parameters; None: left out of that step's loss.
 GRADS = [[0.5, None, -1.0], [-0.25, None, 0.75], [1.5, 2.0, None], [0.1, -0.3, 0.2], [None, 0.4, -0.6]]
@@ -31,14 +31,17 @@ def reference_sgd(lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=Fa
     return p
 
 
-def reference_adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+def reference_adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled=False):
     b1, b2 = betas
     p, m, v, t = list(START), [0.0] * 3, [0.0] * 3, [0] * 3
     for grads in GRADS:
         for i, g in enumerate(grads):
             if g is None:
                 continue
-            g = g + weight_decay * p[i]
+            if decoupled:
+                p[i] *= 1 - lr * weight_decay  # AdamW: p shrinks, the gradient is left alone
+            else:
+                g = g + weight_decay * p[i]
             t[i] += 1
             m[i] = b1 * m[i] + (1 - b1) * g
             v[i] = b2 * v[i] + (1 - b2) * g * g
@@ -66,11 +69,13 @@ def test_sgd_late_gradients_follow_the_per_parameter_rule(kwargs):
     assert run(SGD(params, **kwargs), params) == pytest.approx(reference_sgd(**kwargs), rel=1e-14, abs=1e-15)
 
 
+@pytest.mark.parametrize("decoupled", [False, True], ids=["Adam", "AdamW"])
 @pytest.mark.parametrize("kwargs", ADAM_SETTINGS)
-def test_adam_late_gradients_get_their_own_bias_correction(kwargs):
+def test_adam_late_gradients_get_their_own_bias_correction(kwargs, decoupled):
     params = [Value(x) for x in START]
-    opt = Adam(params, **kwargs)
-    expected, counts = reference_adam(**kwargs)
+    opt = (AdamW if decoupled else Adam)(params, **kwargs)
+    defaults = {"weight_decay": 1e-2} if decoupled else {}  # AdamW's default, as torch.optim.AdamW's
+    expected, counts = reference_adam(**{**defaults, **kwargs}, decoupled=decoupled)
     assert run(opt, params) == pytest.approx(expected, rel=1e-14, abs=1e-15)
     assert [opt.state[p]["step"] for p in params] == counts == [4, 3, 4]
     assert opt.steps == len(GRADS)

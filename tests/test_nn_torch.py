@@ -4,7 +4,7 @@ import random
 import pytest
 
 from autograd import Value
-from nn import (SGD, Adam, ExponentialLR, LambdaLR, LinearLR, StepLR, binary_cross_entropy,
+from nn import (SGD, Adam, AdamW, ExponentialLR, LambdaLR, LinearLR, StepLR, binary_cross_entropy,
                 binary_cross_entropy_with_logits, cross_entropy, mse_loss, softmax)
 
 torch = pytest.importorskip("torch")
@@ -106,6 +106,13 @@ def test_adam_matches_torch(kwargs):
     assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"lr": 0.1, "weight_decay": 0.3}, {"lr": 0.05, "weight_decay": 0.0},
+                                    {"lr": 0.05, "betas": (0.8, 0.95), "eps": 1e-3}])
+def test_adamw_matches_torch(kwargs):
+    ours, theirs = _run(lambda ps: AdamW(ps, **kwargs), lambda ps: torch.optim.AdamW(ps, **kwargs), steps=10)
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-14)
+
+
 @pytest.mark.parametrize("ours, theirs", [
     (lambda o: StepLR(o, step_size=3, gamma=0.5), lambda o: torch.optim.lr_scheduler.StepLR(o, 3, gamma=0.5)),
     (lambda o: ExponentialLR(o, gamma=0.9), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9)),
@@ -132,6 +139,7 @@ _LATE = [[0.5, None, -1.0], [-0.25, None, 0.75], [1.5, 2.0, None], [0.1, -0.3, 0
     (SGD, torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
     (Adam, torch.optim.Adam, {"lr": 0.1}),
     (Adam, torch.optim.Adam, {"lr": 0.05, "betas": (0.8, 0.95), "eps": 1e-3, "weight_decay": 0.1}),
+    (AdamW, torch.optim.AdamW, {"lr": 0.1, "weight_decay": 0.2}),
 ])
 def test_a_parameter_without_a_gradient_is_skipped_as_torch_does(ours, theirs, kwargs):
     """zero_grad(set_to_none=True) and a parameter left out of some losses: each keeps its own
@@ -156,7 +164,8 @@ def test_a_parameter_without_a_gradient_is_skipped_as_torch_does(ours, theirs, k
 
 
 @pytest.mark.parametrize("ours, theirs", [
-    (SGD, torch.optim.SGD), (Adam, torch.optim.Adam), (StepLR, torch.optim.lr_scheduler.StepLR),
+    (SGD, torch.optim.SGD), (Adam, torch.optim.Adam), (AdamW, torch.optim.AdamW),
+    (StepLR, torch.optim.lr_scheduler.StepLR),
     (ExponentialLR, torch.optim.lr_scheduler.ExponentialLR), (LinearLR, torch.optim.lr_scheduler.LinearLR),
     (LambdaLR, torch.optim.lr_scheduler.LambdaLR),
     (mse_loss, F.mse_loss), (binary_cross_entropy, F.binary_cross_entropy),
