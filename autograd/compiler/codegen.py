@@ -4,10 +4,10 @@ The table `TEMPLATES` holds, for every op of the engine, its forward expression 
 derivatives as source text; the backward pass is the chain rule written out, one line per
 input: `g_a += <d out / d a> * g_out`.
 """
-import collections
 import keyword
 import math
 import re
+from typing import NamedTuple, Optional
 
 from .trace import CompileError
 
@@ -15,7 +15,17 @@ from .trace import CompileError
 # {a_n1} = a ** (n - 1). Derivatives with a top-level + - or `if` are parenthesized, since a
 # backward line multiplies them by the output's gradient. The NumPy columns, for the array
 # code (array_codegen), replace the branches with `where` (None: the Python text works as is).
-Row = collections.namedtuple("Row", "forward da db numpy_forward numpy_da numpy_db", defaults=(None,) * 4)
+class Row(NamedTuple):
+    """One op's source text: forward, d out/d a, d out/d b, and their NumPy forms."""
+
+    forward: str
+    da: str
+    db: Optional[str] = None
+    numpy_forward: Optional[str] = None
+    numpy_da: Optional[str] = None
+    numpy_db: Optional[str] = None
+
+
 TEMPLATES = {
     "+": Row("{a} + {b}", "1.0", "1.0"),
     "*": Row("{a} * {b}", "{b}", "{a}"),
