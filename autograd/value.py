@@ -95,7 +95,8 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        data = self.data
+        return data if data.__class__ is float else _data_as_float(self, "float(v)")
 
     def __format__(self, spec: str) -> str:
         """With a format spec, the data formatted (as a 0-d PyTorch tensor); without, the repr.
@@ -119,7 +120,8 @@ class Value:
         >>> Value(2.5).item()
         2.5
         """
-        return self.data
+        data = self.data
+        return data if data.__class__ is float else _data_as_float(self, "v.item()")
 
     # ----- comparisons: ordering by data, as a 0-d PyTorch tensor -----------------------
     # `<`, `<=`, `>`, `>=` compare `.data` with a number or another Value and return a bool,
@@ -173,7 +175,22 @@ class Value:
         if unexpected:
             _refuse("backward", unexpected)
         from .graph import backward
-        backward(self, grad)
+        # `.grad` is a plain attribute (a check on every write would slow every step), and the
+        # chain rule adds to a leaf's .grad as it finds it: checked here for the root, and
+        # named below if the pass fails on another leaf's. A Value assigned to a leaf's .grad
+        # is added to without error (the grad becomes a Value): optimizers refuse it at step().
+        if self._a is None:
+            why = _bad_grad(self, "backward(): this leaf's .grad")
+            if why:
+                raise TypeError(why)
+        try:
+            backward(self, grad)
+        except (TypeError, OverflowError) as e:
+            why = _leaf_with_bad_grad(self)
+            if why is None:
+                raise
+            raise TypeError(f"backward(): {why}. The gradients this pass had added before it "
+                            "stopped stay: zero them before the next backward") from e
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set this value's `.grad` to 0, or to None ("no gradient yet") as PyTorch can.
@@ -443,6 +460,42 @@ def _as_float(x: object, what: str) -> float:
         return float(x)
     except OverflowError:  # an int or Fraction past 1.8e308
         raise _too_large(x, what) from None
+
+
+def _bad_grad(v: Value, whose: str) -> Optional[str]:
+    """Why `v.grad` cannot be added to (None if it can: a float, another real number, or None)."""
+    g = v.grad
+    if g.__class__ is float or g is None:
+        return None
+    if not isinstance(g, (bool, Value)) and isinstance(g, numbers.Real):
+        try:
+            float(g)
+            return None
+        except OverflowError:
+            pass
+    return (f"{whose} must be a float or None, got {type(g).__name__}: {g!r:.60}; "
+            "reset it with v.zero_grad() (or v.grad = 0.0)")
+
+
+def _leaf_with_bad_grad(root: Value) -> Optional[str]:
+    """After a backward pass failed: why, if a leaf's .grad was not a number to add to."""
+    from .graph import topological_order  # graph.py imports this module
+    for v in topological_order(root):
+        if v._a is None:
+            why = _bad_grad(v, f"the .grad of leaf {v.label!r}" if v.label else "the .grad of a leaf")
+            if why:
+                return why
+    return None
+
+
+def _data_as_float(v: Value, what: str) -> float:
+    """`v.data` as a float, for code that assigned `.data` something else (an int, a NumPy
+    scalar): `.data` is a plain attribute, unchecked, since every operation reads it."""
+    data = v.data
+    if isinstance(data, (bool, Value)) or not isinstance(data, numbers.Real):
+        raise TypeError(f"{what}: v.data must be a float, got {type(data).__name__}: {data!r:.60}; "
+                        "assign a number (v.data = 0.5)")
+    return _as_float(data, f"{what}: v.data")
 
 
 def _too_large(x: object, what: str) -> OverflowError:
