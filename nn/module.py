@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import collections.abc
+import numbers
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, TypeVar, Union, cast
 
 from autograd import Value
@@ -139,7 +140,8 @@ class Module(metaclass=_ModuleMeta):
         >>> Neuron(1, init="zeros").state_dict()
         {'w.0': 0.0, 'b': 0.0}
         """
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: p.data if p.data.__class__ is float else _data(name, p.data)
+                for name, p in self.named_parameters()}
 
     def load_state_dict(self, state_dict: Mapping[str, float], strict: bool = True) -> _IncompatibleKeys:
         """Copy numbers from `state_dict` (as made by `state_dict()`) into the parameters.
@@ -206,6 +208,18 @@ class Module(metaclass=_ModuleMeta):
             count = "" if len(group) == 1 else f"{len(group)} x "
             lines.append(f"  ({names}): {count}" + text.replace("\n", "\n  "))
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _data(name: str, x: object) -> float:
+    """A parameter's `.data` that is not a float (an int, a NumPy scalar, or set by mistake to
+    something else: `.data` is a plain attribute), as a float, or an error naming it."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"state_dict: parameter {name!r} holds {type(x).__name__} {short(x)}, not a number "
+                        "(.data must be a float)")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"state_dict: parameter {name!r} holds {short(x)}, too large for a float") from None
 
 
 def _flatten(name: str, item: object, out: list[tuple[str, _Member]]) -> None:

@@ -10,8 +10,8 @@ import math
 import os
 import random
 import re
+import secrets
 import stat
-import tempfile
 import time
 from typing import TypeVar, Union, overload
 
@@ -59,19 +59,22 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
                 "checksum": _format.checksum(name, config, state)}
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
     path = os.fspath(path)
+    if not path or os.path.isdir(path):
+        raise ValueError(f"save: path must name a file (such as 'model.json'), got "
+                         f"{'a directory, ' if path else ''}{path!r}")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save to {path!r}: directory {directory!r} does not exist")
     _remove_stale_temporaries(directory)
-    # The pid in the name tells a later save whether the writer is still alive (see above).
-    fd, temporary = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", suffix=".json", dir=directory)
+    fd, temporary = _new_temporary(directory)
     _writing.add(temporary)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(temporary, _mode_for(path))
+        if os.path.exists(path):  # keep the permissions of the file it replaces
+            os.chmod(temporary, os.stat(path).st_mode & 0o777)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -190,11 +193,15 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _mode_for(path: str) -> int:
-    """Permissions for the new file: those of the file it replaces, else 0o666 minus the umask."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _new_temporary(directory: str) -> tuple[int, str]:
+    """A new, empty ".tmp-<pid>-<8 random>.json" in `directory`, open for writing (the pid tells
+    a later save whether the writer is still alive). Made with mode 0o666 for the system to
+    apply the umask, as to any new file: reading the umask would set it, for every thread."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = os.path.join(directory, f".tmp-{os.getpid()}-{secrets.token_hex(4)}.json")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot save in {directory!r}: no free temporary file name")
