@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import numbers
+import reprlib
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, TypeVar, Union, cast
 
 from autograd import Value
@@ -196,6 +197,7 @@ class Module(metaclass=_ModuleMeta):
         """The text inside the parentheses of this module's repr."""
         return ""
 
+    @reprlib.recursive_repr(fillvalue="...")  # a reference back to a parent (or itself) shows as ...
     def __repr__(self) -> str:
         children = [(n, m) for n, m in self._members() if isinstance(m, Module)]
         head = f"{type(self).__name__}({self.extra_repr()}"

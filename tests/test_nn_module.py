@@ -182,3 +182,16 @@ def test_a_shared_module_is_listed_once_as_in_pytorch():
             self.b = self.a
 
     assert [name for name, _ in TorchTwice().named_modules()] == ["", "a"]
+
+
+def test_repr_of_a_module_holding_a_reference_back_to_itself_or_a_parent_ends():
+    class Parent(Module):
+        def __init__(self):
+            self.child = Neuron(1, seed=0)
+            self.child.parent = self  # a back-reference, as named_modules() allows
+            self.me = self
+
+    parent = Parent()
+    text = repr(parent)  # was RecursionError
+    assert "(parent): ..." in text and "(me): ..." in text and text.startswith("Parent(")
+    assert [name for name, _ in parent.named_modules()] == ["", "child"]
