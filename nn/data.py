@@ -217,7 +217,9 @@ def _indexable(a: object) -> TypeGuard[Sequence[Any]]:
 
 def _float(c: Any) -> float:
     """A cell as a float: numbers (and Values, via float()) only, never a str like '1.5'."""
-    if isinstance(c, (str, bytes, bool)) or c is None:
+    if isinstance(c, (str, bytes, bool, complex)) or c is None:
+        raise TypeError
+    if isinstance(c, numbers.Complex) and not isinstance(c, numbers.Real):  # NumPy's: float() drops .imag
         raise TypeError
     return float(c)
 

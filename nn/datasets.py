@@ -130,7 +130,15 @@ def make_curve(n: int = 100, fn: Callable[[float], float] = math.sin, low: float
         raise TypeError(f"make_curve: fn must be a function of one float, got {type(fn).__name__}")
     low, high = number(low, "make_curve: low"), number(high, "make_curve: high")
     X = [[rng.uniform(low, high)] for _ in range(n)]
-    return X, [float(fn(x)) + _noise(rng, noise) for (x,) in X]
+    return X, [_target(fn, x) + _noise(rng, noise) for (x,) in X]
+
+
+def _target(fn: Callable[[float], float], x: float) -> float:
+    """fn(x) as a float: a number (or a Value), never a str that float() would read."""
+    t = fn(x)
+    if isinstance(t, (str, bytes, bool, complex)) or t is None or not hasattr(t, "__float__"):
+        raise TypeError(f"make_curve: fn({x!r}) must return a number, got {type(t).__name__}: {short(t)}")
+    return float(t)
 
 
 def _point(c: object) -> list[float]:

@@ -103,3 +103,14 @@ def test_load_csv_errors_name_file_line_and_column(tmp_path, text, kwargs, match
 def test_load_csv_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
         load_csv(tmp_path / "nope.csv")
+
+
+def test_complex_rows_are_refused_not_cut_to_their_real_part():
+    from nn import MLP, evaluate, predict
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match=r"predict: X: row 1 must be a list of numbers"):
+        predict(model, [[0.0, 1.0], [1j, 0.0]])
+    np = pytest.importorskip("numpy")
+    X = np.array([[0.5, 1.0], [1.0, 2.0]], dtype=np.complex64)  # .imag all 0: float() would warn and drop it
+    with pytest.raises(TypeError, match=r"evaluate: X, y: row 0 must be a list of numbers"):
+        evaluate(model, X, [1.0, -1.0], loss="mse")

@@ -92,3 +92,15 @@ def test_curve_targets():
 def test_bad_arguments(call, error):
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("bad", ["0.5", None, True, 1j])
+def test_make_curve_refuses_a_fn_that_returns_no_number(bad):
+    with pytest.raises(TypeError, match=r"make_curve: fn\(.*\) must return a number, got " + type(bad).__name__):
+        make_curve(3, fn=lambda x: bad, seed=0)
+
+
+def test_make_curve_takes_a_fn_that_returns_a_value():
+    from autograd import Value
+    X, y = make_curve(4, fn=lambda x: Value(x).tanh(), seed=0)
+    assert y == [math.tanh(x) for (x,) in X] and all(type(t) is float for t in y)
