@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Callable, Iterable, List, Union
 
 from .grad_mode import no_grad
@@ -52,6 +53,9 @@ def gradcheck(f: Callable[..., Value], inputs: Iterable[Union[float, Value]], ep
         raise TypeError(f"gradcheck: inputs must be a list of numbers or Values, got {type(inputs).__name__}")
     inputs = list(inputs)
     values = [Value(_data(x), getattr(x, "label", "")) for x in inputs]
+    for i, v in enumerate(values):  # x + eps is x there: the differences would be nan, not a check
+        if not math.isfinite(v.data):
+            raise ValueError(f"gradcheck: input {i} is {v.data!r}; central differences need finite inputs")
     out = f(*values)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
@@ -79,6 +83,6 @@ def _tolerance(name: str, x: object, positive: bool = False) -> None:
 def _data(x: object) -> float:
     if isinstance(x, Value):
         return float(x.data)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):  # NumPy's float32 and int64 too
         return float(x)
     raise TypeError(f"gradcheck inputs must be numbers or Values, got {type(x).__name__}")

@@ -222,6 +222,8 @@ def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: boo
         raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}")
     if not isinstance(inputs, Value) and not hasattr(inputs, "__iter__"):
         raise TypeError(f"grad() inputs must be a Value or a list of Values, got {type(inputs).__name__}")
+    if not isinstance(create_graph, bool):  # create_graph="no" would be truthy
+        raise TypeError(f"grad(create_graph=...) must be True or False, got {create_graph!r}")
     inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):

@@ -267,7 +267,11 @@ class Value:
             return _binary(POW, self, exponent)
         if not isinstance(exponent, numbers.Real):
             return NotImplemented
-        return _unary(_pow_op(float(exponent)), self)
+        try:
+            n = float(exponent)
+        except OverflowError:  # an int past 1.8e308
+            raise _too_large(exponent, "v ** n: the exponent") from None
+        return _unary(_pow_op(n), self)
 
     def exp(self) -> Value:
         """e**x;  d/dx = e**x"""

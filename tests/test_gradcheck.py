@@ -31,3 +31,15 @@ def test_rejects_bad_inputs():
     for inputs in (None, 2.0, Value(2.0)):  # not a list: the message names gradcheck's inputs
         with pytest.raises(TypeError, match="gradcheck: inputs must be a list"):
             gradcheck(lambda a: a, inputs)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_a_non_finite_input_is_named_not_reported_as_a_wrong_gradient(bad):
+    with pytest.raises(ValueError, match=r"gradcheck: input 1 is .*; central differences need finite inputs"):
+        gradcheck(lambda a, b: a * b, [1.0, Value(bad)])
+
+
+def test_numpy_scalars_are_inputs_like_floats():
+    np = pytest.importorskip("numpy")
+    assert gradcheck(lambda a, b: (a * b).tanh(), np.array([0.5, -1.2], dtype=np.float32)) is True
+    assert gradcheck(lambda a: a ** 3, [np.int64(2)]) is True

@@ -231,3 +231,10 @@ def test_grad_works_inside_no_grad_and_restores_mode():
 def test_topological_order_rejects_non_values():
     with pytest.raises(TypeError, match="float"):
         topological_order(1.0)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None])
+def test_grad_create_graph_must_be_a_bool(flag):
+    x = Value(2.0)
+    with pytest.raises(TypeError, match=r"grad\(create_graph=\.\.\.\) must be True or False"):
+        grad(x * x, [x], create_graph=flag)
