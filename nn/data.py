@@ -129,8 +129,8 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
         raise ValueError(f"{path}: not a CSV file of numbers ({e})") from None
     if not rows:
         raise ValueError(f"{path}: the file has no rows")
-    if header is None:
-        header = not all(_is_float(cell) for cell in rows[0][1])
+    if header is None:  # a first row of numbers is data, nan and inf included (refused below, by line)
+        header = not all(_parses(cell) for cell in rows[0][1])
     names = [cell.strip() for cell in rows[0][1]] if header else None
     width = len(rows[0][1])
     if header:
@@ -248,6 +248,9 @@ def _target_column(target: object, names: Optional[list[str]], width: int, path:
             raise ValueError(f"{path}: target={target!r} is a column name, but the file has no header row")
         if target not in names:
             raise ValueError(f"{path}: target: no column named {target!r}; columns are {names}")
+        if names.count(target) > 1:
+            raise ValueError(f"{path}: target: {names.count(target)} columns are named {target!r}; "
+                             "give the target's index instead")
         return names.index(target)
     if isinstance(target, bool) or not isinstance(target, int) or not -width <= target < width:
         raise ValueError(f"{path}: target must be a column name or an index in [-{width}, {width}), got {target!r}")
@@ -261,8 +264,16 @@ def _is_float(cell: str) -> bool:
         return False
 
 
+def _parses(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
 def _cell(cell: str, path: object, line: int, j: int, names: Optional[list[str]]) -> float:
     if _is_float(cell):
         return float(cell)
     column = repr(names[j]) if names else j
-    raise ValueError(f"{path}, line {line}, column {column}: {cell.strip()!r} is not a number")
+    raise ValueError(f"{path}, line {line}, column {column}: {short(cell.strip())} is not a number")

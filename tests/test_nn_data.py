@@ -87,6 +87,9 @@ def test_load_csv_other_delimiter_and_bom(tmp_path):
     ("a,b\n1,2\n3,x\n", {}, r"line 3, column 'b': 'x' is not a number"),
     ("1,2\n3,\n", {}, r"line 2, column 1: '' is not a number"),
     ("1,2\nnan,3\n", {}, "'nan' is not a number"),
+    ("1,nan\n2,3\n", {}, r"line 1, column 1: 'nan' is not a number"),  # data, not a header row to drop
+    ("inf,1\n2,3\n", {}, r"line 1, column 0: 'inf' is not a number"),
+    ("a,a\n1,2\n", {"target": "a"}, "2 columns are named 'a'"),
     ("", {}, "no rows"),
     ("a,b\n", {}, "no data rows"),
     ("1\n2\n", {}, "at least two columns"),
