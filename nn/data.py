@@ -123,7 +123,9 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
     """
     text = _read_text(path, delimiter, header)
     try:
-        rows = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+        # strict: an unclosed quote is an error, not one cell holding the rest of the file
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        rows = [(i, row) for i, row in enumerate(reader, 1)
                 if any(cell.strip() for cell in row)]
     except csv.Error as e:
         raise ValueError(f"{path}: not a CSV file of numbers ({e})") from None

@@ -90,6 +90,7 @@ def test_load_csv_other_delimiter_and_bom(tmp_path):
     ("1,nan\n2,3\n", {}, r"line 1, column 1: 'nan' is not a number"),  # data, not a header row to drop
     ("inf,1\n2,3\n", {}, r"line 1, column 0: 'inf' is not a number"),
     ("a,a\n1,2\n", {"target": "a"}, "2 columns are named 'a'"),
+    ('"1,2\n3,4\n', {}, r"not a CSV file of numbers \(unexpected end of data\)"),  # was "no data rows"
     ("", {}, "no rows"),
     ("a,b\n", {}, "no data rows"),
     ("1\n2\n", {}, "at least two columns"),
