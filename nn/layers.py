@@ -196,11 +196,17 @@ def _inputs(x: Any, n: int, module: Module) -> list[Value]:
             raise TypeError(f"{type(module).__name__} takes a list of {n} numbers or Values (one row), "
                             f"got {type(x).__name__}") from None
     if size != n:
-        batch = size and (isinstance(x[0], (list, tuple)) or getattr(x[0], "ndim", 0) == 1)  # model(X)
         raise ValueError(f"{type(module).__name__} expects {n} input{'s' * (n != 1)}, got {size}"
-                         + (" rows: it takes one row at a time, [model(x) for x in X]" if batch else ""))
+                         + _batch_hint(x))
     # Wrap numbers once here, not once per neuron inside `w * x`: about 10% faster forward.
     try:
         return [v if v.__class__ is Value else Value(v) for v in x]
     except TypeError as e:  # Value() names the bad item; say which call it came from
-        raise TypeError(f"{type(module).__name__}: input row: {e}") from None
+        hint = _batch_hint(x)  # model(X) with as many rows as the model has inputs
+        raise TypeError(f"{type(module).__name__}: input row: {e}" + (f"; got {size}{hint}" if hint else "")) from None
+
+
+def _batch_hint(x: Any) -> str:
+    """What to say when `x` looks like a batch of rows, not one row."""
+    batch = len(x) and (isinstance(x[0], (list, tuple)) or getattr(x[0], "ndim", 0) == 1)
+    return " rows: it takes one row at a time, [model(x) for x in X]" if batch else ""

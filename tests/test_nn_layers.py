@@ -127,6 +127,9 @@ def test_wrong_number_of_inputs_raises_value_error_naming_the_size(module):
     if np is not None:  # a NumPy batch too
         with pytest.raises(ValueError, match=r"got 4 rows: it takes one row at a time"):
             module(np.ones((4, 3)))
+    # A batch of exactly as many rows as the model has inputs: the same advice.
+    with pytest.raises(TypeError, match=r"got list: \[1\.0, 2\.0, 3\.0\]; got 3 rows: it takes one row at a time"):
+        module([[1.0, 2.0, 3.0]] * 3)
     with pytest.raises(TypeError, match="list of 3"):
         module(1.0)
     with pytest.raises(TypeError):
