@@ -5,6 +5,7 @@ Never pickle: reading a model file cannot run code. It can only build a register
 """
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -124,14 +125,18 @@ def load(path: Union[str, os.PathLike[str]], cls: type[Module] = Module) -> Modu
         raise ValueError(f"{path}: unknown model class {name!r}")
     if not issubclass(klass, cls):
         raise ValueError(f"{path}: holds class {name}, not {class_name(cls)} (nn.load reads any model)")
-    # Building a model draws random initial weights: keep the user's random stream as it was.
-    state = random.getstate()
+    # Building a model draws random initial weights, overwritten next: from a generator of its
+    # own where the class takes a seed (nn's do), so the global stream is never touched; else
+    # the global stream is put back as it was (a thread drawing from it meanwhile would repeat).
+    own = "seed" not in config and "seed" in inspect.signature(klass.__init__).parameters
+    state = None if own else random.getstate()
     try:
-        model = klass(**config)
+        model = klass(**config, **({"seed": 0} if own else {}))
     except Exception as e:  # a registered class's own checks: any failure means a bad config
         raise ValueError(f"{path}: cannot build {name} from config {short(config, 200)}: {e}") from None
     finally:
-        random.setstate(state)
+        if state is not None:
+            random.setstate(state)
     try:
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as e:

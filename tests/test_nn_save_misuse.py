@@ -70,3 +70,17 @@ def test_save_never_sets_the_umask_and_new_files_follow_it(tmp_path, monkeypatch
     finally:
         monkeypatch.undo()
         os.umask(umask)
+
+
+def test_loading_an_nn_model_never_rewinds_the_global_random_stream(tmp_path, monkeypatch):
+    import random
+    _model().save(tmp_path / "m.json")
+
+    def rewound(*args):  # another thread drawing meanwhile would draw the same numbers again
+        raise AssertionError("load saved and restored the global random state")
+    monkeypatch.setattr(random, "getstate", rewound)
+    monkeypatch.setattr(random, "setstate", rewound)
+    random.seed(5)
+    expected = random.Random(5).random()
+    assert MLP.load(tmp_path / "m.json").state_dict() == _model().state_dict()
+    assert random.random() == expected  # and it drew nothing from it
