@@ -8,6 +8,7 @@ weight matrix to read them from (for a layer: fan_in = inputs, fan_out = neurons
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from typing import Any, Iterable, Optional
 
@@ -200,6 +201,6 @@ def _assign(values: list[Value], draws: list[float], function: str) -> list[Valu
 
 def _fans(function: str, **fans: int) -> int:
     for name, fan in fans.items():
-        if isinstance(fan, bool) or not isinstance(fan, int) or not 1 <= fan <= MAX_SIZE:
+        if isinstance(fan, bool) or not isinstance(fan, numbers.Integral) or not 1 <= fan <= MAX_SIZE:
             raise ValueError(f"{function}: {name} must be an int in [1, {MAX_SIZE:,}], got {short(fan)}")
-    return sum(fans.values())
+    return sum(map(int, fans.values()))  # NumPy's ints too (a size read off an array's shape)

@@ -110,3 +110,13 @@ def test_every_scheme_builds_a_reproducible_model():
 def test_bad_arguments(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_fans_may_be_numpy_ints_as_read_off_an_array_shape():
+    np = pytest.importorskip("numpy")
+    shape = np.zeros((3, 4)).shape  # plain ints; a NumPy int comes from arithmetic on them
+    fan_in, fan_out = np.int64(shape[0]), np.int64(shape[1])
+    got = [v.data for v in init.xavier_uniform_([Value(0.0) for _ in range(12)], fan_in, fan_out, seed=0)]
+    assert got == [v.data for v in init.xavier_uniform_([Value(0.0) for _ in range(12)], 3, 4, seed=0)]
+    assert [v.data for v in init.kaiming_normal_([Value(0.0)] * 2, fan_in, seed=1)] == \
+        [v.data for v in init.kaiming_normal_([Value(0.0)] * 2, 3, seed=1)]
