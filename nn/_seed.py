@@ -1,6 +1,7 @@
 """Turn a `seed` argument into a random generator, the same way everywhere in `nn`."""
 from __future__ import annotations
 
+import numbers
 import random
 from typing import Union, cast
 
@@ -19,6 +20,6 @@ def as_rng(seed: object, what: str = "seed") -> random.Random:
         return cast(random.Random, random)  # the module has Random's methods
     if isinstance(seed, random.Random):
         return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):  # NumPy's ints too
+        return random.Random(int(seed))
     raise TypeError(f"{what} must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")

@@ -104,3 +104,14 @@ def test_make_curve_takes_a_fn_that_returns_a_value():
     from autograd import Value
     X, y = make_curve(4, fn=lambda x: Value(x).tanh(), seed=0)
     assert y == [math.tanh(x) for (x,) in X] and all(type(t) is float for t in y)
+
+
+def test_a_numpy_int_seed_is_the_same_seed_as_the_int():
+    np = pytest.importorskip("numpy")
+    from nn import MLP, DataLoader
+    assert make_moons(20, noise=0.1, seed=np.int64(3)) == make_moons(20, noise=0.1, seed=3)
+    assert MLP(2, [3, 1], seed=np.int32(3)).state_dict() == MLP(2, [3, 1], seed=3).state_dict()
+    X = [[float(i)] for i in range(10)]
+    assert list(DataLoader(X, X, batch_size=3, seed=np.uint8(7))) == list(DataLoader(X, X, batch_size=3, seed=7))
+    with pytest.raises(TypeError, match="seed must be None, an int or a random.Random, got float"):
+        make_moons(20, seed=np.float64(3.0))
