@@ -102,8 +102,8 @@ def _safe_power(x: Union[float, Value], e: Union[float, Value]) -> Union[float, 
             return x ** e
         except (ZeroDivisionError, OverflowError):  # a first derivative is inf there, not an error
             return _limit_power_node(x, e)  # type: ignore[arg-type]  # x: a Value here
-    if x == 0.0 and e < 0.0:
-        return math.inf
+    if x == 0.0 and e < 0.0:  # -0.0 to an odd power keeps its sign, as in C's pow and PyTorch
+        return -math.inf if math.copysign(1.0, x) < 0.0 and e % 2.0 == 1.0 else math.inf
     try:
         return x ** e  # type: ignore[no-any-return]  # real: forward refused a complex x ** n
     except OverflowError:

@@ -74,3 +74,17 @@ def test_sqrt_is_math_sqrt_across_the_float_range():
     rng = random.Random(0)
     xs = [math.ldexp(rng.random(), rng.randint(-1070, 1023)) for _ in range(20000)]
     assert [Value(x).sqrt().data for x in xs] == [math.sqrt(x) for x in xs]
+
+
+@pytest.mark.parametrize("base, exponent, slope", [
+    (-0.0, 1e-17, -INF), (0.0, 1e-17, INF),     # exponent - 1 is -1.0: an odd power keeps the sign of zero
+    (-0.0, Value(1e-17), -INF),
+])
+def test_the_slope_at_a_signed_zero_has_the_sign_pow_gives(base, exponent, slope):
+    x = Value(base)
+    (x ** exponent).backward()
+    assert x.grad == slope
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+    (t ** (exponent.data if isinstance(exponent, Value) else exponent)).backward()
+    assert t.grad.item() == slope
