@@ -260,10 +260,7 @@ def _target_column(target: object, names: Optional[list[str]], width: int, path:
 
 
 def _is_float(cell: str) -> bool:
-    try:
-        return math.isfinite(float(cell))
-    except ValueError:
-        return False
+    return _parses(cell) and math.isfinite(float(cell))
 
 
 def _parses(cell: str) -> bool:
