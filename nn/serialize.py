@@ -74,8 +74,10 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        if os.path.exists(path):  # keep the permissions of the file it replaces
+        try:  # keep the permissions of the file it replaces
             os.chmod(temporary, os.stat(path).st_mode & 0o777)
+        except FileNotFoundError:
+            pass  # a new file: it has the umask's, as created
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
