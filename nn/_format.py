@@ -47,7 +47,7 @@ def read_text(path: Union[str, os.PathLike[str]]) -> str:
         raise FormatError(f"more than {MAX_FILE_BYTES:,} bytes; a model file may have at most that many")
     data = b"".join(chunks)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte order mark, as some editors write, is skipped
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise FormatError(f"not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start}, line {line}); "

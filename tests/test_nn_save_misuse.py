@@ -84,3 +84,10 @@ def test_loading_an_nn_model_never_rewinds_the_global_random_stream(tmp_path, mo
     expected = random.Random(5).random()
     assert MLP.load(tmp_path / "m.json").state_dict() == _model().state_dict()
     assert random.random() == expected  # and it drew nothing from it
+
+
+def test_a_file_an_editor_saved_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "m.json"
+    _model().save(path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))  # as Notepad may save it
+    assert MLP.load(path).state_dict() == _model().state_dict()
