@@ -74,7 +74,15 @@ class _GradMode(contextlib.ContextDecorator):
         return self
 
     def __exit__(self, *exc: object) -> Literal[False]:
-        _set_enabled(self._saved.stack.pop())
+        stack = self._saved.__dict__.get("stack")
+        if not stack:
+            name = type(self).__name__
+            raise RuntimeError(
+                f"{name}: this block was entered in another thread (or not at all); grad mode belongs to "
+                f"the thread that set it. A generator with `with {name}():` around a yield, resumed in "
+                f"another thread? Decorate the generator with @{name}() instead: it sets the mode each "
+                "time it resumes, in the thread that resumes it")
+        _set_enabled(stack.pop())
         return False
 
     def __call__(self, func: _F) -> _F:

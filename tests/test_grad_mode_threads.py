@@ -131,3 +131,48 @@ def test_training_threads_get_full_graphs_while_another_toggles_no_grad():
     _run(toggler, trainers)
     assert bad == []
     assert is_grad_enabled()
+
+
+def test_a_with_block_left_in_another_thread_says_what_to_do_instead():
+    from autograd import grad_mode
+
+    def batches():
+        with no_grad():  # suspended inside the block: the starting thread's mode stays off
+            yield 1
+            yield 2
+
+    errors, seen = [], []
+
+    def starter():
+        it = batches()
+        next(it)
+        finisher = threading.Thread(target=lambda: _finish(it, errors))
+        finisher.start()
+        finisher.join()
+        grad_mode._set_enabled(True)  # this thread's mode, left off by the block it never left
+
+    @no_grad()
+    def decorated():
+        yield is_grad_enabled()
+
+    def resume(it):
+        seen.append((next(it), is_grad_enabled()))
+
+    t = threading.Thread(target=starter)
+    t.start()
+    t.join()
+    assert len(errors) == 1 and isinstance(errors[0], RuntimeError)
+    assert "entered in another thread" in str(errors[0]) and "@no_grad()" in str(errors[0])
+    # What the message advises works: a decorated generator resumed in another thread.
+    it = decorated()
+    t = threading.Thread(target=resume, args=(it,))
+    t.start()
+    t.join()
+    assert seen == [(False, True)] and is_grad_enabled() and grad_mode.all_enabled
+
+
+def _finish(it, errors):
+    try:
+        list(it)
+    except Exception as e:  # noqa: BLE001 (the test inspects it)
+        errors.append(e)
