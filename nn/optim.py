@@ -70,12 +70,16 @@ class Optimizer:
         schedule or the user may have set it), as the constructor checks it."""
         nonnegative(self.lr, f"{type(self).__name__}.step: lr")
         grads: list[Any] = [p.grad for p in self.params]
-        for i, g in enumerate(grads):
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             if g.__class__ is not float and g is not None:
                 if isinstance(g, (bool, Value)) or not isinstance(g, numbers.Real):
                     raise TypeError(f"{type(self).__name__}.step: params[{i}].grad must be a number or None, "
                                     f"got {type(g).__name__}: {short(g)}; nothing was updated")
                 grads[i] = float(g)
+            d = p.data  # set by hand, it could be anything: `p.data -= ...` would fail halfway
+            if d.__class__ is not float and (isinstance(d, (bool, Value)) or not isinstance(d, numbers.Real)):
+                raise TypeError(f"{type(self).__name__}.step: params[{i}].data must be a real number, "
+                                f"got {type(d).__name__}: {short(d)}; nothing was updated")
         return grads
 
     def state_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from autograd import Value
-from nn import MLP, SGD, Adam, mse_loss
+from nn import MLP, SGD, Adam, AdamW, mse_loss
 
 
 def _param(data, grad):
@@ -165,6 +165,22 @@ def test_a_bad_grad_anywhere_fails_the_step_before_anything_moves(make, bad):
     with pytest.raises(TypeError, match=r"step: params\[1\]\.grad must be a number"):
         opt.step()
     assert [p.data for p in ps] == [1.0, 2.0, 3.0]
+    assert json.dumps(opt.state_dict()) == before
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: Adam(ps, lr=0.1), lambda ps: AdamW(ps, lr=0.1)],
+                         ids=["sgd", "momentum", "adam", "adamw"])
+@pytest.mark.parametrize("bad", ["x", None, Value(2.0), True], ids=["str", "None", "Value", "bool"])
+def test_a_bad_data_anywhere_fails_the_step_before_anything_moves(make, bad):
+    ps = [Value(1.0), Value(2.0), Value(3.0)]
+    opt = make(ps)
+    ps[0].grad, ps[1].grad, ps[2].grad = 0.5, 0.5, 0.25
+    ps[1].data = bad
+    before = json.dumps(opt.state_dict())
+    with pytest.raises(TypeError, match=r"step: params\[1\]\.data must be a real number"):
+        opt.step()
+    assert (ps[0].data, ps[1].data, ps[2].data) == (1.0, bad, 3.0)
     assert json.dumps(opt.state_dict()) == before
 
 
