@@ -265,3 +265,19 @@ def test_labels_read_in_python_are_refused_as_floats_and_compile_as_ints(backend
     step = compile(fn, [w, b], backend=backend)
     for yb in ([1, 1, 1, 1], [1, -1, -1, 1], [-1, 1, 1, -1]):
         assert_close(compiled(step, [w, b], xb, yb), dynamic(fn, [w, b], xb, yb))
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_a_graph_built_from_the_values_for_one_class_beyond_the_first_few_traced(backend):
+    # The Python backend traces the classes of a wide model a few at a time (to bound the
+    # memory); only the first few were traced again on other data, so a branch on the values
+    # in the loss of class 4 alone was compiled: later batches got the wrong loss, silently.
+    model = nn.MLP(20, [32, 5], seed=0)  # wide enough to be traced in parts (plan.STRAIGHT)
+    params = model.parameters()
+
+    def fn(rows, targets):
+        losses = [nn.cross_entropy(model(x), y) for x, y in zip(rows, targets)]
+        return sum(loss * 2.0 if y == 4 and x[0].data > 0 else loss
+                   for loss, x, y in zip(losses, rows, targets)) * (1.0 / len(rows))
+    xb = [[-0.5 - 0.01 * k] + [0.1 * ((k * j) % 7 - 3) for j in range(19)] for k in range(10)]
+    refused(compile(fn, params, backend=backend), params, xb, [k % 5 for k in range(10)])

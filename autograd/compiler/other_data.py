@@ -13,7 +13,8 @@ structure of the batch alone; anything else differs somewhere (a Python `if x[0]
 """
 import threading
 
-from .trace import CompileError, trace
+from ..value import Value
+from .trace import CompileError, run, split_returned, trace
 
 # Held while the parameters are nudged (below). Every compiled call holds it too (step.py,
 # array_training.py), so that no compiled step in another thread reads a nudged parameter.
@@ -22,9 +23,9 @@ lock = threading.RLock()
 _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), towards zero
 
 
-def check_other_data(fn, params, s, xb, yb, data, outputs):
-    """Raise CompileError if `fn` on other data of the batch `xb, yb` (traced as `s`) builds
-    another graph: far data (signs flipped, 0/1 labels swapped, nudged), and only if that
+def check_other_data(fn, params, traced, xb, yb, data, outputs):
+    """Raise CompileError if `fn` on other data of the batch `xb, yb` builds another graph
+    than `traced` (its trace, or what `trace.run` returned on it, unsplit): far data (signs flipped, 0/1 labels swapped, nudged), and only if that
     trace raises (a log of a flipped row, validation of the data: it proves nothing and is
     let go), near data (nudged alone). Far data is nudged too, so it sees every constant
     that near data would: the second trace is paid only by functions that need it.
@@ -39,12 +40,21 @@ def check_other_data(fn, params, s, xb, yb, data, outputs):
     ...     print(str(error).split(" (")[0])
     compile: the function builds another graph when the numbers of the batch change
     """
+    s, (returned, where) = (None, traced) if isinstance(traced, tuple) else (traced, _returned(traced, outputs))
     for far in (True, False):
         rows2, targets2 = _other_data(xb, yb, data, far)
         with lock:
-            s2 = _trace_nudged(fn, params, rows2, targets2, data, outputs)
-        if s2 is None:
+            got = _run_nudged(fn, params, rows2, targets2, data)
+        if got is None:
             continue
+        if _same_graph(returned, where, *got, params, outputs):
+            return  # (the common case, seen without splitting either graph: faster, less memory)
+        try:
+            s2 = split_returned(got[0], params, got[1], len(rows2), outputs)
+        except Exception:  # (what the function returned on other data is not even a loss)
+            continue
+        del got
+        s = s or split_returned(returned, params, where, len(xb), outputs)
         difference = _first_difference(s, s2)
         del s2
         if difference is None:
@@ -66,13 +76,14 @@ def _float_targets(yb):
     return any(isinstance(y, float) or isinstance(y, (list, tuple)) for y in yb)
 
 
-def _trace_nudged(fn, params, rows, targets, data, outputs):
-    """A trace of `fn` on `rows` with every parameter nudged (put back after); None if it raises."""
+def _run_nudged(fn, params, rows, targets, data):
+    """(what `fn` returns on `rows`, where) with every parameter nudged (put back after); None
+    if it raises."""
     values = [p.data for p in params]
     try:
         for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
             p.data = _nudged(p.data)
-        return trace(fn, params, rows, targets, data, outputs=outputs)
+        return run(fn, rows, targets, data)
     except Exception:  # (not the compiler's business: the function's own errors)
         return None
     finally:
@@ -110,6 +121,70 @@ def _other_data(xb, yb, data, far):
 def _nudged(x):
     """x moved by about 1e-6 relative towards zero; 0.0 becomes a tiny positive number."""
     return x * _NUDGE if x else 2.0 ** -40
+
+
+def _returned(s, outputs):
+    """(what the function returned, where) for a trace `s` (a forward pass: each row's results)."""
+    if not outputs:
+        return s.root, s.where
+    return [values if shape is not None else values[0] for values, shape in zip(s.outputs, s.shapes)], s.where
+
+
+def _same_graph(out, where, out2, where2, params, outputs):
+    """True if `out2` (returned on placeholders `where2`) is the graph of `out`, node by node
+    and constant by constant: both walked at once from their roots, neither split. False may
+    also mean that `_first_difference` must look (it finds nothing if they are the same)."""
+    roots, roots2 = _roots(out, outputs), _roots(out2, outputs)
+    if roots is None or roots2 is None or roots[0] != roots2[0]:
+        return False
+    index, match, taken = set(params), {}, set()
+    roots, roots2 = roots[1], roots2[1]
+    stack = list(zip(roots, roots2))  # (of equal lengths: the shapes are the same)
+    while stack:
+        v, v2 = stack.pop()
+        if v in match:
+            if match[v] is not v2:
+                return False
+            continue
+        if v2 in taken:
+            return False
+        match[v] = v2
+        taken.add(v2)
+        a, a2 = v._a, v2._a
+        if a is None or a2 is None:  # leaves: the same parameter, number of a sample, or constant
+            if a is not a2:
+                return False
+            if v is v2:
+                continue
+            place, place2 = where.get(v), where2.get(v2)
+            if place is not None or place2 is not None:
+                if place != place2:
+                    return False
+            elif v in index or v2 in index or not (v.data == v2.data or v.data != v.data and v2.data != v2.data):
+                return False
+            continue
+        op, op2, b, b2 = v._op, v2._op, v._b, v2._b
+        if (op is not op2 and (op.name != op2.name or op.arg != op2.arg)) or (b is None) != (b2 is None):
+            return False
+        if b is not None:
+            stack.append((b, b2))
+        stack.append((a, a2))
+    return True
+
+
+def _roots(out, outputs):
+    """(shapes, [Value]) of what the function returned; None if it is not a loss (a forward
+    pass: one Value or list of Values per row)."""
+    if not outputs:
+        return ((), [out]) if isinstance(out, Value) else None
+    if not isinstance(out, (list, tuple)):
+        return None
+    shapes, roots = [], []
+    for item in out:
+        many = isinstance(item, (list, tuple))
+        shapes.append(len(item) if many else None)
+        roots += item if many else [item]
+    return (shapes, roots) if all(isinstance(v, Value) for v in roots) else None
 
 
 def _first_difference(s, s2):

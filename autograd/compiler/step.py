@@ -26,7 +26,7 @@ from .other_data import check_other_data
 from . import plan as _plan
 from .plan import Plan, Unmerged, probe_samples
 from .samples import group, param_signature
-from .trace import CompileError, structure, trace
+from .trace import CompileError, run, split_returned, structure, trace
 
 _MAX_PLANS = 64  # traced batch structures kept per step, least recently used dropped first
 _CHUNK = 3  # samples traced at once when probing many classes (bounds the memory)
@@ -301,7 +301,12 @@ class CompiledStep:
             part = probe[k:k + (chunk or 1)]
             part = part if len(part) >= 2 else part + probe[:1]
             rows_e, targets_e, pkeys_e, numbers_e = (list(column) for column in zip(*part))
-            s_e = trace(self.fn, self.params, rows_e, targets_e, data, outputs=not self.backward)
+            # Only the first trace is checked on other data later (in _plan): check this one
+            # here, before it is split (at MNIST width a split's tables add 100 MB).
+            returned = run(self.fn, rows_e, targets_e, data)
+            check_other_data(self.fn, self.params, returned, rows_e, targets_e, data, not self.backward)
+            s_e = split_returned(returned[0], self.params, returned[1], len(rows_e), not self.backward)
+            del returned
             extra.append(group(s_e, pkeys_e, numbers_e, shared))
             del s_e
         return Plan(self, s, pkeys, None, start, probe, numbers, extra, shared)

@@ -106,16 +106,27 @@ def trace(fn, params, xb, yb, targets_as_data, outputs=False):
 
     With `outputs`, `fn` returns one Value (or list of Values) per row, and the split's
     outputs are those; `s.shapes[i]` is None for a Value, else the list's length."""
+    out, where = run(fn, xb, yb, targets_as_data)
+    return split_returned(out, params, where, len(xb), outputs)
+
+
+def run(fn, xb, yb, targets_as_data):
+    """(what `fn(rows, targets)` returns on placeholders of `xb, yb`, their `where`), unsplit."""
     rows, targets, where = placeholders(xb, yb, targets_as_data)
     with grad_mode.enable_grad():  # (the step pauses the garbage collector around tracing)
         out = fn(rows, targets)
     tape.forget()  # the traced graph is only read, here: the tape need not keep it alive
+    return out, where
+
+
+def split_returned(out, params, where, n, outputs):
+    """`trace`'s split of what `run` returned for a batch of n rows."""
     if outputs:
         from .results import split_results  # (it builds on this module's split)
-        return split_results(out, params, where, len(rows))
+        return split_results(out, params, where, n)
     if not isinstance(out, Value):
         raise TypeError(f"compile: the function must return the loss as a Value, got {type(out).__name__}")
-    return split(out, params, where, len(rows))
+    return split(out, params, where, n)
 
 
 class Split:
