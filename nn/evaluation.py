@@ -168,18 +168,42 @@ def _forward_program(model: Module, arrays: bool = False) -> Any:
 
 
 def _settings(model: Module) -> tuple[Any, ...]:
-    """What a compiled forward pass bakes in besides the parameters: each module's plain
-    attributes (numbers, strings, flags, None, functions, lists of numbers), by value, such as
-    an activation's name or a custom module's `self.scale`."""
+    """What a compiled forward pass bakes in besides the parameters, by value: each module's
+    plain attributes (numbers, strings, flags, None, functions), such as an activation's name
+    or a custom module's `self.scale`; Values that are not parameters (a private `self._t`, or
+    in a dict) by their numbers; lists, tuples, dicts and NumPy arrays of these."""
     out: list[Any] = []
     for k, module in enumerate(model.modules()):
         for name, v in vars(module).items():
-            if isinstance(v, (list, tuple)):
-                if v and all(isinstance(x, numbers.Number) and not isinstance(x, Value) for x in v):
-                    out.append((k, name, tuple(v)))
-            elif v is None or isinstance(v, (numbers.Number, str)) or callable(v) and not isinstance(v, Module):
-                out.append((k, name, v))
+            if not name.startswith("_") and _holds_members(v):
+                continue  # parameters (read at every call) and modules (walked on their own)
+            out.append((k, name, _baked(v)))
     return tuple(out)
+
+
+def _holds_members(v: Any) -> bool:
+    """True for a Value or Module, or lists of them: in a public attribute, parameters and modules."""
+    if isinstance(v, (list, tuple)):
+        return any(_holds_members(x) for x in v)
+    return isinstance(v, (Value, Module))
+
+
+_OTHER = object()  # an attribute a compiled pass does not read as a number (a module, an object)
+
+
+def _baked(v: Any, depth: int = 0) -> Any:
+    """`v` as a compiled pass would bake it in, comparable with ==; `_OTHER` for anything else."""
+    if isinstance(v, Value):
+        return ("Value", v.data)
+    if v is None or isinstance(v, (numbers.Number, str)):
+        return v
+    if isinstance(v, (list, tuple)) and depth < 3:
+        return tuple(_baked(x, depth + 1) for x in v)
+    if isinstance(v, dict) and depth < 3:
+        return tuple((key, _baked(x, depth + 1)) for key, x in v.items())
+    if hasattr(v, "tolist") and hasattr(v, "ndim") and depth < 3:  # a NumPy array
+        return _baked(v.tolist(), depth + 1)
+    return v if callable(v) and not isinstance(v, Module) else _OTHER
 
 
 def _data(out: Any) -> Union[float, list[float]]:

@@ -93,3 +93,30 @@ def test_compiled_predict_follows_a_modules_settings_changed_after_it_ran():
         change()
         again = nn.predict(model, X, threshold=None, compile=True)
         assert again == nn.predict(model, X, threshold=None) and again != first
+
+
+class _Tempered(nn.Module):
+    """Logits divided by a temperature the user keeps outside the parameters."""
+
+    def __init__(self):
+        self.body = nn.MLP(2, [3, 2], seed=1)
+        self._temperature = Value(1.0)  # private: not a parameter, a constant to a compiled pass
+        self.config = {"shift": [0.0, 0.0]}
+
+    def forward(self, x):
+        return [o / self._temperature + s for o, s in zip(self.body(x), self.config["shift"])]
+
+
+def test_compiled_evaluate_follows_a_private_value_and_a_dict_changed_after_it_ran():
+    # Found by a user: evaluate(compile=True) kept giving the loss at the first temperature,
+    # and at the first shift in a dict of settings: only plain attributes were looked at.
+    X, y = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]], [0, 1, 1]
+    model = _Tempered()
+    for change in (lambda: setattr(model._temperature, "data", 3.0),
+                   lambda: model.config.update(shift=[0.0, 5.0])):
+        first = nn.evaluate(model, X, y, loss="cross_entropy", compile=True)
+        assert first == pytest.approx(nn.evaluate(model, X, y, loss="cross_entropy"), rel=1e-12)
+        change()
+        again = nn.evaluate(model, X, y, loss="cross_entropy", compile=True)
+        assert again == pytest.approx(nn.evaluate(model, X, y, loss="cross_entropy"), rel=1e-12)
+        assert again["loss"] != pytest.approx(first["loss"])
