@@ -25,10 +25,11 @@ _NUDGE = 1.0 - 2.0 ** -20  # every number moves by about 1e-6 (relative), toward
 
 def check_other_data(fn, params, traced, xb, yb, data, outputs):
     """Raise CompileError if `fn` on other data of the batch `xb, yb` builds another graph
-    than `traced` (its trace, or what `trace.run` returned on it, unsplit): far data (signs flipped, 0/1 labels swapped, nudged), and only if that
-    trace raises (a log of a flipped row, validation of the data: it proves nothing and is
-    let go), near data (nudged alone). Far data is nudged too, so it sees every constant
-    that near data would: the second trace is paid only by functions that need it.
+    than `traced` (its trace, or what `trace.run` returned on it, unsplit): far data (signs
+    flipped, 0/1 labels swapped, nudged), and only if that trace raises (a log of a flipped
+    row, validation of the data: it proves nothing and is let go), near data (nudged alone).
+    Far data is nudged too, so it sees every constant that near data would: the second
+    trace is paid only by functions that need it.
 
     >>> from autograd import Value
     >>> w = Value(0.5)
@@ -54,7 +55,8 @@ def check_other_data(fn, params, traced, xb, yb, data, outputs):
         except Exception:  # (what the function returned on other data is not even a loss)
             continue
         del got
-        s = s or split_returned(returned, params, where, len(xb), outputs)
+        if s is None:  # (only to say where they differ)
+            s = split_returned(returned, params, where, len(xb), outputs)
         difference = _first_difference(s, s2)
         del s2
         if difference is None:
