@@ -46,9 +46,9 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
 
 
 def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
-            compile: bool, rows: Any = None) -> dict[str, Optional[float]]:
+            compile: bool, rows: Any = None, who: str = "evaluate") -> dict[str, Optional[float]]:
     """`evaluate`'s result on data already checked, with the loss and threshold resolved
-    (`rows`: X as a NumPy array, if made already)."""
+    (`rows`: X as a NumPy array, if made already; `who` names the caller in errors)."""
     outputs = _outputs(model, X, compile, rows)
     with no_grad():
         # a compiled pass gives floats; a loss of the user's may call Value methods (o.exp())
@@ -57,12 +57,15 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
     data = [_data(out) for out in outputs]
     if threshold is None and not isinstance(data[0], list):
         return {"loss": value, "accuracy": None}
+    if isinstance(data[0], list):
+        y = class_targets(y, len(data[0]), who)
     correct = sum(_is_correct(out, t, threshold) for out, t in zip(data, y))
     return {"loss": value, "accuracy": float(correct) / len(y)}  # a float also when y is a NumPy array
 
 
 def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float = 0.0, compile: bool = False) -> float:
-    """Fraction of rows classified right. Several outputs: the largest is the class index.
+    """Fraction of rows classified right. Several outputs: the largest is the class index,
+    compared with a class index in y, or with the largest entry of a one-hot (or probability) row.
     One output: class 1 (or +1) when it exceeds `threshold` (0 for scores, 0.5 for
     probabilities); labels may be 0/1 or -1/+1.
 
@@ -76,7 +79,8 @@ def accuracy(model: Module, X: Sequence[Any], y: Sequence[Any], threshold: float
     _validate.model_argument(model, "accuracy")
     X, y = _validate.dataset_for(model, X, y, "accuracy")
     # A threshold is given, so the accuracy is measured (never None).
-    return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"))["accuracy"])
+    return cast(float, _scores(model, X, y, None, threshold, flag(compile, "accuracy: compile"),
+                               who="accuracy")["accuracy"])
 
 
 def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, labels: Sequence[Any] = (0, 1),
@@ -208,6 +212,34 @@ def _baked(v: Any, depth: int = 0) -> Any:
 
 def _data(out: Any) -> Union[float, list[float]]:
     return [float(v) for v in out] if isinstance(out, (list, tuple)) else float(out)
+
+
+def class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
+    """Each target as the class index it names, for a model with `n` outputs: an index as it
+    is, a one-hot (or probability) row of `n` numbers as the index of its largest entry.
+    Anything else is refused: it could never match, and accuracy would be 0 without a word."""
+    classes = []
+    for i, t in enumerate(y):
+        index: Optional[float] = None
+        if hasattr(t, "__len__") and not isinstance(t, str) and len(t) == n:
+            row = [_number(v) for v in t]
+            numbers_only = [v for v in row if v is not None]
+            if len(numbers_only) == n:
+                index = float(numbers_only.index(max(numbers_only)))
+        elif not isinstance(t, bool):
+            index = _number(t)
+        if index is None or not (index.is_integer() and 0 <= index < n):
+            raise ValueError(f"{who}: y[{i}] = {t!r} is no class of a model with {n} outputs: give a class "
+                             f"index 0..{n - 1} or a row of {n} numbers (one-hot)")
+        classes.append(int(index))
+    return classes
+
+
+def _number(x: Any) -> Optional[float]:
+    """A real number as a float (NaN included), anything else None."""
+    if isinstance(x, Value):
+        return x.data
+    return float(x) if isinstance(x, numbers.Real) else None
 
 
 def _is_correct(out: Union[float, list[float]], target: float, threshold: Optional[float]) -> bool:

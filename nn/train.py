@@ -12,7 +12,7 @@ from autograd import Value
 from . import _validate
 from ._seed import Seed
 from .data import DataLoader
-from .evaluation import LOSSES, Loss, Threshold, _as_rows, _resolve_threshold, _scores
+from .evaluation import LOSSES, Loss, Threshold, _as_rows, _outputs, _resolve_threshold, _scores, class_targets
 from .losses import l2_penalty
 from .lr_scheduler import LRScheduler
 from .module import Module
@@ -82,6 +82,11 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     params = model.parameters()
     optimizer = Adam(params, lr=0.01) if optimizer is None else optimizer
     threshold = _resolve_threshold(threshold, loss_fn, y)
+    first = _outputs(model, X[:1])[0]
+    if isinstance(first, list):  # several outputs: each epoch's accuracy needs classes; checked now
+        class_targets(y, len(first), "fit")
+        if validation is not None:
+            class_targets(validation[1], len(first), "fit: validation")
     loader: Union[DataLoader, _ArrayBatches] = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
     def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
@@ -112,9 +117,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         if scheduler is not None:
             scheduler.step()
         # The data was checked once, before the first step: measured without checking it again.
-        record.accuracy = _scores(model, X, y, None, threshold, compile, rows)["accuracy"]
+        record.accuracy = _scores(model, X, y, None, threshold, compile, rows, "fit")["accuracy"]
         if validation is not None:
-            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile, val_rows)
+            scores = _scores(model, validation[0], validation[1], loss_fn, threshold, compile, val_rows, "fit")
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):

@@ -162,6 +162,30 @@ def test_predict_binary_multiclass_and_raw():
     assert accuracy(multi, X, [0, 2, 1]) == pytest.approx(2 / 3)
 
 
+@pytest.mark.parametrize("compile", [False, True])
+def test_several_outputs_score_one_hot_rows_as_their_class(compile):
+    multi = _fixed(1.0, nout=3)  # outputs x, 2x, 3x: class 2 for x > 0, class 0 for x < 0
+    X = [[-2.0], [0.5], [3.0]]
+    one_hot = [[1, 0, 0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    assert accuracy(multi, X, one_hot, compile=compile) == accuracy(multi, X, [0, 2, 1]) == pytest.approx(2 / 3)
+    assert evaluate(multi, X, one_hot, loss="mse", compile=compile)["accuracy"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("bad", [3, -1, 1.5, float("nan"), True, "1", [0, 1]], ids=repr)
+def test_targets_that_name_no_class_are_refused_not_scored_zero(bad):
+    multi = _fixed(1.0, nout=3)
+    X = [[-2.0], [0.5], [3.0]]
+    y = [0, bad, 2]
+    with pytest.raises(ValueError, match=r"accuracy: y\[1\] = .* is no class of a model with 3 outputs"):
+        accuracy(multi, X, y)
+    with pytest.raises(ValueError, match=r"evaluate: y\[1\]"):
+        evaluate(multi, X, y, loss=lambda outs, ts: outs[0][0] * 0.0)
+    before = [p.data for p in multi.parameters()]
+    with pytest.raises(ValueError, match=r"^fit: "):  # before the first step, not after an epoch
+        fit(multi, X, y, loss=lambda outs, ts: sum(o[0] * o[0] for o in outs), epochs=1, verbose=False)
+    assert [p.data for p in multi.parameters()] == before
+
+
 def test_evaluate_reports_loss_and_accuracy_and_restores_mode():
     model = _fixed(1.0, nout=2)
     model.train()
