@@ -1,0 +1,81 @@
+"""What `Value` says when it is given the wrong thing: the checks on numbers, keywords and
+`.grad`/`.data` set by hand, and their messages (the operations themselves are in value.py)."""
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING, Optional
+
+from . import value as _value  # a module, not its names: value.py imports this one
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+# PyTorch's keywords that have no counterpart here (or another name), with what to do instead.
+_PYTORCH_KEYWORDS = {
+    "requires_grad": "every Value records its graph (use no_grad() or .detach() for constants)",
+    "dtype": "every Value holds a Python float (float64)",
+    "gradient": "the seed is called grad here: backward(grad=...)",
+    "retain_graph": "the graph is kept anyway: backward() can run again (leaf grads add up)",
+    "create_graph": "for gradients that are Values use autograd.grad(..., create_graph=True)",
+}
+
+
+def _refuse(what: str, unexpected: dict[str, object]) -> None:
+    name = next(iter(unexpected))
+    hint = _PYTORCH_KEYWORDS.get(name)
+    raise TypeError(f"{what}() got an unexpected keyword argument {name!r}"
+                    + (f": {hint}" if hint else ""))
+
+
+def _as_float(x: object, what: str) -> float:
+    if isinstance(x, _value.Value):
+        raise TypeError(f"{what} must be a real number, got a Value; use value.data or value itself")
+    if not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+    try:
+        return float(x)
+    except OverflowError:  # an int or Fraction past 1.8e308
+        raise _too_large(x, what) from None
+
+
+def _bad_grad(v: Value, whose: str) -> Optional[str]:
+    """Why `v.grad` cannot be added to (None if it can: a float, another real number, or None)."""
+    g = v.grad
+    if g.__class__ is float or g is None:
+        return None
+    if not isinstance(g, (bool, _value.Value)) and isinstance(g, numbers.Real):
+        try:
+            float(g)
+            return None
+        except OverflowError:
+            pass
+    return (f"{whose} must be a float or None, got {type(g).__name__}: {g!r:.60}; "
+            "reset it with v.zero_grad() (or v.grad = 0.0)")
+
+
+def _leaf_with_bad_grad(root: Value) -> Optional[str]:
+    """After a backward pass failed: why, if a leaf's .grad was not a number to add to."""
+    from .graph import topological_order  # graph.py imports this module
+    for v in topological_order(root):
+        if v._a is None:
+            why = _bad_grad(v, f"the .grad of leaf {v.label!r}" if v.label else "the .grad of a leaf")
+            if why:
+                return why
+    return None
+
+
+def _data_as_float(v: Value, what: str) -> float:
+    """`v.data` as a float, for code that assigned `.data` something else (an int, a NumPy
+    scalar): `.data` is a plain attribute, unchecked, since every operation reads it."""
+    data = v.data
+    if isinstance(data, (bool, _value.Value)) or not isinstance(data, numbers.Real):
+        raise TypeError(f"{what}: v.data must be a float, got {type(data).__name__}: {data!r:.60}; "
+                        "assign a number (v.data = 0.5)")
+    return _as_float(data, f"{what}: v.data")
+
+
+def _too_large(x: object, what: str) -> OverflowError:
+    text = repr(x)
+    text = text if len(text) <= 30 else f"{text[:20]}... ({len(text)} characters)"
+    return OverflowError(f"{what}: {text} is too large for a float (at most about 1.8e308)")
