@@ -260,6 +260,7 @@ def _listed(target: Any) -> Any:
 
 
 def _flatten(x: object, t: object, xs: list[object], ts: list[Any], who: str) -> None:
+    t = _listed(t)  # a row of a NumPy array of targets (as list(array) gives them)
     if isinstance(x, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(x) != len(t):
             size = f"{len(t)} targets" if isinstance(t, (list, tuple)) else f"one number ({t!r}): one output per target"

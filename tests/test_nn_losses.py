@@ -199,6 +199,10 @@ def test_targets_in_a_numpy_array_work_as_a_list():
     assert mse_loss(preds, np.array([0.5, 1.0])).data == mse_loss(preds, [0.5, 1.0]).data
     assert binary_cross_entropy(_vals(0.25, 0.5), np.array([1.0, 0.0])).data == \
         binary_cross_entropy(_vals(0.25, 0.5), [1.0, 0.0]).data
+    # rows of a 2-D array, as list(array) gives them (evaluate/fit with one-hot NumPy targets)
+    batch = [_vals(1.0, 2.0), _vals(0.0, -1.0)]
+    rows = list(np.array([[0.5, 1.0], [0.0, 1.0]]))
+    assert mse_loss(batch, rows).data == mse_loss(batch, [[0.5, 1.0], [0.0, 1.0]]).data
 
 
 @pytest.mark.parametrize("p, t", [(1.0, 1.0), (0.0, 0.0)])
