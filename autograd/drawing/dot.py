@@ -9,7 +9,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, cast
 
-from ..explain import format_number as _fmt
+from ..explain_table import format_number as _fmt
 from ..gradcheck import numeric_grad
 from ..graph import topological_order
 from .render import RenderError, RendererNotFoundError, check_target, digraph, plural, write

@@ -8,7 +8,9 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
-from ..explain import Explanation, _edges, format_number
+from ..explain import Explanation
+from ..explain_steps import _edges
+from ..explain_table import format_number
 from ..graph import topological_order
 from .render import plural, render_bytes
 
