@@ -15,7 +15,7 @@ from hypothesis import given, settings
 pytest.importorskip("graphviz")
 
 from autograd import Value, draw, explain, topological_order  # noqa: E402
-from autograd.drawing import render  # noqa: E402
+from autograd.drawing import labels, render  # noqa: E402
 from test_properties import inputs, programs, run  # noqa: E402
 from autograd.drawing.render import RenderError, RendererNotFoundError  # noqa: E402
 
@@ -120,7 +120,7 @@ def test_kinds_are_told_apart_by_colour():
     z.backward()
     nodes, _ = parse(draw(z, params=[w, b]).source)
     fill = {n: re.search(r'bgcolor="([^"]+)"', a).group(1) for n, a in nodes.items() if not n.endswith("op")}
-    colours = draw_module._FILL
+    colours = labels._FILL
     order = topological_order(z)
     name = {v: f"v{i}" for i, v in enumerate(order)}
     assert fill[name[x]] == colours["input"]
@@ -150,7 +150,7 @@ def test_numeric_gradients_sit_next_to_autograd_ones():
     for name, v in (("v0", x), ("v1", w), ("v3", b)):
         num = cells(nodes[name])[-1]
         assert num.startswith("num ") and float(num.split()[1]) == pytest.approx(v.grad, abs=1e-4)
-        assert draw_module._MISMATCH not in nodes[name]
+        assert labels._MISMATCH not in nodes[name]
     assert "num" not in "".join(cells(nodes["v2"]))  # only leaves get one
 
 
@@ -158,8 +158,8 @@ def test_a_wrong_gradient_is_highlighted():
     x, w, b, y = neuron()
     x.grad += 1.0  # as after a forgotten zero_grad()
     nodes, _ = parse(draw(y, numeric=True).source)
-    assert draw_module._MISMATCH in nodes["v0"] and "&#8800;" in nodes["v0"]
-    assert draw_module._MISMATCH not in nodes["v1"]
+    assert labels._MISMATCH in nodes["v0"] and "&#8800;" in nodes["v0"]
+    assert labels._MISMATCH not in nodes["v1"]
 
 
 def test_numeric_gradient_outside_the_domain_is_nan():

@@ -1,33 +1,26 @@
 """Draw a computation graph with every value's data and gradient (DOT via `graphviz`, SVG)."""
 from __future__ import annotations
 
-import contextlib
-import html
-import math
 import os
-from collections import deque
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, cast
+from typing import Any, Iterable, Optional, Union
 
 from ..explain_table import format_number as _fmt
-from ..gradcheck import numeric_grad
 from ..graph import topological_order
+from .capped import _select
+from .clusters import _CLUSTERS, _Groups, _emit, _owners
+from .labels import _kind, _notes, _value_label
+from .numeric import _numeric
 from .render import RenderError, RendererNotFoundError, check_target, digraph, plural, write
 from ..value import Value
 
 __all__ = ["draw", "RendererNotFoundError", "RenderError"]
 
-# Fill colours tell the kinds of value apart; the legend is in docs/drawing.md.
-_FILL = {"output": "#c9ecc9", "param": "#cfe2f7", "input": "#fff1c2", "const": "#f4f4f4", "": "white"}
-_MISMATCH = "#f6b3b3"
-_CLUSTERS = {"neuron": 1, "layer": 2}  # how many "name.index" steps above a parameter
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 # Courier: Graphviz sizes boxes with Courier's metrics, and the SVG asks for
 # "Courier,monospace"; every monospace fallback (DejaVu Sans Mono, Liberation Mono, Menlo,
 # Consolas) is as wide, so labels fit where a proportional font would overflow its box.
 _FONT = "Courier"
-# Cluster name (None: outside any) -> (node name, DOT attributes) statements, in drawing order.
-_Groups = Dict[Optional[str], List[Tuple[str, Dict[str, str]]]]
 
 
 def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, rankdir: str = "LR",
@@ -97,131 +90,6 @@ def _as_params(params: Optional[Iterable[Value]]) -> Optional[set[Value]]:
     return None if params is None else set(params)
 
 
-def _select(root: Value, order: list[Value], max_nodes: Optional[int]) -> tuple[set[Value], dict[Value, int]]:
-    """The values to draw (nearest the output first) and the hidden ones feeding each boundary."""
-    def cost(v: Value) -> int:
-        return 1 if v._a is None else 2  # a computed value brings its operation node
-    if max_nodes is None or sum(map(cost, order)) <= max_nodes:
-        return set(order), {}
-    shown: set[Value]
-    shown, frontier, queued, drawn = set(), deque([root]), {root}, 0
-    while frontier:
-        v = frontier[0]
-        new = [p for p in dict.fromkeys(v._prev) if p not in queued]
-        # Every queued value still hidden becomes one placeholder: count those too.
-        if shown and drawn + cost(v) + len(frontier) - 1 + len(new) > max_nodes:
-            break  # (the output itself is always drawn, however small max_nodes is)
-        frontier.popleft()
-        shown.add(v)
-        drawn += cost(v)
-        frontier.extend(new)
-        queued.update(new)
-    shown.update(v for v in frontier if v._a is None)  # a leaf costs what its placeholder would
-    hidden, claimed, boundary = {}, set(shown), {v for v in frontier if v._a is not None}
-    for v in order:  # each hidden value is counted once, by the first boundary that reaches it
-        if v in boundary:
-            count, stack = 0, [v]
-            claimed.add(v)
-            while stack:
-                node = stack.pop()
-                count += 1
-                for p in node._prev:
-                    if p not in claimed:
-                        claimed.add(p)
-                        stack.append(p)
-            hidden[v] = count
-    return shown, hidden
-
-
-def _kind(v: Value, root: Optional[Value], params: Optional[set[Value]]) -> str:
-    if v is root:
-        return "output"
-    if v._a is not None:
-        return ""
-    if (v in params) if params is not None else "." in v.label:
-        return "param"
-    return "input" if v.label else "const"
-
-
-def _owners(order: list[Value], shown: set[Value], params: Optional[set[Value]], level: int) -> dict[Value, str]:
-    """Cluster name of each drawn value: its parameter's module, or the one its inputs share."""
-    owner = {}
-    for v in order:
-        if v not in shown:
-            continue
-        if v._a is None:
-            if _kind(v, None, params) == "param" and "." in v.label:
-                owner[v] = _module(v.label, level)
-            continue
-        leaf_owner = {owner[p] for p in v._prev if p._a is None and p in owner}
-        # Unlabelled constants (the -1 of a subtraction) do not break a neuron's chain.
-        inputs = [p for p in v._prev if p._a is not None or p.label]
-        shared = {owner.get(p) for p in inputs}
-        if len(leaf_owner) == 1:
-            owner[v] = leaf_owner.pop()
-        elif len(shared) == 1 and None not in shared:
-            owner[v] = cast(str, shared.pop())  # None is not in `shared`
-    return owner
-
-
-def _module(label: str, level: int) -> str:
-    """'layers.0.neurons.3.w.1' -> 'layers.0.neurons.3' (level 1) or 'layers.0' (level 2)."""
-    parts = label.split(".")
-    for _ in range(level):
-        while parts and parts[-1].isdigit():
-            parts.pop()
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
-def _numeric(order: list[Value], leaves: list[Value]) -> dict[Value, float]:
-    """d root/d leaf by central differences, replaying the recorded forward pass on floats."""
-    result = {}
-    for leaf in leaves:
-        def replay(x: Value, leaf: Value = leaf) -> float:
-            data = {leaf: float(x)}
-            for v in order:
-                if v._a is not None:  # computed, so it has an op
-                    data[v] = v._op.forward(*(data.get(p, p.data) for p in v._prev))  # type: ignore[union-attr]
-            return data.get(order[-1], order[-1].data)
-        try:
-            result[leaf] = numeric_grad(replay, [leaf])[0]
-        except (ArithmeticError, ValueError):  # the nudged input left the op's domain
-            result[leaf] = math.nan
-    return result
-
-
-def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Optional[float]) -> str:
-    # Unlabelled values show, in grey, the name `explain` calls them by.
-    cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
-    cells += [f"data {_fmt(v.data)}", f"grad {'None' if grad is None else _fmt(grad)}"]
-    row = "".join(f"<td>{c}</td>" for c in cells)
-    if num is not None:
-        bad = grad is not None and not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
-        colour = f' bgcolor="{_MISMATCH}"' if bad else ""
-        row += f"<td{colour}>num {_fmt(num)}{' &#8800;' if bad else ''}</td>"
-    border = ' border="2" color="#2e7d32"' if kind == "output" else ' border="0"'
-    return (f'<<table{border} cellborder="1" cellspacing="0" cellpadding="3" '
-            f'bgcolor="{_FILL[kind]}"><tr>{row}</tr></table>>')
-
-
-def _notes(root: Value, root_grad: Optional[float], shown: set[Value], total: int, local_grads: bool,
-           numeric: bool, max_nodes: Optional[int]) -> str:
-    notes = []
-    if root._a is None and root._op is not None:  # made by an op, but with no inputs kept
-        notes.append("computed under no_grad(): no graph was recorded; compute it outside no_grad() to draw one")
-    elif root_grad is None or root_grad == 0.0:
-        notes.append("gradients not computed yet: call backward() first")
-    if len(shown) < total:
-        notes.append(f"capped view: the {len(shown)} values nearest the output, of {total} "
-                     f"(max_nodes={max_nodes}); draw(..., max_nodes=None) draws all")
-    if local_grads:
-        notes.append("edge numbers: local derivative d out / d in")
-    if numeric:
-        notes.append("num: central-difference gradient of the output (red: differs from grad)")
-    return "".join(note + "\\l" for note in notes)  # \l: left-justified lines
-
-
 def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: Optional[set[Value]],
            max_nodes: Optional[int], cluster: Optional[str], grads: Optional[dict[Value, float]] = None,
            order: Optional[list[Value]] = None) -> Any:
@@ -270,25 +138,3 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
                  ops, edges + ops, root.label or name[root])
     g.shown, g.names = shown, name  # what the step-through page steps through
     return g
-
-
-def _emit(g: Any, groups: _Groups, cluster: Optional[str]) -> None:
-    """Node statements, each cluster a subgraph (with cluster='neuron', nested in its layer)."""
-    def outer_of(key: Optional[str]) -> str:
-        return _module(key, 1) if cluster == "neuron" and key else ""
-    for outer in dict.fromkeys(map(outer_of, groups)):
-        with _subgraph(g, outer) as parent:
-            for key in (k for k in groups if outer_of(k) == outer):
-                with _subgraph(parent, key) as sub:
-                    for node, attrs in groups[key]:
-                        sub.node(node, **attrs)
-
-
-@contextlib.contextmanager
-def _subgraph(g: Any, key: Optional[str]) -> Iterator[Any]:
-    if not key:  # not in a cluster
-        yield g
-        return
-    with g.subgraph(name=f"cluster_{key}") as sub:
-        sub.attr(label=key, style="rounded,dashed", color="#8aa4c8", fontcolor="#3d5a80")
-        yield sub

@@ -1,0 +1,43 @@
+"""`draw(max_nodes=...)`: the values a capped drawing shows, nearest the output, and what it hides."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Optional
+
+from ..value import Value
+
+
+def _select(root: Value, order: list[Value], max_nodes: Optional[int]) -> tuple[set[Value], dict[Value, int]]:
+    """The values to draw (nearest the output first) and the hidden ones feeding each boundary."""
+    def cost(v: Value) -> int:
+        return 1 if v._a is None else 2  # a computed value brings its operation node
+    if max_nodes is None or sum(map(cost, order)) <= max_nodes:
+        return set(order), {}
+    shown: set[Value]
+    shown, frontier, queued, drawn = set(), deque([root]), {root}, 0
+    while frontier:
+        v = frontier[0]
+        new = [p for p in dict.fromkeys(v._prev) if p not in queued]
+        # Every queued value still hidden becomes one placeholder: count those too.
+        if shown and drawn + cost(v) + len(frontier) - 1 + len(new) > max_nodes:
+            break  # (the output itself is always drawn, however small max_nodes is)
+        frontier.popleft()
+        shown.add(v)
+        drawn += cost(v)
+        frontier.extend(new)
+        queued.update(new)
+    shown.update(v for v in frontier if v._a is None)  # a leaf costs what its placeholder would
+    hidden, claimed, boundary = {}, set(shown), {v for v in frontier if v._a is not None}
+    for v in order:  # each hidden value is counted once, by the first boundary that reaches it
+        if v in boundary:
+            count, stack = 0, [v]
+            claimed.add(v)
+            while stack:
+                node = stack.pop()
+                count += 1
+                for p in node._prev:
+                    if p not in claimed:
+                        claimed.add(p)
+                        stack.append(p)
+            hidden[v] = count
+    return shown, hidden
