@@ -11,7 +11,7 @@ from .value import Value
 if TYPE_CHECKING:
     from .explain import Explanation
 
-__all__ = ["format_number"]
+__all__ = ["format_number", "printable"]
 
 _ROWS = 40     # rows printed before "... N more steps"
 _TOTALS = 20   # leaves listed in the totals before "... N more"
@@ -39,7 +39,7 @@ class _Table:
     def name(self, v: Value) -> str:
         """`v`'s label, or the name the drawing gives it: 'v' + its index in the topological order."""
         if v.label:
-            return v.label
+            return printable(v.label)
         if self._index is None:
             self._index = {u: i for i, u in enumerate(self.order)}
         i = self._index.get(v)
@@ -150,6 +150,18 @@ class _Table:
 
     def __repr__(self) -> str:
         return self.format()
+
+
+def printable(label: str) -> str:
+    """`label` as a drawing or a table can show it: each unprintable character as its escape.
+
+    A tab or a NUL broke Graphviz's parser, a lone surrogate broke UTF-8, and a newline broke
+    a table row; each is shown as Python writes it in a string.
+
+    >>> printable("x"), printable("tab\there"), printable("∂y/∂x")
+    ('x', 'tab\\there', '∂y/∂x')
+    """
+    return label if label.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in label)
 
 
 def format_number(x: float) -> str:

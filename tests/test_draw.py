@@ -546,3 +546,25 @@ def test_a_grad_of_none_is_drawn_as_none():
         shown = cells(nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])])
         assert shown[:3] == ["x", "data 0.5000", "grad None"]
         assert "&#8800;" not in nodes[next(n for n in nodes if "<b>x</b>" in nodes[n])]
+
+
+ODD_LABELS = ['say "hi"', "a<b & c>d", "ünï ∂x 🙂", "</td>", "tab\there", "bell\x07", "nul\x00", "cr\r", "lone \udcff"]
+
+
+@pytest.mark.parametrize("which", render.RENDERERS)
+def test_labels_with_odd_characters_render_and_read_back(which, tmp_path, monkeypatch):
+    # Control characters (a tab, a NUL) broke Graphviz's parser and a lone surrogate broke
+    # UTF-8: each shows as its Python escape, in the drawing and in explain alike.
+    if which not in RENDERERS:
+        pytest.skip(f"{which} is not installed")
+    monkeypatch.setattr(render, "find_renderers", lambda: [(which, RENDERERS[which])])
+    for label in ODD_LABELS:
+        x = Value(2.0, label=label)
+        y = x * 3.0
+        y.label = label + "!"
+        y.backward()
+        shown = label.encode("unicode_escape").decode("ascii") if not label.isprintable() else label
+        root = ET.fromstring((Path(draw(y, tmp_path / "odd.svg"))).read_bytes())
+        text = [t.text or "" for t in root.iter() if t.tag.endswith("text")]
+        assert shown in text and shown + "!" in text, (label, text)
+        assert f"{shown}.grad = 3.0000" in str(explain(y))

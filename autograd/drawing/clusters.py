@@ -5,6 +5,7 @@ import contextlib
 from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 from ..value import Value
+from ..explain_table import printable
 from .labels import _kind
 
 _CLUSTERS = {"neuron": 1, "layer": 2}  # how many "name.index" steps above a parameter
@@ -60,6 +61,7 @@ def _subgraph(g: Any, key: Optional[str]) -> Iterator[Any]:
     if not key:  # not in a cluster
         yield g
         return
+    key = printable(key)
     with g.subgraph(name=f"cluster_{key}") as sub:
         sub.attr(label=key, style="rounded,dashed", color="#8aa4c8", fontcolor="#3d5a80")
         yield sub

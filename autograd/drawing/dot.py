@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from ..explain_table import format_number as _fmt
+from ..explain_table import format_number as _fmt, printable
 from ..graph import topological_order
 from .capped import _select
 from .clusters import _CLUSTERS, _Groups, _emit, _owners
@@ -101,7 +101,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     name = {v: f"v{i}" for i, v in enumerate(order)}  # stable: traversal order, never id()
     nums = _numeric(order, [v for v in order if v._a is None and v in shown]) if numeric else {}
     owner = _owners(order, shown, params, _CLUSTERS[cluster]) if cluster else {}
-    g = digraph(root.label or "graph")  # the SVG's title: its tooltip in a browser
+    g = digraph(printable(root.label) or "graph")  # the SVG's title: its tooltip in a browser
     g.attr(rankdir=rankdir, fontname=_FONT, fontsize="11", labelloc="t", labeljust="l",
            label=_notes(root, grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
     g.attr("node", fontname=_FONT, fontsize="10")
@@ -135,6 +135,6 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     ops = sum(1 for v in shown if v._a is not None)
     g.summary = (f"{len(shown):,} of {plural(len(order), 'value')}" if len(shown) < len(order)
                  else plural(len(order), "value"),
-                 ops, edges + ops, root.label or name[root])
+                 ops, edges + ops, printable(root.label) or name[root])
     g.shown, g.names = shown, name  # what the step-through page steps through
     return g

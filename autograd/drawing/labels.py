@@ -5,7 +5,7 @@ import html
 import math
 from typing import Optional
 
-from ..explain_table import format_number as _fmt
+from ..explain_table import format_number as _fmt, printable
 from ..value import Value
 
 # Fill colours tell the kinds of value apart; the legend is in docs/drawing.md.
@@ -25,7 +25,7 @@ def _kind(v: Value, root: Optional[Value], params: Optional[set[Value]]) -> str:
 
 def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Optional[float]) -> str:
     # Unlabelled values show, in grey, the name `explain` calls them by.
-    cells = [f"<b>{html.escape(v.label)}</b>" if v.label else f'<font color="#777777">{name}</font>']
+    cells = [f"<b>{html.escape(printable(v.label))}</b>" if v.label else f'<font color="#777777">{name}</font>']
     cells += [f"data {_fmt(v.data)}", f"grad {'None' if grad is None else _fmt(grad)}"]
     row = "".join(f"<td>{c}</td>" for c in cells)
     if num is not None:
