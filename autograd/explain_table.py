@@ -158,8 +158,8 @@ def printable(label: str) -> str:
     A tab or a NUL broke Graphviz's parser, a lone surrogate broke UTF-8, and a newline broke
     a table row; each is shown as Python writes it in a string.
 
-    >>> printable("x"), printable("tab\there"), printable("∂y/∂x")
-    ('x', 'tab\\there', '∂y/∂x')
+    >>> printable("x"), printable("tab\\there"), printable("∂y/∂x")
+    ('x', 'tab\\\\there', '∂y/∂x')
     """
     return label if label.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in label)
 
