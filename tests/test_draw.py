@@ -170,6 +170,17 @@ def test_numeric_gradient_outside_the_domain_is_nan():
     assert cells(nodes["v0"])[-1].startswith("num nan")
 
 
+def test_nan_beside_nan_is_no_mismatch():
+    # NaN in, NaN out: backward's nan and the differences' nan agree; red said "wrong gradient".
+    x, w = Value(0.5, label="x"), Value(math.nan, label="w")
+    y = (x * w).tanh()
+    y.backward()
+    nodes, _ = parse(draw(y, numeric=True).source)
+    for name in ("v0", "v1"):
+        assert cells(nodes[name])[2:] == ["grad nan", "num nan"]
+        assert labels._MISMATCH not in nodes[name]
+
+
 # ----- large graphs ---------------------------------------------------------------------------
 def test_large_graph_is_capped_near_the_output():
     x, y = chain(600)

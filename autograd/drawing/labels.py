@@ -29,7 +29,9 @@ def _value_label(v: Value, kind: str, num: Optional[float], name: str, grad: Opt
     cells += [f"data {_fmt(v.data)}", f"grad {'None' if grad is None else _fmt(grad)}"]
     row = "".join(f"<td>{c}</td>" for c in cells)
     if num is not None:
-        bad = grad is not None and not math.isclose(grad, num, rel_tol=1e-4, abs_tol=1e-5)  # gradcheck's defaults
+        # gradcheck's tolerances; NaN beside NaN agrees (both say: no derivative here).
+        bad = grad is not None and not (grad != grad and num != num) and not math.isclose(
+            grad, num, rel_tol=1e-4, abs_tol=1e-5)
         colour = f' bgcolor="{_MISMATCH}"' if bad else ""
         row += f"<td{colour}>num {_fmt(num)}{' &#8800;' if bad else ''}</td>"
     border = ' border="2" color="#2e7d32"' if kind == "output" else ' border="0"'
