@@ -29,10 +29,21 @@ def _compare(learner, name, data, target, reference, hint_of):
         raise Fail(f"{call} = {show(expected.data)}", show(got), hint_of(got, expected.data, data))
     out.backward()
     expected.backward()
-    expect_all_close([grad_of(v) for v in mine_in], [grad_of(v) for v in ref_in],
-                     f"the gradients of the inputs after {name}(...).backward()",
-                     "build the loss from the Values (no .data), so that backward reaches them",
-                     rel=1e-7, abs_tol=1e-10)
+    got_grads, expected_grads = [grad_of(v) for v in mine_in], [grad_of(v) for v in ref_in]
+    expect_all_close(got_grads, expected_grads, f"the gradients of the inputs after {name}(...).backward()",
+                     _grad_hint(name, got_grads, expected_grads, target), rel=1e-7, abs_tol=1e-10)
+
+
+def _grad_hint(name, got, expected, target):
+    """Why the value can be right and the gradients not (a symmetric case hides a wrong index)."""
+    if name == "cross_entropy" and all(isinstance(g, float) for g in got):
+        # d/dz_i = softmax_i - [i == target]: another target k moves -1 from target to k.
+        for k in range(len(got)):
+            shift = [(i == target) - (i == k) for i in range(len(got))]
+            if k != target and all(abs(g - e - d) < 1e-7 for g, e, d in zip(got, expected, shift)):
+                return (f"these are the gradients of the loss for target {k}, not {target}: subtract "
+                        f"logits[target], the target's own logit")
+    return "build the loss from the Values (no .data), so that backward reaches them"
 
 
 def _mse_hint(got, expected, data):

@@ -100,6 +100,34 @@ def _check_epoch(learner, rng):
     expect_close(loss, expected, "the returned loss (the mean of the 3 batches' losses)", rel=1e-9)
 
 
+def _check_train(learner, rng):
+    X = [[round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)] for _ in range(6)]
+    y = [round(rng.uniform(-1, 1), 2) for _ in range(6)]
+    case("train(nn.MLP(2, [3, 1]), 6 random points, epochs=3, lr=0.1, batch_size=2, seed=4) vs "
+         "3 calls of your train_epoch with one random.Random(4)")
+    mine = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+    losses = learner.train(mine, X, y, 3, 0.1, 2, 4)
+    if not isinstance(losses, list) or len(losses) != 3:
+        raise Fail("a list of 3 epoch losses", show(losses)[:80])
+
+    def epochs(new_rng_each_epoch):
+        model, rng = nn.MLP(2, [3, 1], activation="tanh", seed=1), random.Random(4)
+        return model, [learner.train_epoch(model, X, y, 0.1, 2, random.Random(4) if new_rng_each_epoch else rng)
+                       for _ in range(3)]
+    ref, expected = epochs(False)
+    hint = ""
+    if not all(abs(a.data - b.data) < 1e-9 for a, b in zip(mine.parameters(), ref.parameters())):
+        same_order, _ = epochs(True)
+        if all(abs(a.data - b.data) < 1e-9 for a, b in zip(mine.parameters(), same_order.parameters())):
+            hint = ("make one random.Random(seed) before the loop and pass it to every epoch: a new "
+                    "one each epoch shuffles every epoch in the same order")
+        else:
+            hint = "call train_epoch(model, X, y, lr, batch_size, rng) `epochs` times, rng = random.Random(seed)"
+    expect_all_close([p.data for p in mine.parameters()], [p.data for p in ref.parameters()],
+                     "the parameters after 3 epochs", hint, rel=1e-9, abs_tol=1e-12)
+    expect_all_close(losses, expected, "the 3 epoch losses", rel=1e-9, abs_tol=1e-12)
+
+
 def _check_xor(learner):
     X, y = nn.make_xor()
     case("train(nn.MLP(2, [4, 1], activation='tanh', seed=0), XOR, epochs=200, lr=0.2, "
@@ -123,4 +151,5 @@ def run(learner):
     _check_zero_and_step(learner, rng)
     _check_batches(learner)
     _check_epoch(learner, rng)
+    _check_train(learner, rng)
     _check_xor(learner)

@@ -25,7 +25,7 @@ step also repeats the previous batches' gradients. Change `p.data`, never replac
 
 HOW IT IS CHECKED
 `python -m exercises check 7` compares your step and your epoch with the same computation
-done by chainrule, then trains a 2-4-1 tanh network on XOR with your `train` (200 epochs,
+done by chainrule, and 3 epochs of your `train` with your epochs on one rng, then trains a 2-4-1 tanh network on XOR with your `train` (200 epochs,
 lr 0.2, batches of 2) and asks for all four points right.
 
 ПО-РУССКИ
