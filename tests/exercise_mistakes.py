@@ -112,6 +112,8 @@ MISTAKES = [
             ["a * b + b", "a.grad = -3.0", "walks the order forwards", "reversed(order)"]),
     Mistake(5, "Xavier bound from the variance", "a = math.sqrt(6.0 / (fan_in + fan_out))",
             "a = math.sqrt(2.0 / (fan_in + fan_out))", "failed", ['"xavier"', "variance", "a**2 / 3"]),
+    Mistake(5, "Xavier bound from fan_in alone", "a = math.sqrt(6.0 / (fan_in + fan_out))",
+            "a = math.sqrt(3.0 / fan_in)", "failed", ['"xavier"', "a = sqrt(6 / (fan_in + fan_out))"]),
     Mistake(5, "He std taken as the variance", "std = math.sqrt(2.0 / fan_in)", "std = 2.0 / fan_in",
             "failed", ['"he"', "standard deviation"]),
     Mistake(5, "weights from the global random module", "lambda: rng.uniform(-1.0, 1.0)",

@@ -62,6 +62,8 @@ def _init_hint(scheme, ratio):
         return "He uses fan_in alone: std = sqrt(2 / fan_in)."
     if abs(ratio - 1.0 / 3.0) < 0.05:
         return "U(-a, a) has variance a**2 / 3: the bound a is sqrt(3 * variance), not sqrt(variance)."
+    if scheme == "xavier":  # drawn with rng.uniform: the std hint below would not apply
+        return "Xavier reads both fans: a = sqrt(6 / (fan_in + fan_out)), then rng.uniform(-a, a)."
     return "rng.gauss(mean, std) takes the standard deviation, the square root of the variance."
 
 
