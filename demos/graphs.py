@@ -75,8 +75,9 @@ def main(argv=None):
             if not explained:
                 print(f"{path} not rendered:\n{e}\n(or run this demo with --format dot)\n", file=sys.stderr)
                 explained = True
-        capped = ": a capped view, the part nearest the output" if nodes > args.max_nodes else ""
-        print(f"    {len(order)} values, {nodes} nodes{capped}")
+        capped = (f"; drawn: a capped view, at most {args.max_nodes:,} nodes nearest the output "
+                  "(--max-nodes)" if nodes > args.max_nodes else "")
+        print(f"    the graph: {len(order):,} values, {nodes:,} nodes{capped}")
     return 0
 
 
