@@ -579,3 +579,21 @@ def test_labels_with_odd_characters_render_and_read_back(which, tmp_path, monkey
         text = [t.text or "" for t in root.iter() if t.tag.endswith("text")]
         assert shown in text and shown + "!" in text, (label, text)
         assert f"{shown}.grad = 3.0000" in str(explain(y))
+
+
+def test_an_uncapped_drawing_too_big_to_lay_out_soon_warns_first(monkeypatch, tmp_path):
+    # A whole MLP step drawn with max_nodes=None kept Graphviz busy for many minutes, silently.
+    x, y = chain(1000)
+    order = topological_order(y)
+    nodes = len(order) + sum(not v.is_leaf for v in order)  # a box per value, a node per operation
+    rendered = []
+    monkeypatch.setattr(draw_module, "write", lambda source, path, fmt: rendered.append(fmt) or str(path))
+    with pytest.warns(RuntimeWarning, match=rf"{nodes:,} nodes.*max_nodes=500"):
+        draw(y, tmp_path / "all.svg", max_nodes=None)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draw(y, tmp_path / "capped.svg")  # the default cap: quick, no warning
+        draw(y, tmp_path / "all.dot", max_nodes=None)  # no layout to wait for
+        draw(y, max_nodes=None)
+    assert rendered == ["svg", "svg", "dot"]

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Optional, Union
 
 from ..explain_table import format_number as _fmt, printable
 from ..graph import topological_order
-from .capped import _select
+from .capped import _select, _warn_if_slow
 from .clusters import _CLUSTERS, _Groups, _emit, _owners
 from .labels import _kind, _notes, _value_label
 from .numeric import _numeric
@@ -73,10 +73,15 @@ def draw(root: Value, filename: Union[str, os.PathLike[str], None] = None, *, ra
     options = (rankdir, local_grads, numeric, params, max_nodes, cluster)
     if step or (target is not None and target[1] == "html"):
         from .html import step_through  # the page needs the renderer only when asked for
+        _warn_if_slow(topological_order(root), max_nodes)
         page = step_through(root, *options)
         return page if target is None else page.save(target[0])
     graph = _build(root, *options)
-    return graph if target is None else write(graph.source, *target)
+    if target is None:
+        return graph
+    if target[1] != "dot":
+        _warn_if_slow(topological_order(root), max_nodes)
+    return write(graph.source, *target)
 
 
 def _as_params(params: Optional[Iterable[Value]]) -> Optional[set[Value]]:
