@@ -597,3 +597,11 @@ def test_an_uncapped_drawing_too_big_to_lay_out_soon_warns_first(monkeypatch, tm
         draw(y, tmp_path / "all.dot", max_nodes=None)  # no layout to wait for
         draw(y, max_nodes=None)
     assert rendered == ["svg", "svg", "dot"]
+
+
+def test_the_capped_pages_note_counts_with_thousands_separators():
+    x, y = chain(600)
+    order = topological_order(y)
+    note = draw(y, step=True).note
+    assert f" drawn values of {len(order):,}; " in note and len(order) > 1000
+    assert re.search(r"; \d{1,3}(,\d{3})+ of \d{1,3}(,\d{3})+ backward steps", note), note

@@ -144,8 +144,8 @@ def _capped_note(story: Explanation, shown: set[Value]) -> str:
     if len(shown) == len(story.order):
         return ""
     hidden = sum(1 for s in story.steps if s.node not in shown or s.input not in shown)
-    return (f"Capped view: stepping through the {len(shown)} drawn values of {len(story.order)}; "
-            f"{hidden} of {len(story.steps)} backward steps are in the hidden part (their sums "
+    return (f"Capped view: stepping through the {len(shown):,} drawn values of {len(story.order):,}; "
+            f"{hidden:,} of {len(story.steps):,} backward steps are in the hidden part (their sums "
             f"are in the last frame). draw(..., max_nodes=None) draws everything.")
 
 
