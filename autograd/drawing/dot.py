@@ -7,7 +7,7 @@ from typing import Any, Iterable, Optional, Union
 
 from ..explain_table import format_number as _fmt, printable
 from ..graph import topological_order
-from .capped import _select, _warn_if_slow
+from .capped import _layout, _select, _span, _warn_if_slow
 from .clusters import _CLUSTERS, _Groups, _emit, _owners
 from .labels import _kind, _notes, _value_label
 from .numeric import _numeric
@@ -109,6 +109,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     g = digraph(printable(root.label) or "graph")  # the SVG's title: its tooltip in a browser
     g.attr(rankdir=rankdir, fontname=_FONT, fontsize="11", labelloc="t", labeljust="l",
            label=_notes(root, grads.get(root, root.grad), shown, len(order), local_grads, numeric, max_nodes))
+    g.attr(**_layout(_span(order, shown | set(hidden))))  # a leaf used all along a loop: long edges
     g.attr("node", fontname=_FONT, fontsize="10")
     g.attr("edge", fontname=_FONT, fontsize="9", fontcolor="#555555", color="#777777")
     groups: _Groups = {}  # cluster name -> node statements, in order of first appearance
