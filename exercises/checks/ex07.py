@@ -75,9 +75,18 @@ def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True):
     return sum(losses) / len(losses)
 
 
+def _points(rng, n):
+    """n random 2-d points in [-1, 1] and their random targets."""
+    X = [[round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)] for _ in range(n)]
+    return X, [round(rng.uniform(-1, 1), 2) for _ in range(n)]
+
+
+def _same(model, other):
+    return all(abs(a.data - b.data) < 1e-9 for a, b in zip(model.parameters(), other.parameters()))
+
+
 def _check_epoch(learner, rng):
-    X = [[round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)] for _ in range(10)]
-    y = [round(rng.uniform(-1, 1), 2) for _ in range(10)]
+    X, y = _points(rng, 10)
     case("train_epoch(nn.MLP(2, [3, 1]), 10 random points, lr=0.1, batch_size=4, random.Random(2)) "
          "vs the same epoch done by chainrule")
     mine = nn.MLP(2, [3, 1], activation="tanh", seed=1)
@@ -86,10 +95,10 @@ def _check_epoch(learner, rng):
     expected = _reference_epoch(learner, ref, X, y, 0.1, 4, 2)
     got = [p.data for p in mine.parameters()]
     hint = ""
-    if not all(abs(a - b.data) < 1e-9 for a, b in zip(got, ref.parameters())):
+    if not _same(mine, ref):
         other = nn.MLP(2, [3, 1], activation="tanh", seed=1)
         _reference_epoch(learner, other, X, y, 0.1, 4, 2, zero=False)
-        if all(abs(a - b.data) < 1e-9 for a, b in zip(got, other.parameters())):
+        if _same(mine, other):
             hint = ("these are the parameters you get when the gradients are not zeroed before "
                     "each batch: call zero_grad before each backward()")
         else:
@@ -100,15 +109,20 @@ def _check_epoch(learner, rng):
     expect_close(loss, expected, "the returned loss (the mean of the 3 batches' losses)", rel=1e-9)
 
 
+def _train(learner, model, X, y, epochs, lr, batch_size, seed):
+    """The learner's `train`, its result checked to be a list of `epochs` losses."""
+    losses = learner.train(model, X, y, epochs, lr, batch_size, seed)
+    if not isinstance(losses, list) or len(losses) != epochs:
+        raise Fail(f"a list of {epochs} epoch losses", show(losses)[:80])
+    return losses
+
+
 def _check_train(learner, rng):
-    X = [[round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)] for _ in range(6)]
-    y = [round(rng.uniform(-1, 1), 2) for _ in range(6)]
+    X, y = _points(rng, 6)
     case("train(nn.MLP(2, [3, 1]), 6 random points, epochs=3, lr=0.1, batch_size=2, seed=4) vs "
          "3 calls of your train_epoch with one random.Random(4)")
     mine = nn.MLP(2, [3, 1], activation="tanh", seed=1)
-    losses = learner.train(mine, X, y, 3, 0.1, 2, 4)
-    if not isinstance(losses, list) or len(losses) != 3:
-        raise Fail("a list of 3 epoch losses", show(losses)[:80])
+    losses = _train(learner, mine, X, y, 3, 0.1, 2, 4)
 
     def epochs(new_rng_each_epoch):
         model, rng = nn.MLP(2, [3, 1], activation="tanh", seed=1), random.Random(4)
@@ -116,9 +130,8 @@ def _check_train(learner, rng):
                        for _ in range(3)]
     ref, expected = epochs(False)
     hint = ""
-    if not all(abs(a.data - b.data) < 1e-9 for a, b in zip(mine.parameters(), ref.parameters())):
-        same_order, _ = epochs(True)
-        if all(abs(a.data - b.data) < 1e-9 for a, b in zip(mine.parameters(), same_order.parameters())):
+    if not _same(mine, ref):
+        if _same(mine, epochs(True)[0]):
             hint = ("make one random.Random(seed) before the loop and pass it to every epoch: a new "
                     "one each epoch shuffles every epoch in the same order")
         else:
@@ -133,9 +146,7 @@ def _check_xor(learner):
     case("train(nn.MLP(2, [4, 1], activation='tanh', seed=0), XOR, epochs=200, lr=0.2, "
          "batch_size=2, seed=0), then the four XOR points")
     model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
-    losses = learner.train(model, X, y, 200, 0.2, 2, 0)
-    if not isinstance(losses, list) or len(losses) != 200:
-        raise Fail("a list of 200 epoch losses", show(losses)[:80])
+    losses = _train(learner, model, X, y, 200, 0.2, 2, 0)
     outputs = [model(x).data for x in X]
     right = sum((o > 0.5) == bool(t) for o, t in zip(outputs, y))
     if right != 4:
