@@ -110,3 +110,17 @@ def test_every_relative_link_and_anchor_resolves(path):
         if anchor and linked.suffix == ".md":
             headings = re.findall(r"^#+ (.*)$", _prose(linked), flags=re.MULTILINE)
             assert anchor in map(_anchor, headings), f"{path.name}: {target}"
+
+
+def test_the_arrays_guide_runs_as_shown():
+    pytest.importorskip("numpy")
+    result = run_markdown_examples(ROOT / "docs" / "arrays.md")
+    assert result.failed == 0 and result.attempted >= 5
+
+
+def test_the_compile_guide_quotes_the_source_its_example_generates():
+    use, quoted = fenced(ROOT / "docs" / "compile.md", "python")[:2]
+    session = {}
+    for example in doctest.DocTestParser().get_examples(use):
+        exec(example.source, session)
+    assert quoted.startswith("def step(") and session["step"].source.rstrip() == quoted.rstrip()
