@@ -124,3 +124,13 @@ def test_the_compile_guide_quotes_the_source_its_example_generates():
     for example in doctest.DocTestParser().get_examples(use):
         exec(example.source, session)
     assert quoted.startswith("def step(") and session["step"].source.rstrip() == quoted.rstrip()
+
+
+@pytest.mark.parametrize("package, doc", [("autograd", "README.md"), ("nn", "docs/nn.md")])
+def test_the_layout_tables_name_every_module(package, doc):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    modules = [p for p in sorted((ROOT / package).rglob("*.py")) if p.name != "__init__.py"]
+
+    def named(p):  # by name, by path, or (for a package's folder of backends) by its folder
+        return f"`{p.name}`", f"{p.relative_to(ROOT).as_posix()}`", f"`{p.parent.name}/`"
+    assert [p.relative_to(ROOT).as_posix() for p in modules if not any(n in text for n in named(p))] == []
