@@ -118,6 +118,18 @@ def test_the_arrays_guide_runs_as_shown():
     assert result.failed == 0 and result.attempted >= 5
 
 
+def test_the_arrays_guides_training_block_runs_after_its_first_example():
+    pytest.importorskip("numpy")
+    blocks = fenced(ROOT / "docs" / "arrays.md", "python")
+    session = {}
+    for example in doctest.DocTestParser().get_examples(blocks[0]):
+        exec(example.source, session)
+    before = [p.data for p in session["model"].parameters()]
+    exec(next(b for b in blocks if "step.training(opt)" in b), session)
+    after = [p.data for p in session["model"].parameters()]
+    assert session["opt"].steps == len(session["X"]) and after != before  # written back: the Values moved
+
+
 def test_the_compile_guide_quotes_the_source_its_example_generates():
     use, quoted = fenced(ROOT / "docs" / "compile.md", "python")[:2]
     session = {}
