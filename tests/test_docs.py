@@ -118,12 +118,18 @@ def test_the_arrays_guide_runs_as_shown():
     assert result.failed == 0 and result.attempted >= 5
 
 
+def _session(block):
+    """The names a block of `>>>` examples leaves behind (its outputs are not compared here)."""
+    session = {}
+    for example in doctest.DocTestParser().get_examples(block):
+        exec(example.source, session)
+    return session
+
+
 def test_the_arrays_guides_training_block_runs_after_its_first_example():
     pytest.importorskip("numpy")
     blocks = fenced(ROOT / "docs" / "arrays.md", "python")
-    session = {}
-    for example in doctest.DocTestParser().get_examples(blocks[0]):
-        exec(example.source, session)
+    session = _session(blocks[0])
     before = [p.data for p in session["model"].parameters()]
     exec(next(b for b in blocks if "step.training(opt)" in b), session)
     after = [p.data for p in session["model"].parameters()]
@@ -132,10 +138,7 @@ def test_the_arrays_guides_training_block_runs_after_its_first_example():
 
 def test_the_compile_guide_quotes_the_source_its_example_generates():
     use, quoted = fenced(ROOT / "docs" / "compile.md", "python")[:2]
-    session = {}
-    for example in doctest.DocTestParser().get_examples(use):
-        exec(example.source, session)
-    assert quoted.startswith("def step(") and session["step"].source.rstrip() == quoted.rstrip()
+    assert quoted.startswith("def step(") and _session(use)["step"].source.rstrip() == quoted.rstrip()
 
 
 @pytest.mark.parametrize("package, doc", [("autograd", "README.md"), ("nn", "docs/nn.md")])
