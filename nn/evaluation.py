@@ -58,7 +58,7 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
     if threshold is None and not isinstance(data[0], list):
         return {"loss": value, "accuracy": None}
     if isinstance(data[0], list):
-        y = class_targets(y, len(data[0]), who)
+        y = _class_targets(y, len(data[0]), who)
     correct = sum(_is_correct(out, t, threshold) for out, t in zip(data, y))
     return {"loss": value, "accuracy": float(correct) / len(y)}  # a float also when y is a NumPy array
 
@@ -214,7 +214,7 @@ def _data(out: Any) -> Union[float, list[float]]:
     return [float(v) for v in out] if isinstance(out, (list, tuple)) else float(out)
 
 
-def class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
+def _class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
     """Each target as the class index it names, for a model with `n` outputs: an index as it
     is, a one-hot (or probability) row of `n` numbers as the index of its largest entry.
     Anything else is refused: it could never match, and accuracy would be 0 without a word."""

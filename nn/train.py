@@ -12,7 +12,7 @@ from autograd import Value
 from . import _validate
 from ._seed import Seed
 from .data import DataLoader
-from .evaluation import LOSSES, Loss, Threshold, _as_rows, _outputs, _resolve_threshold, _scores, class_targets
+from .evaluation import LOSSES, Loss, Threshold, _as_rows, _outputs, _resolve_threshold, _scores, _class_targets
 from .losses import l2_penalty
 from .lr_scheduler import LRScheduler
 from .module import Module
@@ -84,9 +84,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
     threshold = _resolve_threshold(threshold, loss_fn, y)
     first = _outputs(model, X[:1])[0]
     if isinstance(first, list):  # several outputs: each epoch's accuracy needs classes; checked now
-        class_targets(y, len(first), "fit")
+        _class_targets(y, len(first), "fit")
         if validation is not None:
-            class_targets(validation[1], len(first), "fit: validation")
+            _class_targets(validation[1], len(first), "fit: validation")
     loader: Union[DataLoader, _ArrayBatches] = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
     def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
