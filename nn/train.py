@@ -12,7 +12,7 @@ from autograd import Value
 from . import _validate
 from ._seed import Seed
 from .data import DataLoader
-from .evaluation import LOSSES, Loss, Threshold, _as_rows, _outputs, _resolve_threshold, _scores, _class_targets
+from .evaluation import LOSSES, Loss, Threshold, _as_rows, _class_targets, _outputs, _resolve_threshold, _scores
 from .losses import l2_penalty
 from .lr_scheduler import LRScheduler
 from .module import Module
