@@ -144,7 +144,14 @@ def _run_epoch(model: Module, loader: Union[DataLoader, _ArrayBatches],
     with getattr(step, "training")(optimizer, check) if compiled else contextlib.nullcontext() as train:
         for number, (xb, yb) in enumerate(loader, 1):
             if compiled:
-                value = train(xb, yb)
+                try:
+                    value = train(xb, yb)
+                except FloatingPointError as error:  # array code raises on overflow: say where, as check does
+                    if str(error).startswith("fit:"):
+                        raise
+                    raise FloatingPointError(f"fit: epoch {epoch}, step {number}: {error} in the compiled step; the "
+                                             "parameters were not updated by this step (try a smaller learning "
+                                             "rate)") from error
             else:
                 optimizer.zero_grad()
                 value = step(xb, yb)
