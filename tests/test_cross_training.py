@@ -89,3 +89,21 @@ def test_fit_names_the_step_where_array_code_overflows(backend):
     where = plain[0].split(":")[:2]  # "fit", " epoch E, step S"
     assert got[0].split(":")[:2] == where and "not updated" in got[0]
     assert _close(plain[1], got[1])
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b not in ("python", "auto")])
+def test_compiled_bce_refuses_what_the_engine_refuses(backend):
+    """Out of [0, 1] the array code gave nan (torch, so an optimizer step made the parameters
+    nan) or numpy's FloatingPointError, where the engine raises ValueError; NaN still passes."""
+    pytest.importorskip("numpy")
+    from autograd import Value, compile
+
+    w = Value(1.0)
+    step = compile(lambda xb, yb: nn.binary_cross_entropy([w * x[0] for x in xb], yb), params=[w], backend=backend)
+    assert step([[0.5], [0.2]], [1.0, 0.0]) == nn.binary_cross_entropy([0.5, 0.2], [1.0, 0.0]).data
+    for bad in (-0.25, 1.5):
+        w.grad = 0.0
+        with pytest.raises(ValueError, match=rf"binary_cross_entropy\({bad!r}, 0.0\): the input and target must be in"):
+            step([[0.5], [bad]], [1.0, 0.0])
+        assert w.grad == 0.0 and w.data == 1.0
+    assert step([[0.5], [float("nan")]], [1.0, 0.0]) != step([[0.5], [float("nan")]], [1.0, 0.0])  # nan

@@ -40,3 +40,15 @@ def add_to_max(xp):
         if nan.any():
             g[nan] += math.nan
     return add
+
+
+def check_bce(p, t, broadcast):
+    """Raise the engine's ValueError (autograd/ops.py `_bce`) if an input p or target t of
+    the array code's `bce` is outside [0, 1]: the arrays would give nan (NumPy: raise
+    FloatingPointError) where the engine refuses. NaN passes, as there (comparisons are False)."""
+    bad = (p < 0.0) | (p > 1.0) | (t < 0.0) | (t > 1.0)
+    if bad is False or (bad is not True and not bad.any()):
+        return
+    for a, b, wrong in zip(*(x.reshape(-1).tolist() for x in broadcast(p, t, bad))):
+        if wrong:
+            raise ValueError(f"binary_cross_entropy({a!r}, {b!r}): the input and target must be in [0, 1]")

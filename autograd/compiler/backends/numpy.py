@@ -4,7 +4,7 @@ import itertools
 import math
 
 from ...ops import _BCE_EPS
-from . import add_to_max
+from . import add_to_max, check_bce
 
 MODULE = "numpy"  # cupy.py reuses this file with "cupy"
 
@@ -29,6 +29,7 @@ def namespace(module=MODULE):
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
     def bce(p, t):  # PyTorch's binary cross-entropy, as the engine's (autograd/ops.py)
+        check_bce(p, t, lambda *a: np.broadcast_arrays(*map(np.asarray, a)))
         with np.errstate(divide="ignore"):  # log(0) = -inf, clamped at -100
             return -(t * np.maximum(np.log(p), -100.0)) - (1.0 - t) * np.maximum(np.log1p(-p), -100.0)
 

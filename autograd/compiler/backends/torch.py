@@ -8,7 +8,7 @@ import importlib
 import math
 
 from ...ops import _BCE_EPS
-from . import add_to_max
+from . import add_to_max, check_bce
 
 
 def library():
@@ -33,6 +33,7 @@ def namespace():
         return torch.clamp(x, min=0.0) + torch.log1p(torch.exp(-x.abs()))
 
     def bce(p, t):  # PyTorch's binary cross-entropy, as the engine's (autograd/ops.py)
+        check_bce(p, t, lambda *a: torch.broadcast_tensors(*(torch.as_tensor(x) for x in a)))
         return -(t * torch.clamp(torch.log(p), min=-100.0)) - (1.0 - t) * torch.clamp(torch.log1p(-p), min=-100.0)
 
     def power_base_derivative(a, b):  # b * a ** (b - 1), 0 where b == 0 (as the engine)
