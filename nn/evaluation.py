@@ -223,8 +223,9 @@ def _class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
         index: Optional[float] = None
         if hasattr(t, "__len__") and not isinstance(t, str) and len(t) == n:
             row = [_number(v) for v in t]
-            numbers_only = [v for v in row if v is not None]
-            if len(numbers_only) == n:
+            numbers_only = [v for v in row if v is not None and v == v]
+            # NaN, or no largest entry (all equal, all zeros): the row names no class
+            if len(numbers_only) == n and min(numbers_only) < max(numbers_only):
                 index = float(numbers_only.index(max(numbers_only)))
         elif not isinstance(t, bool):
             index = _number(t)
