@@ -173,14 +173,22 @@ def _bce(p: float, t: float) -> float:
     return -(t * log_p) - (1.0 - t) * log_q
 
 
+def _bce_dp(p: float, t: float) -> float:
+    """PyTorch's d/dp = (p - t) / max((1 - p) p, 1e-12), not the clamped loss's slope (0 or
+    huge near 0 and 1). A nan q stays nan."""
+    q = (1.0 - p) * p
+    return (p - t) / (_BCE_EPS if q < _BCE_EPS else q)
+
+
+def _bce_dt(p: float) -> float:
+    """d/dt = -logit(p) = -log(p / (1 - p)), infinite at p = 0 and 1."""
+    return math.inf if p == 0.0 else -math.inf if p == 1.0 else -math.log(p / (1.0 - p))
+
+
 def _bce_derivative(p: Any, t: Any, out: object) -> tuple[Any, Any]:
-    """PyTorch's: d/dp = (p - t) / max((1 - p) p, 1e-12), not the clamped loss's slope (0 or
-    huge near 0 and 1); d/dt = -logit(p) = -log(p / (1 - p)), infinite at p = 0 and 1."""
     if p.__class__ is not float or t.__class__ is not float:  # Values (create_graph): Value ops
         return (p - t) / ((1.0 - p) * p).maximum(_BCE_EPS), -(p / (1.0 - p)).log()
-    q = (1.0 - p) * p
-    dt = math.inf if p == 0.0 else -math.inf if p == 1.0 else -math.log(p / (1.0 - p))
-    return (p - t) / (_BCE_EPS if q < _BCE_EPS else q), dt  # (a nan q stays nan)
+    return _bce_dp(p, t), _bce_dt(p)
 
 
 def _sigmoid_of(x: Union[float, Value]) -> Union[float, Value]:
