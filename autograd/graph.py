@@ -12,6 +12,7 @@ from typing import Iterable, Literal, Optional, Union, overload
 
 from . import grad_mode, tape
 from .value import Value
+from .value_checks import _leaf_start
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:
@@ -117,7 +118,8 @@ def _chain_rule(recorded: Iterable[Value], on_tape: object, reached: object) -> 
             a.grad = 0.0 + d
             a._mark = reached
         elif a._a is None:  # a leaf: accumulates (None: "no gradient yet")
-            a.grad = (0.0 if a.grad is None else a.grad) + d
+            held = a.grad
+            a.grad = (held if held.__class__ is float else _leaf_start(held)) + d
         else:
             earlier[a] = earlier.get(a, 0.0) + d
         b = node._b
@@ -130,7 +132,8 @@ def _chain_rule(recorded: Iterable[Value], on_tape: object, reached: object) -> 
                 b.grad = 0.0 + d
                 b._mark = reached
             elif b._a is None:
-                b.grad = (0.0 if b.grad is None else b.grad) + d
+                held = b.grad
+                b.grad = (held if held.__class__ is float else _leaf_start(held)) + d
             else:
                 earlier[b] = earlier.get(b, 0.0) + d
     return earlier
@@ -166,8 +169,8 @@ def _reached(roots: list[Value]) -> list[Value]:
     while stack:
         node = pop()
         if node._a is None:  # a leaf: nothing to search behind it
-            if node.grad is None:
-                node.grad = 0.0
+            if node.grad.__class__ is not float:
+                node.grad = _leaf_start(node.grad)
         elif node.grad is not zero:
             node.grad = zero
             found.append(node)

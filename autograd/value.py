@@ -178,8 +178,8 @@ class Value:
         from .graph import backward
         # `.grad` is a plain attribute (a check on every write would slow every step), and the
         # chain rule adds to a leaf's .grad as it finds it: checked here for the root, and
-        # named below if the pass fails on another leaf's. A Value assigned to a leaf's .grad
-        # is added to without error (the grad becomes a Value): optimizers refuse it at step().
+        # named below if the pass fails on another leaf's (one that is no number, a Value
+        # included, is refused when the pass reaches it).
         if self._a is None:
             why = _bad_grad(self, "backward(): this leaf's .grad")
             if why:

@@ -54,6 +54,17 @@ def _bad_grad(v: Value, whose: str) -> Optional[str]:
             "reset it with v.zero_grad() (or v.grad = 0.0)")
 
 
+def _leaf_start(held: object) -> float:
+    """What a leaf's gradient adds to when its `.grad` is not a float: 0 for None ("no
+    gradient yet"), a real number as it is. Anything else is refused before it is added to
+    (a Value there would silently turn the gradient into a graph)."""
+    if held is None:
+        return 0.0
+    if isinstance(held, (bool, _value.Value)) or not isinstance(held, numbers.Real):
+        raise TypeError(f"a leaf's .grad is {type(held).__name__}, not a number")  # named by Value.backward
+    return held  # type: ignore[return-value]  # an int, a NumPy float: adds as it is
+
+
 def _leaf_with_bad_grad(root: Value) -> Optional[str]:
     """After a backward pass failed: why, if a leaf's .grad was not a number to add to."""
     from .graph import topological_order  # graph.py imports this module

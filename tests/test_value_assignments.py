@@ -75,3 +75,39 @@ def test_backward_adds_to_a_leaf_grad_of_another_real_number(grad):
     x.grad = grad
     (x * x).backward()
     assert x.grad == (0.0 if grad is None else float(grad)) + 4.0 and not math.isnan(x.grad)
+
+
+@pytest.mark.parametrize("bad", [Value(1.0), True], ids=["Value", "bool"])
+@pytest.mark.parametrize("route", ["tape", "search"])
+def test_backward_refuses_a_leaf_grad_that_adds_without_error(bad, route):
+    # Value + float and True + float both succeed: unchecked, the grad silently became a
+    # graph (or an int turned float). The pass names the leaf instead.
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    y = a * b
+    if route == "search":  # a second pass finds the graph by searching, not on the tape
+        y.backward()
+    a.grad = bad
+    with pytest.raises(TypeError, match=r"the \.grad of leaf 'a' must be a float or None, got " + type(bad).__name__):
+        y.backward()
+    assert a.grad is bad  # not added to
+
+
+def test_a_compiled_step_refuses_a_parameter_grad_that_is_no_number_as_backward_does():
+    from autograd import compile
+    w, b = Value(0.5, label="w"), Value(0.1)
+    step = compile(lambda xb, yb: sum((w * x[0] + b - y) ** 2 for x, y in zip(xb, yb)), [w, b])
+    step([[1.0], [2.0]], [1.0, 2.0])
+    g_w = w.grad
+    held = Value(3.0)
+    w.grad, b.grad = 0.25, held
+    with pytest.raises(TypeError, match=r"compile: the \.grad of parameter 1 must be a float or None, got "
+                                        r"Value.*the gradients of parameters 0 to 0 were added"):
+        step([[1.0], [2.0]], [1.0, 2.0])
+    assert w.grad == 0.25 + g_w and b.grad is held  # as the message says; the Value was not added to
+    b.grad, w.grad = 1, True
+    with pytest.raises(TypeError, match=r"parameter 0 \('w'\) must be a float or None, got bool.*no gradient was added"):
+        step([[1.0], [2.0]], [1.0, 2.0])
+    assert w.grad is True and b.grad == 1
+    w.grad = None  # None and another real number add as before
+    step([[1.0], [2.0]], [1.0, 2.0])
+    assert w.grad == g_w and isinstance(b.grad, float)

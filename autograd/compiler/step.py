@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Union
 from .. import ops as _ops
 from .. import value as _value
 from ..grad_mode import enable_grad
+from ..value_checks import _bad_grad, _leaf_start
 from ..graph import grad
 from . import backends
 from . import reduction
@@ -123,8 +124,7 @@ class CompiledStep:
             grads = grads.tolist()  # array code returns an array
         if self.check:
             self._verify(xb, yb, loss, grads)
-        for p, g in zip(self.params, grads):
-            p.grad = g if p.grad is None else p.grad + g  # None: no gradient yet, as after zero_grad(set_to_none=True)
+        _add_grads(self.params, grads)
         return loss
 
     def training(self, optimizer: Any, check: Optional[Callable[[float], None]] = None) -> Any:
@@ -360,3 +360,20 @@ def _python_namespace() -> dict[str, Any]:
 
 # The public name, as `torch.compile` (plan.py calls the builtin as `builtins.compile`).
 compile = compile_step  # noqa: A001
+
+
+def _add_grads(params: list[Any], grads: Sequence[float]) -> None:
+    """Add this call's gradients into the parameters' `.grad` (None: no gradient yet, as after
+    zero_grad(set_to_none=True)), as backward adds into leaves; a `.grad` that is no number
+    (a Value there would silently become a graph) is named, as backward names it."""
+    try:
+        for p, g in zip(params, grads):
+            held = p.grad
+            p.grad = held + g if held.__class__ is float else _leaf_start(held) + g
+    except (TypeError, OverflowError):
+        for k, p in enumerate(params):  # the first one that is no number: the one that failed
+            why = _bad_grad(p, f"compile: the .grad of parameter {k}" + (f" ({p.label!r})" if p.label else ""))
+            if why:
+                done = "no gradient was added" if k == 0 else f"the gradients of parameters 0 to {k - 1} were added"
+                raise TypeError(f"{why}. {done}: zero them before the next step") from None
+        raise
