@@ -7,6 +7,7 @@ import weakref
 from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
 
 from autograd import Value, no_grad
+from autograd.compiler.array_training import sync_open
 
 from . import _validate
 from ._check import flag
@@ -111,6 +112,7 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any =
     """The model's outputs on every row, in evaluation mode, recording no graph; with
     `compile`, floats from a compiled forward pass (run over chunks of rows): with NumPy
     installed on X as an array (`rows`, made here if not given), as array code."""
+    sync_open()  # inside a compiled training block: its latest step
     was_training = getattr(model, "training", None)
     if was_training is not None:
         model.eval()

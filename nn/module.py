@@ -8,6 +8,7 @@ import reprlib
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, TypeVar, Union, cast
 
 from autograd import Value
+from autograd.compiler.array_training import sync_open
 
 from ._check import flag, is_number, short
 
@@ -141,6 +142,7 @@ class Module(metaclass=_ModuleMeta):
         >>> Neuron(1, init="zeros").state_dict()
         {'w.0': 0.0, 'b': 0.0}
         """
+        sync_open()  # a compiled training block's latest step, not the numbers it started from
         return {name: p.data if p.data.__class__ is float else _data(name, p.data)
                 for name, p in self.named_parameters()}
 
@@ -167,6 +169,7 @@ class Module(metaclass=_ModuleMeta):
                 if not is_number(x):
                     raise ValueError(f"load_state_dict: state_dict[{name!r}] must be a finite number, got {short(x)}")
                 updates.append((p, float(x)))
+        sync_open(release=True)  # an open training block reloads these numbers, not overwrites them
         for p, x in updates:
             p.data = x
         return _IncompatibleKeys(missing, unexpected)

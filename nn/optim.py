@@ -15,6 +15,7 @@ import numbers
 from typing import Any, Iterable, Optional
 
 from autograd import Value
+from autograd.compiler.array_training import sync_open
 
 from ._check import flag, nonnegative, number, positive_int, short
 from ._optim_state import array_state, parameter_states, set_array_state
@@ -85,6 +86,7 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """Hyperparameters, step count and each parameter's state ({} before its first
         update), in the order of `params`, as plain JSON-able data."""
+        sync_open()  # a compiled training block's latest step, not the state it started from
         return {"type": type(self).__name__, "steps": self.steps,
                 **{name: getattr(self, name) for name in self._hyper},
                 "state": [dict(self.state.get(p) or {}) for p in self.params]}
@@ -104,6 +106,7 @@ class Optimizer:
         states = parameter_states(where, state["state"], self._buffers, self._counted, len(self.params), steps)
         # Reuse the constructor's checks on the hyperparameters.
         checked = type(self)(self.params, **{name: state[name] for name in self._hyper})
+        sync_open(release=True)  # an open training block reloads this state, not overwrites it
         for name in self._hyper:
             setattr(self, name, getattr(checked, name))
         self.steps = steps

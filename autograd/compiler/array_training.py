@@ -8,11 +8,30 @@ same operations in the same order as its `step`, so the same numbers). Nothing r
 writes a `Value` per step. The Values (`p.data`, `p.grad`) and the optimizer's state lists
 are written back, all together, when the block ends (also on an exception: then as after
 the last completed step), on `train.sync()`, and before anything that reads them inside
-the block (a plain `step(xb, yb)` call, tracing a new kind of batch).
+the block (a plain `step(xb, yb)` call, tracing a new kind of batch), and before nn's
+functions that read or write parameters (`state_dict`, `save`, `evaluate`, `load_state_dict`:
+see `sync_open`), so a checkpoint taken inside a block holds its latest step.
 """
 import contextlib
+import weakref
 
 from . import other_data
+
+_open = weakref.WeakSet()  # the blocks between their start and end, in any thread
+
+
+def sync_open(release=False):
+    """Write every open block's latest step back into its Values and optimizer, for code
+    about to read them (nn's `state_dict`, `save`, `evaluate`); with `release`, also have the
+    blocks load the Values again at their next step, for code about to write them
+    (`load_state_dict`), whose numbers a block would otherwise overwrite at its end."""
+    if not _open:
+        return
+    with other_data.lock:  # not between a block's steps' halves, in another thread
+        for block in list(_open):
+            block.sync()
+            if release:
+                block.release()
 
 
 class Training:
@@ -38,6 +57,8 @@ class Training:
         if self.step._training is not None:
             raise RuntimeError("training: this step is already inside a training block")
         self.step._training = self
+        with other_data.lock:
+            _open.add(self)
         return self
 
     def __exit__(self, *exc_info):
@@ -46,6 +67,8 @@ class Training:
         finally:
             self.step._training = None
             self.P = self.G = self.state = None
+            with other_data.lock:
+                _open.discard(self)
         return False
 
     def __call__(self, xb, yb):
