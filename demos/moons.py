@@ -1,4 +1,5 @@
 """micrograd's demo: two moons, MLP(2, [16, 16, 1]), hinge loss + L2, SGD with a decaying lr."""
+import math
 import sys
 from pathlib import Path
 
@@ -44,6 +45,17 @@ def one_sample_loss(model, x, target):
     return loss
 
 
+def hardest_sample(X, y):
+    """The index of the point nearest a point of the other class.
+
+    Its hinge loss stays above 0 longest: a point beyond the margin has loss 0, and every grad
+    of its graph is 0 (X[0] is such a point from the first steps on).
+    """
+    def gap(i):
+        return min((math.dist(X[i], X[j]) for j in range(len(X)) if y[j] != y[i]), default=0.0)
+    return min(range(len(X)), key=gap)
+
+
 def main(argv=None):
     p = _cli.parser("moons", __doc__, every=1, unit="steps")  # full-batch: one step is one epoch
     p.add_argument("--samples", type=_cli.positive_int, default=100, help="points in the data set")
@@ -59,7 +71,8 @@ def main(argv=None):
     model = MLP(2, [16, 16, 1], seed=args.seed)
     print(f"{model}\n{len(X)} points; loss = hinge + 1e-4 * sum(p**2); SGD, lr 1.0 -> 0.1\n")
     labels = [(t + 1) // 2 for t in y]  # back to classes 0 / 1 for the pictures
-    recorder = _html.Recorder(X, labels, args.steps, lambda m: one_sample_loss(m, X[0], y[0])) if args.html else None
+    k = hardest_sample(X, y)  # the page draws one sample's graph: one whose grads are not all 0
+    recorder = _html.Recorder(X, labels, args.steps, lambda m: one_sample_loss(m, X[k], y[k])) if args.html else None
     rows = train(model, X, y, args.steps, args.every, on_epoch=recorder)
     final = accuracy(model, X, y)
     print(f"\ntraining accuracy after {args.steps} steps: {final:.0%}\n")
