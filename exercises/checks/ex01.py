@@ -100,7 +100,7 @@ def run(learner):
                         numeric is None or close(got[i], numeric, 1e-5, 1e-7)):
                     continue
                 raise Fail(*_expected_got(name, exact[i], numeric, got[i]),
-                           _hint(op, args, got, exact, i))
+                           _hint(op, args, got, exact, i, forward))
 
 
 def _expected_got(name, exact, numeric, got):
@@ -112,11 +112,16 @@ def _expected_got(name, exact, numeric, got):
     return f"{name} = {rounded(exact, digits)}{where}", rounded(got, digits)
 
 
-def _hint(op, args, got, exact, i):
+def _hint(op, args, got, exact, i, forward):
     if exact[i] != 0 and close(got[i], -exact[i], 1e-7, 1e-12):
         return "off by a sign: check the sign of each term of your formula."
     if op == "mul" and close(got[0], exact[1]) and close(got[1], exact[0]):
         return "d(a*b)/da and d(a*b)/db are swapped: d/da is the other input, b."
+    value = forward(*args)
+    if close(got[i], value, 1e-7, 1e-12) and not close(exact[i], value, 1e-7, 1e-12):
+        name = {"add": "a + b", "mul": "a * b", "power": "x ** n"}.get(op, f"{op}(x)")
+        return (f"that is {name} itself, the operation's result, not its derivative: how much "
+                "does the result move when the input moves a little?")
     if op == "relu" and args[0] == 0.0:
         return "at exactly 0 relu has no derivative; take 0 (as PyTorch): use x > 0, not x >= 0."
     if op == "sigmoid" and abs(args[0]) > 100:

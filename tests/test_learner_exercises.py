@@ -1,0 +1,34 @@
+"""A learner's wrong answers beyond the catalogue: the checker's hint names the actual mistake."""
+import pytest
+
+from exercise_mistakes import Mistake
+from exercises import report
+from exercises.catalog import by_number
+from test_exercises import _grade_here, _solved
+
+_SLICE = "[order[i:i + batch_size] for i in range(0, n, batch_size)]"
+
+MISTAKES = [
+    Mistake(1, "tanh' as tanh(x) itself", "return 1.0 - t * t", "return t", "failed",
+            ["case: tanh(", "that is tanh(x) itself, the operation's result, not its derivative"]),
+    Mistake(1, "log' as log(x) itself", "return 1.0 / x", "return math.log(x)", "failed",
+            ["case: log(", "that is log(x) itself"]),
+]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[f"{m.number}-{m.name}" for m in MISTAKES])
+def test_the_hint_names_the_mistake(tmp_path, mistake):
+    folder = _solved(tmp_path / "work")
+    path = folder / (by_number(mistake.number).module + ".py")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(mistake.old) == 1, f"the edit does not apply: {mistake.old!r}"
+    text = text.replace(mistake.old, mistake.new)
+    if mistake.name == "the root's grad set to 1, then reset":  # seeded before the reset loop
+        text = text.replace("    order = topological_order(root)\n",
+                            "    order = topological_order(root)\n    root.grad = 1.0\n")
+    path.write_text(text, encoding="utf-8")
+    result = _grade_here(mistake.number, folder)
+    words = " ".join("\n".join(report.detail(by_number(mistake.number), result)).split())
+    assert result["status"] == mistake.status, words
+    for word in mistake.words:
+        assert word in words, f"{word!r} missing from:\n{words}"
