@@ -13,6 +13,9 @@ MISTAKES = [
             ["case: tanh(", "that is tanh(x) itself, the operation's result, not its derivative"]),
     Mistake(1, "log' as log(x) itself", "return 1.0 / x", "return math.log(x)", "failed",
             ["case: log(", "that is log(x) itself"]),
+    Mistake(2, "__radd__ as other + self", "    def __radd__(self, other):\n        return self + other",
+            "    def __radd__(self, other):\n        return other + self", "failed",
+            ["RecursionError", "a.__radd__(2.5)", "`self + other`"]),
 ]
 
 

@@ -14,6 +14,9 @@ HINTS = {
     "AttributeError": "was a plain number used as a Value? Wrap numbers first: "
                       "`other = other if isinstance(other, Value) else Value(other)`.",
     "TypeError": "Python could not combine the two: is a number wrapped into a Value first?",
+    "RecursionError": "a method that calls itself, without end: for `2.5 + a` Python calls "
+                      "a.__radd__(2.5), and `other + self` in it asks for __radd__ again. "
+                      "Put the Value first: `self + other` (and `self * other` in __rmul__).",
 }
 
 
