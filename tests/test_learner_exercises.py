@@ -16,6 +16,10 @@ MISTAKES = [
     Mistake(2, "__radd__ as other + self", "    def __radd__(self, other):\n        return self + other",
             "    def __radd__(self, other):\n        return other + self", "failed",
             ["RecursionError", "a.__radd__(2.5)", "`self + other`"]),
+    Mistake(4, "the root's grad never set to 1", "    root.grad += 1.0\n", "", "failed",
+            ["expected: a.grad = -3.0", "got: 0.0", "root.grad = 1.0"]),
+    Mistake(4, "the root's grad set to 1, then reset", "    root.grad += 1.0\n",
+            "", "failed", ["root.grad = 1.0", "after resetting"]),
 ]
 
 

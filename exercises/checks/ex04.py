@@ -42,6 +42,9 @@ def _run_one(learner, twins, root, what):
         want = expected[id(t.n)]
         if not close(got, want, 1e-9, 1e-9):
             hint = _hint_for(t.n.name or "this value", want, got)
+            if not hint and root.n.grad == 0:
+                hint = ("the root's own .grad is 0, so every product of the chain rule is 0: set "
+                        "root.grad = 1.0 (d root / d root = 1) after resetting, before the loop.")
             forwards = forward_walk(root.n, _inputs, _locals)
             if not hint and all(close(number(u.n.grad, _label(u)), forwards[id(u.n)], 1e-9, 1e-9)
                                 for u in twins):
