@@ -20,6 +20,15 @@ MISTAKES = [
             ["expected: a.grad = -3.0", "got: 0.0", "root.grad = 1.0"]),
     Mistake(4, "the root's grad set to 1, then reset", "    root.grad += 1.0\n",
             "", "failed", ["root.grad = 1.0", "after resetting"]),
+    Mistake(7, "slices one short", _SLICE,
+            "[order[i:i + batch_size - 1] for i in range(0, n, batch_size)]", "failed",
+            ["got: sizes [2, 2, 2, 1]", "order[i:j] stops before j"]),
+    Mistake(7, "overlapping batches", _SLICE,
+            "[order[i:i + batch_size + 1] for i in range(0, n, batch_size)]", "failed",
+            ["got: sizes [4, 4, 4, 1]", "is in two batches: the batches overlap"]),
+    Mistake(7, "the last batch's start left out", _SLICE,
+            "[order[i:i + batch_size] for i in range(0, n - batch_size, batch_size)]", "failed",
+            ["got: sizes [3, 3, 3]", "the short last batch (indices [", "was left out"]),
 ]
 
 

@@ -44,10 +44,11 @@ def _check_batches(learner):
         case(f"minibatches({n}, {size}, random.Random(0))")
         batches = learner.minibatches(n, size, random.Random(0))
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
-        if not isinstance(batches, list) or [len(b) if isinstance(b, (list, tuple)) else None
-                                             for b in batches] != sizes:
-            raise Fail(f"batches of sizes {sizes}", show(batches),
-                       "cut the shuffled indices every batch_size; keep the shorter last one")
+        got = [len(b) if isinstance(b, (list, tuple)) else None for b in batches] \
+            if isinstance(batches, list) else None
+        if got != sizes:
+            shown = show(batches) if got is None or None in got else f"sizes {got}: {show(batches)}"
+            raise Fail(f"batches of sizes {sizes}", shown, _batches_hint(batches, got, n, size))
         flat = [i for b in batches for i in b]
         if sorted(flat) != list(range(n)):
             raise Fail(f"each of the indices 0..{n - 1} exactly once", show(batches))
@@ -58,6 +59,33 @@ def _check_batches(learner):
     if flat == list(range(20)) or first == second:
         raise Fail("shuffled indices, a new order each epoch", f"{show(first)} then {show(second)}",
                    "shuffle the indices with rng.shuffle(indices) before cutting them")
+
+
+def _batches_hint(batches, sizes, n, size):
+    """Name an off-by-one in the cutting: slices one short, overlapping, or indices left out."""
+    hint = "cut the shuffled indices every batch_size; keep the shorter last one"
+    if sizes is None or None in sizes:
+        return hint
+    flat = [i for b in batches for i in b]
+    if sizes and all(k == size - 1 for k in sizes[:-1]):
+        return ("each batch holds batch_size - 1 indices: a slice order[i:j] stops before j, "
+                "so order[i:i + batch_size] holds batch_size of them")
+    seen, twice = set(), None
+    for i in flat:
+        if i in seen:
+            twice = i
+            break
+        seen.add(i)
+    cut = "start a batch every batch_size indices, range(0, n, batch_size), and cut order[i:i + batch_size]"
+    if twice is not None:
+        return f"index {twice} is in two batches: the batches overlap. {cut[0].upper()}{cut[1:]}"
+    missing = sorted(set(range(n)) - seen)
+    if missing and sizes == [size] * (n // size):
+        return (f"the short last batch (indices {missing}) was left out: range(0, n, batch_size) "
+                "starts it too, and order[i:i + batch_size] cuts it short")
+    if missing:
+        return f"the indices {missing} are in no batch: {cut}"
+    return hint
 
 
 def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True):
