@@ -29,6 +29,11 @@ MISTAKES = [
     Mistake(7, "the last batch's start left out", _SLICE,
             "[order[i:i + batch_size] for i in range(0, n - batch_size, batch_size)]", "failed",
             ["got: sizes [3, 3, 3]", "the short last batch (indices [", "was left out"]),
+    Mistake(7, "a batch's loss summed, not averaged",
+            "loss = mse_loss([model(X[i]) for i in batch], [y[i] for i in batch])",
+            "loss = sum((model(X[i]) - y[i]) ** 2 for i in batch)", "failed",
+            ["the parameters after the epoch", "from the sum of the batch's squared errors",
+             "(mse_loss)"]),
 ]
 
 

@@ -88,7 +88,7 @@ def _batches_hint(batches, sizes, n, size):
     return hint
 
 
-def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True):
+def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True, mean=True):
     params = model.parameters()
     losses = []
     for batch in learner.minibatches(len(X), size, random.Random(seed)):
@@ -96,6 +96,8 @@ def _reference_epoch(learner, model, X, y, lr, size, seed, zero=True):
             for p in params:
                 p.grad = 0.0
         loss = nn.mse_loss([model(X[i]) for i in batch], [y[i] for i in batch])
+        if not mean:  # a learner's sum of squares
+            loss = loss * len(batch)
         loss.backward()
         for p in params:
             p.data -= lr * grad_of(p)
@@ -126,9 +128,14 @@ def _check_epoch(learner, rng):
     if not _same(mine, ref):
         other = nn.MLP(2, [3, 1], activation="tanh", seed=1)
         _reference_epoch(learner, other, X, y, 0.1, 4, 2, zero=False)
+        summed = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+        _reference_epoch(learner, summed, X, y, 0.1, 4, 2, mean=False)
         if _same(mine, other):
             hint = ("these are the parameters you get when the gradients are not zeroed before "
                     "each batch: call zero_grad before each backward()")
+        elif _same(mine, summed):
+            hint = ("these are the parameters you get from the sum of the batch's squared "
+                    "errors: the loss is their mean (mse_loss); the sum steps batch_size times too far")
         else:
             hint = ("for each batch of minibatches(len(X), batch_size, rng): zero_grad, forward, "
                     "mse loss over the batch, backward, sgd_step")
