@@ -34,6 +34,10 @@ MISTAKES = [
             "loss = sum((model(X[i]) - y[i]) ** 2 for i in batch)", "failed",
             ["the parameters after the epoch", "from the sum of the batch's squared errors",
              "(mse_loss)"]),
+    Mistake(8, "gradients averaged over the samples", '        g["b2"] -= delta_out\n    return g',
+            '        g["b2"] -= delta_out\n    n = len(X)\n    return {"w1": [[v / n for v in r] for r in '
+            'g["w1"]], "b1": [v / n for v in g["b1"]], "w2": [v / n for v in g["w2"]], "b2": g["b2"] / n}',
+            "failed", ["expected: dL/dw1[0][0]", "that is the mean over the 4 samples", "is a sum"]),
 ]
 
 

@@ -76,6 +76,9 @@ def _check_gradients(learner, params, X, y, what):
                     "the gradient is -x * delta.")
         elif abs(g - grad_of(last_named[name])) <= 1e-12:
             hint = "that is the last sample's gradient alone: add up (+=) over all the samples."
+        elif len(X) > 1 and abs(g * len(X) - expected) <= 1e-9 + 1e-7 * abs(expected):
+            hint = (f"that is the mean over the {len(X)} samples: L = 1/2 sum (t - out)**2 is a "
+                    "sum, so add the samples' gradients up without dividing by their number.")
         shown_expected, shown_got = show_pair(expected, g)
         raise Fail(f"dL/d{label} = {shown_expected} (from loss.backward())", shown_got, hint)
 
