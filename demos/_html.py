@@ -1,6 +1,7 @@
 """`--html`: training frame by frame, one self-contained page with a slider over the epochs."""
 import html
 import json
+import re
 
 from autograd import explain
 from autograd.drawing.render import RenderError, RendererNotFoundError, render_bytes
@@ -50,7 +51,7 @@ class Recorder:
             # No local derivatives on the edges: they are the last epoch's, and the slider
             # changes only the boxes' data and grads.
             g = _build(loss, "LR", False, False, None, MAX_NODES, None, grads=grads, order=order)
-            svg = render_bytes(g.source, "svg").decode("utf-8")
+            svg = render_bytes(_widen(g.source, self.snapshots), "svg").decode("utf-8")
         except (ImportError, RendererNotFoundError, RenderError) as e:
             print(f"--html: page not written: {e}")
             return None
@@ -67,6 +68,23 @@ class Recorder:
         path.write_text(_PAGE.format(title=html.escape(title), svg=svg, data=text,
                                      colours=json.dumps(list(_plot.COLORS)), script=_JS), encoding="utf-8")
         return path
+
+
+def _widen(source, snapshots):
+    """Pad each box's data and grad to their widest text over the snapshots: the boxes are laid
+    out once, and a wider number at another epoch ("-5.239e-04") would spill over the next cell."""
+    def widest(i, k):
+        return max(len(s["values"][i][k]) for s in snapshots)
+
+    def pad_line(match):
+        i = int(match.group(1))
+
+        def pad(cell):
+            kind, text = cell.group(1), cell.group(2)
+            room = widest(i, 0 if kind == "data" else 1) - len(text)
+            return f"<td>{kind} {text}{'&#160;' * max(0, room)}</td>"
+        return re.sub(r"<td>(data|grad) ([^<]*)</td>", pad, match.group(0))
+    return re.sub(r"(?m)^\tv(\d+) \[label=<.*$", pad_line, source)
 
 
 _PAGE = """<!DOCTYPE html>
