@@ -115,6 +115,9 @@ class _Table:
             line += f", {len(contributions)} uses"
         if leaf in self.stale:
             line += "   !! .grad already held an earlier pass: forgot zero_grad()?"
+        if leaf._op is not None:  # made by an op under no_grad(): its inputs were not kept
+            line += (f"   !! {name} was computed under no_grad(): the graph stops at it, so what "
+                     "it was made from gets no gradient")
         return line
 
     def format(self, max_rows: Optional[int] = _ROWS) -> str:
