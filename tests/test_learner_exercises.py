@@ -20,6 +20,8 @@ MISTAKES = [
             ["expected: a.grad = -3.0", "got: 0.0", "root.grad = 1.0"]),
     Mistake(4, "the root's grad set to 1, then reset", "    root.grad += 1.0\n",
             "", "failed", ["root.grad = 1.0", "after resetting"]),
+    Mistake(5, "every layer linear", '"linear" if i == len(nouts) - 1 else "tanh"', '"linear"',
+            "failed", ["expected: the outputs =", "no layer applies tanh"]),
     Mistake(7, "slices one short", _SLICE,
             "[order[i:i + batch_size - 1] for i in range(0, n, batch_size)]", "failed",
             ["got: sizes [2, 2, 2, 1]", "order[i:j] stops before j"]),

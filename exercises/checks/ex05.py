@@ -146,6 +146,9 @@ def _check_mlp(learner):
             hint = ""
             if all(abs(o.data - math.tanh(e)) < 1e-9 for o, e in zip(out, wanted)):
                 hint = "the last layer must stay linear (no tanh): its outputs are raw scores"
+            elif len(nouts) > 1 and all(abs(o.data - e) < 1e-9 for o, e in zip(out, _linear(ref, x))):
+                hint = ("no layer applies tanh: every hidden layer must (only the last stays "
+                        "linear), or the whole network is one linear function")
             expect_all_close([o.data for o in out], wanted, "the outputs", hint)
             for p in mine + theirs:
                 p.grad = 0.0
@@ -154,6 +157,13 @@ def _check_mlp(learner):
             expect_all_close([grad_of(p) for p in mine], [grad_of(q) for q in theirs],
                              "every parameter's gradient after sum(outputs).backward()",
                              "compute with Values only: .data cuts the graph")
+
+
+def _linear(model, x):
+    """`model`'s outputs with no activation anywhere: a learner's network of linear layers."""
+    for layer in model.layers:
+        x = [sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data for n in layer.neurons]
+    return x
 
 
 def run(learner):
