@@ -56,6 +56,10 @@ def _mse_hint(got, expected, data):
 def _ce_hint(got, expected, data):
     if abs(got + expected) <= 1e-9 * max(1.0, abs(got)):
         return "off by a sign: the loss is MINUS log of the probability (always >= 0)."
+    m = max(data)
+    if m != 0 and abs(got - (expected - m)) <= 1e-9 * max(1.0, abs(got)):
+        return (f"the largest logit ({show(m)}) was subtracted inside the log but not added back: "
+                "log(sum_j exp(z_j)) = m + log(sum_j exp(z_j - m)).")
     return "cross_entropy = log(sum_j exp(z_j)) - z_target."
 
 
