@@ -74,7 +74,31 @@ class _Table:
         if self.after_backward:
             return (f"explain({name}): backward() has already run on {name}: these are the "
                     f"{steps} it took, in reverse topological order")
-        return f"explain({name}): backward() from {name} takes {steps}, in reverse topological order"
+        title = f"explain({name}): backward() from {name} takes {steps}, in reverse topological order"
+        k = self._passes_held()
+        if k:  # a learner's y.backward() run again (or in a loop) with no zero_grad() between
+            title += (f"; the leaves' .grad already hold {k} pass{'es' * (k != 1)} of it "
+                      f"(backward() run {k} time{'s' * (k != 1)} without zero_grad()?)")
+        return title
+
+    def _passes_held(self) -> int:
+        """k when every named leaf holding a grad holds k whole passes of this backward, else 0.
+
+        Named: parameters and inputs; the constants a loss wraps are new each time it is built
+        (they hold 0), or hold the one pass of this very graph.
+        """
+        ks = set()
+        for v in self.order:
+            held = self.stale.get(v, 0.0)
+            if v.is_leaf and v is not self.root and held != 0.0 and v.label:
+                one = self.grads[v] - held
+                if one == 0.0:
+                    return 0  # this pass leaves it alone: what it holds came from elsewhere
+                k = round(held / one)
+                if k < 1 or abs(held - k * one) > 1e-9 * abs(held):
+                    return 0
+                ks.add(k)
+        return ks.pop() if len(ks) == 1 else 0
 
     def _again_row(self, listed: list[Value]) -> str:
         """After backward(): what a second call would leave, for one value."""
