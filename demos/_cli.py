@@ -20,6 +20,8 @@ def at_least(kind, low, strict=False):
                                              f"got {text!r}") from None
         if not (x > low or (x == low and not strict)):  # also refuses nan
             raise argparse.ArgumentTypeError(f"expected a number {'>' if strict else '>='} {low}, got {text}")
+        if x == float("inf"):  # an lr or a noise of inf fails later, as a traceback
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
         return x
     parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse

@@ -62,3 +62,13 @@ def test_training_page_boxes_are_wide_enough_for_every_epochs_numbers(tmp_path, 
     for (name, kind), width in longest.items():
         if name in drawn:
             assert len(drawn[name][kind]) >= width, (name, kind, drawn[name][kind], width)
+
+
+@pytest.mark.parametrize("demo, option", [("xor", "--lr"), ("moons", "--noise"), ("regression", "--lr")])
+def test_an_infinite_number_is_a_usage_error_not_a_traceback(demo, option, tmp_path, capsys):
+    import importlib
+    main = importlib.import_module(f"demos.{demo}").main
+    with pytest.raises(SystemExit) as stop:
+        main([option, "inf", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert f"argument {option}: expected a finite number, got inf" in capsys.readouterr().err
