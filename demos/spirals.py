@@ -1,4 +1,5 @@
 """Spirals: n-class softmax cross-entropy with Adam, a validation split, and decision regions."""
+import argparse
 import dataclasses
 import sys
 from pathlib import Path
@@ -17,9 +18,21 @@ def one_sample_loss(model, x, target):
     return loss
 
 
+def _classes(text):
+    """--classes: 2 to 10, one colour and one digit (in the text plots) per class."""
+    k = _cli.at_least(int, 2)(text)
+    if k > len(_plot.COLORS):
+        raise argparse.ArgumentTypeError(f"expected at most {len(_plot.COLORS)} (one colour and one "
+                                         f"digit per class), got {text}")
+    return k
+
+
+_classes.__name__ = "int"
+
+
 def main(argv=None):
     p = _cli.parser("spirals", __doc__, every=5)
-    p.add_argument("--classes", type=_cli.at_least(int, 2), default=3, help="spiral arms (classes)")
+    p.add_argument("--classes", type=_classes, default=3, help="spiral arms (classes), 2 to 10")
     p.add_argument("--samples", type=_cli.at_least(int, 5), default=300,
                    help="points in all; 20%% are held out for validation")
     p.add_argument("--noise", type=_cli.nonnegative_float, default=0.2, help="std of the noise on each point's angle")

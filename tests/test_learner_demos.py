@@ -72,3 +72,12 @@ def test_an_infinite_number_is_a_usage_error_not_a_traceback(demo, option, tmp_p
         main([option, "inf", "--out", str(tmp_path)])
     assert stop.value.code == 2
     assert f"argument {option}: expected a finite number, got inf" in capsys.readouterr().err
+
+
+def test_spirals_refuses_more_classes_than_it_has_colours(tmp_path, capsys):
+    # Class 10 was drawn in class 0's colour and marker, and the text plots print one digit a class.
+    from demos import spirals
+    with pytest.raises(SystemExit) as stop:
+        spirals.main(["--classes", "11", "--epochs", "1", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "argument --classes: expected at most 10" in capsys.readouterr().err
