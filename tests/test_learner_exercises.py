@@ -39,6 +39,13 @@ MISTAKES = [
             "loss = sum((model(X[i]) - y[i]) ** 2 for i in batch)", "failed",
             ["the parameters after the epoch", "from the sum of the batch's squared errors",
              "(mse_loss)"]),
+    Mistake(7, "the step rebinds p", "p.data -= lr * p.grad", "p = p - lr * p.grad", "failed",
+            ["case: sgd_step", "no parameter moved", "p.data -= lr * p.grad", "rebinds the name p"]),
+    Mistake(7, "gradients zeroed after backward()", "        zero_grad(params)\n        loss = mse_loss("
+            "[model(X[i]) for i in batch], [y[i] for i in batch])\n        loss.backward()\n",
+            "        loss = mse_loss([model(X[i]) for i in batch], [y[i] for i in batch])\n"
+            "        loss.backward()\n        zero_grad(params)\n", "failed",
+            ["case: train_epoch(", "no parameter moved during the epoch", "zeroed after backward()"]),
     Mistake(8, "gradients averaged over the samples", '        g["b2"] -= delta_out\n    return g',
             '        g["b2"] -= delta_out\n    n = len(X)\n    return {"w1": [[v / n for v in r] for r in '
             'g["w1"]], "b1": [v / n for v in g["b1"]], "w2": [v / n for v in g["w2"]], "b2": g["b2"] / n}',

@@ -36,6 +36,9 @@ def _check_zero_and_step(learner, rng):
         hint = "that is a step UP the gradient: subtract lr * grad to go downhill."
     elif all(abs(x - (d - g)) < 1e-12 for x, d, g in zip(got, data, grads)):
         hint = "the step ignores lr: multiply the gradient by the learning rate."
+    elif got == data:
+        hint = ("no parameter moved: change each parameter itself, p.data -= lr * p.grad "
+                "(`p = p - lr * p.grad` makes a new Value and rebinds the name p alone).")
     expect_all_close(got, expected, "every .data after the step, data - lr * grad", hint)
 
 
@@ -133,6 +136,9 @@ def _check_epoch(learner, rng):
         if _same(mine, other):
             hint = ("these are the parameters you get when the gradients are not zeroed before "
                     "each batch: call zero_grad before each backward()")
+        elif _same(mine, nn.MLP(2, [3, 1], activation="tanh", seed=1)):
+            hint = ("no parameter moved during the epoch: is each gradient zeroed after backward() "
+                    "and before the step? Zero, forward, loss, backward, then step.")
         elif _same(mine, summed):
             hint = ("these are the parameters you get from the sum of the batch's squared "
                     "errors: the loss is their mean (mse_loss); the sum steps batch_size times too far")
