@@ -94,7 +94,10 @@ class _Table:
                 one = self.grads[v] - held
                 if one == 0.0:
                     return 0  # this pass leaves it alone: what it holds came from elsewhere
-                k = round(held / one)
+                ratio = held / one
+                if not math.isfinite(ratio):  # a NaN or an infinity held: no whole passes
+                    return 0
+                k = round(ratio)
                 if k < 1 or abs(held - k * one) > 1e-9 * abs(held):
                     return 0
                 ks.add(k)

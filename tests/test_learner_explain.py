@@ -1,4 +1,8 @@
 """A learner's trial of `explain` on typical mistakes: the table names the mistake."""
+import math
+
+import pytest
+
 from autograd import Value, explain, no_grad
 
 
@@ -45,3 +49,12 @@ def test_a_training_loop_without_zero_grad_is_counted_and_unrelated_grads_are_no
     (a * b).backward()  # another loss's pass: a holds 3, b holds 2, not k passes of a + b
     text = str(explain(a + b))
     assert "passes" not in text and "forgot zero_grad()?" in text
+
+
+@pytest.mark.parametrize("held", [math.nan, math.inf, -math.inf])
+def test_a_grad_of_nan_or_inf_held_is_flagged_not_counted(held):
+    x = Value(2.0, label="x")
+    y = x * x
+    x.grad = held
+    text = str(explain(y))  # counting the passes must not fail on it
+    assert "forgot zero_grad()?" in text and "passes" not in text
