@@ -70,6 +70,8 @@ def _batches_hint(batches, sizes, n, size):
     if sizes is None or None in sizes:
         return hint
     flat = [i for b in batches for i in b]
+    if not all(isinstance(i, int) for i in flat):  # not indices (rows of X?): nothing to count
+        return hint
     if sizes and all(k == size - 1 for k in sizes[:-1]):
         return ("each batch holds batch_size - 1 indices: a slice order[i:j] stops before j, "
                 "so order[i:i + batch_size] holds batch_size of them")
