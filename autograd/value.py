@@ -99,6 +99,22 @@ class Value:
         data = self.data
         return data if data.__class__ is float else _data_as_float(self, "float(v)")
 
+    def __int__(self) -> int:
+        """The data truncated to an int, as `int(tensor)` (inf and NaN raise, as for a float).
+
+        >>> int(Value(2.7)), int(Value(-2.7))
+        (2, -2)
+        """
+        return int(float(self))
+
+    def __round__(self, ndigits: Optional[int] = None) -> Union[int, float]:
+        """The data rounded, as `round()` rounds a float: `round(loss, 4)` for printing.
+
+        >>> round(Value(2.567), 2), round(Value(2.5))
+        (2.57, 2)
+        """
+        return round(float(self), ndigits)
+
     def __format__(self, spec: str) -> str:
         """With a format spec, the data formatted (as a 0-d PyTorch tensor); without, the repr.
 

@@ -1,5 +1,6 @@
 """List the demos, or run one: `python -m demos [NAME] [--help | demo options]`."""
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -21,7 +22,19 @@ def available():
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
+    """Run `python -m demos ...`; output piped into a reader that stops early (`| head`)
+    ends the demo quietly, as other command-line tools do, not with a traceback."""
+    try:
+        code = _run(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it can't be caught
+        return code
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv):
     demos = available()
     if not argv or argv[0] in ("-h", "--help", "list"):
         print("usage: python -m demos NAME [options]   (python -m demos NAME --help for a demo's options)\n")

@@ -111,3 +111,20 @@ def test_a_compiled_step_refuses_a_parameter_grad_that_is_no_number_as_backward_
     w.grad = None  # None and another real number add as before
     step([[1.0], [2.0]], [1.0, 2.0])
     assert w.grad == g_w and isinstance(b.grad, float)
+
+
+@pytest.mark.parametrize("x", [2.5, -2.5, 2.7, -0.2, 1e300, float("inf"), float("-inf"), float("nan")])
+def test_int_and_round_of_a_value_are_those_of_its_data(x):
+    """int(v) as int(tensor); round(v, n) as round on the float, for printing a loss."""
+    for convert in (int, round, lambda v: round(v, 2), lambda v: round(v, -1)):
+        try:
+            expected = convert(x)
+        except (OverflowError, ValueError) as e:
+            with pytest.raises(type(e)):
+                convert(Value(x))
+        else:
+            got = convert(Value(x))
+            assert type(got) is type(expected) and (got == expected or (math.isnan(got) and math.isnan(expected)))
+    torch = pytest.importorskip("torch")
+    if math.isfinite(x):
+        assert int(Value(x)) == int(torch.tensor(x, dtype=torch.float64))
