@@ -19,13 +19,25 @@ from ._seed import Seed, as_rng
 from .activation import activation
 
 
-def calculate_gain(nonlinearity: Optional[str], what: str = "nonlinearity") -> float:
-    """The recommended gain for an activation name (as torch.nn.init.calculate_gain).
+def calculate_gain(nonlinearity: Optional[str], param: Optional[float] = None, *, what: str = "nonlinearity") -> float:
+    """The recommended gain for an activation name, as torch.nn.init.calculate_gain: `param`
+    is leaky_relu's negative slope (default 0.01; other names ignore it, as PyTorch's).
 
-    >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear")
-    (True, 1.0)
+    >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("linear"), calculate_gain("leaky_relu", 1)
+    (True, 1.0, 1.0)
     """
+    if nonlinearity in _GAIN_ONE:  # PyTorch's names for layers with no activation of their own
+        return 1.0
+    if nonlinearity == "selu":
+        return 0.75
+    if param is not None and nonlinearity == "leaky_relu":
+        if isinstance(param, bool) or not isinstance(param, numbers.Real) or not math.isfinite(param):
+            raise ValueError(f"calculate_gain: param (the negative slope) must be a finite number, got {short(param)}")
+        return math.sqrt(2.0 / (1.0 + float(param) ** 2))
     return activation(nonlinearity, what)[2]
+
+
+_GAIN_ONE = ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
 
 
 def uniform_(values: Iterable[Value], a: float = -1.0, b: float = 1.0, seed: Seed = None) -> list[Value]:
@@ -115,7 +127,7 @@ def kaiming_uniform_(values: Iterable[Value], fan_in: int, nonlinearity: Optiona
     """
     values = _values(values, "kaiming_uniform_")
     seed = as_rng(seed, "kaiming_uniform_: seed")
-    gain = calculate_gain(nonlinearity, "kaiming_uniform_: nonlinearity")
+    gain = calculate_gain(nonlinearity, what="kaiming_uniform_: nonlinearity")
     bound = gain * math.sqrt(3.0 / _fans("kaiming_uniform_", fan_in=fan_in))
     return uniform_(values, -bound, bound, seed)
 
@@ -130,7 +142,7 @@ def kaiming_normal_(values: Iterable[Value], fan_in: int, nonlinearity: Optional
     """
     values = _values(values, "kaiming_normal_")
     seed = as_rng(seed, "kaiming_normal_: seed")
-    gain = calculate_gain(nonlinearity, "kaiming_normal_: nonlinearity")
+    gain = calculate_gain(nonlinearity, what="kaiming_normal_: nonlinearity")
     return normal_(values, 0.0, gain / math.sqrt(_fans("kaiming_normal_", fan_in=fan_in)), seed)
 
 
