@@ -58,11 +58,7 @@ class _GradMode(contextlib.ContextDecorator):
     # returns the type it is given), so `@no_grad()` hides nothing from a type checker.
     _enable = True
 
-    def __init__(self, _misused: object = None) -> None:
-        if _misused is not None:  # @no_grad without parentheses passes the function here
-            name = type(self).__name__
-            raise TypeError(f"{name} is used with parentheses: write @{name}() above the function, "
-                            f"or `with {name}():`")
+    def __init__(self) -> None:
         # Saved modes per thread (one instance may be entered by several threads at once,
         # e.g. a decorated function), and a stack: a decorated function may call itself.
         self._saved = threading.local()
@@ -118,11 +114,27 @@ class _GradMode(contextlib.ContextDecorator):
         return resumed_in_mode
 
 
-class no_grad(_GradMode):
+class _NoArgument(_GradMode):
+    """`no_grad` and `enable_grad`: written `@no_grad()` or, as PyTorch 2 allows, `@no_grad`."""
+
+    def __new__(cls, orig_func: Any = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments (or, as a decorator, a function), "
+                            f"got {type(orig_func).__name__}: write `with {cls.__name__}():` or @{cls.__name__}()")
+        return cls()(orig_func)  # @no_grad without parentheses: the decorated function itself
+
+    def __init__(self, orig_func: Any = None) -> None:
+        super().__init__()
+
+
+class no_grad(_NoArgument):
     """Context manager and decorator: operations inside record no graph (in this thread).
 
     Use it for evaluation and for updating parameters in place. Other threads are not
-    affected: grad mode belongs to the thread that sets it, as in PyTorch.
+    affected: grad mode belongs to the thread that sets it, as in PyTorch. As a decorator
+    write `@no_grad()` or `@no_grad`, as in PyTorch 2.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -135,7 +147,7 @@ class no_grad(_GradMode):
     _enable = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoArgument):
     """Context manager and decorator: turn recording back on inside a `no_grad` block.
 
     >>> with no_grad():
