@@ -5,7 +5,7 @@
 7.0
 """
 from . import _install_check  # noqa: F401  (first: refuses a directory shared with HIPS autograd)
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .graph import grad, topological_order
 from .gradcheck import GradcheckError, gradcheck
 from .value import Value
@@ -24,5 +24,5 @@ __version__ = "0.1.0"
 # Use it as `autograd.compile` or `from autograd import compile`.
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad",
-    "is_grad_enabled", "topological_order", "draw", "explain", "CompileError",
+    "is_grad_enabled", "set_grad_enabled", "inference_mode", "topological_order", "draw", "explain", "CompileError",
 ]

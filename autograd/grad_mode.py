@@ -157,3 +157,66 @@ class enable_grad(_NoArgument):
     """
 
     _enable = True
+
+
+class set_grad_enabled(_GradMode):
+    """Grad mode on or off, as torch.set_grad_enabled: as a call it takes effect at once;
+    as a context manager (or decorator) it also restores the mode from before.
+
+    >>> training = False
+    >>> with set_grad_enabled(training):
+    ...     print(is_grad_enabled())
+    False
+    >>> is_grad_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(mode) takes a bool, got {type(mode).__name__}: {mode!r}")
+        super().__init__()
+        self._enable = mode
+        # The mode before the call, which `with` restores (the call has already changed it).
+        self._before: Any = (threading.get_ident(), _mode.enabled)
+        _set_enabled(mode)
+
+    def _undo_call(self) -> Any:
+        """The mode before the call, once, in the thread that made it (else None)."""
+        before, self._before = self._before, None
+        return before[1] if before is not None and before[0] == threading.get_ident() else None
+
+    def __enter__(self) -> set_grad_enabled:
+        before = self._undo_call()
+        super().__enter__()
+        if before is not None:
+            self._saved.stack[-1] = before
+        return self
+
+    def __call__(self, func: _F) -> _F:
+        before = self._undo_call()
+        if before is not None:  # as a decorator only the calls of `func` change the mode
+            _set_enabled(before)
+        return super().__call__(func)
+
+
+class inference_mode(_GradMode):
+    """As torch.inference_mode: here `no_grad()`, or with mode=False `enable_grad()`, as
+    PyTorch's turns grad mode on. A scalar engine has no version counters for it to skip.
+
+    >>> from autograd import Value
+    >>> with inference_mode():
+    ...     y = Value(2.0) * 3
+    >>> y.is_leaf
+    True
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        if not callable(mode):
+            raise TypeError(f"inference_mode(mode) takes a bool, got {type(mode).__name__}: {mode!r}")
+        return cls()(mode)  # @inference_mode without parentheses
+
+    def __init__(self, mode: Any = True) -> None:
+        super().__init__()
+        self._enable = not mode

@@ -36,3 +36,78 @@ def test_no_grad_and_enable_grad_decorate_without_parentheses():
     with no_grad(), torch.no_grad():
         assert ours_on() == theirs_on() is True
     assert is_grad_enabled() and torch.is_grad_enabled()
+
+
+def _modes(lib, mode):
+    """(inside the block, after it, right after the call alone, after undoing it) for set_grad_enabled."""
+    out = []
+    with lib.set_grad_enabled(mode):
+        out.append(lib.is_grad_enabled())
+    out.append(lib.is_grad_enabled())
+    lib.set_grad_enabled(mode)
+    out.append(lib.is_grad_enabled())
+    lib.set_grad_enabled(True)
+    out.append(lib.is_grad_enabled())
+    return out
+
+
+@pytest.mark.parametrize("mode", [False, True])
+@pytest.mark.parametrize("outer", [False, True])
+def test_set_grad_enabled_as_torchs(mode, outer):
+    with autograd.set_grad_enabled(outer), torch.set_grad_enabled(outer):
+        assert _modes(autograd, mode)[:2] == _modes(torch, mode)[:2]
+        assert _records(autograd) == _records(torch)
+    assert _modes(autograd, mode) == _modes(torch, mode)
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_until_called():
+    @autograd.set_grad_enabled(False)
+    def ours():
+        return _records(autograd)
+
+    @torch.set_grad_enabled(False)
+    def theirs():
+        return _records(torch)
+
+    assert is_grad_enabled() and torch.is_grad_enabled()
+    assert ours() == theirs() is False
+    assert is_grad_enabled() and torch.is_grad_enabled()
+
+
+def test_set_grad_enabled_takes_a_bool_only():
+    for lib in (autograd, torch):
+        with pytest.raises(TypeError):
+            lib.set_grad_enabled(1)
+    assert is_grad_enabled()
+
+
+@pytest.mark.parametrize("mode", [True, False])
+def test_inference_mode_records_as_torchs(mode):
+    for outer in (True, False):
+        with autograd.set_grad_enabled(outer), torch.set_grad_enabled(outer):
+            with autograd.inference_mode(mode), torch.inference_mode(mode):
+                assert _records(autograd) == _records(torch)
+
+    @autograd.inference_mode
+    def ours():
+        return _records(autograd)
+
+    @torch.inference_mode
+    def theirs():
+        return _records(torch)
+
+    assert ours() == theirs() is False
+    assert is_grad_enabled()
+
+
+def test_a_backward_after_set_grad_enabled_false_is_refused_as_torch_refuses():
+    x = Value(2.0)
+    with autograd.set_grad_enabled(False):
+        y = x * x
+    with pytest.raises(RuntimeError):
+        y.backward()
+    t = torch.tensor(2.0, requires_grad=True)
+    with torch.set_grad_enabled(False):
+        u = t * t
+    with pytest.raises(RuntimeError):
+        u.backward()
