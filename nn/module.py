@@ -124,8 +124,9 @@ class Module(metaclass=_ModuleMeta):
 
     def train(self: _M, mode: bool = True) -> _M:
         """Put this module and its sub-modules in training mode (or evaluation mode); returns self."""
-        if not isinstance(mode, bool):
-            raise TypeError(f"train(mode) takes a bool, got {type(mode).__name__}")
+        if not isinstance(mode, bool):  # a ValueError, as PyTorch's
+            raise ValueError(f"train(mode): training mode is expected to be boolean, got {type(mode).__name__}: "
+                             f"{short(mode)}")
         for m in self.modules():
             m.training = mode
         return self

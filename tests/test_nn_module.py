@@ -77,7 +77,7 @@ def test_train_and_eval_reach_submodules():
     assert not any(m.training for m in model.modules())
     model.train()
     assert all(m.training for m in model.modules())
-    with pytest.raises(TypeError, match="bool"):
+    with pytest.raises(ValueError, match="boolean"):  # as PyTorch
         model.train("yes")
 
 
