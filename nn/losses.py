@@ -6,7 +6,7 @@ gives the sum, `'none'` the list of per-element losses), as PyTorch.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Union, overload
 
 from autograd import Value
 from autograd.ops import BCE
@@ -172,13 +172,15 @@ def cross_entropy(input: Sequence[Any], target: Classes,
     return _reduce(terms, reduction, "cross_entropy")
 
 
-def softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
+def softmax(logits: Sequence[Union[Value, float]], dim: Optional[int] = None) -> list[Value]:
     """exp(x_i) / sum_j exp(x_j) for one list of logits, as Values; stable for any size.
+    `dim` is PyTorch's: a list has one dimension, 0 (or -1).
 
     >>> from autograd import Value
     >>> [round(p.data, 4) for p in softmax([Value(1000.0), Value(1000.0)])]
     [0.5, 0.5]
     """
+    _dim(dim, "softmax")
     logits = _logits(logits, "softmax: logits")
     m = _running_max(logits)
     exps = [(x - m).exp() for x in logits]
@@ -186,13 +188,14 @@ def softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
     return [e / total for e in exps]  # division is correctly rounded, unlike e * total ** -1
 
 
-def log_softmax(logits: Sequence[Union[Value, float]]) -> list[Value]:
-    """log(softmax(logits)) = x_i - log-sum-exp(x), as Values; stable for any size.
+def log_softmax(logits: Sequence[Union[Value, float]], dim: Optional[int] = None) -> list[Value]:
+    """log(softmax(logits)) = x_i - log-sum-exp(x), as Values; stable for any size (`dim`: 0 or -1).
 
     >>> from autograd import Value
     >>> [round(p.data, 4) for p in log_softmax([Value(0.0), Value(0.0)])]
     [-0.6931, -0.6931]
     """
+    _dim(dim, "log_softmax")
     logits = _logits(logits, "log_softmax: logits")
     shifted, log_total = _shifted(logits)
     return [x - log_total for x in shifted]
@@ -219,6 +222,15 @@ def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> V
 
 
 # ----- helpers ----------------------------------------------------------------------------
+def _dim(dim: object, who: str) -> None:
+    """Refuse a `dim` a list of logits does not have, as PyTorch refuses it for a 1-d tensor."""
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+        raise TypeError(f"{who}: dim must be an int, got {type(dim).__name__}: {dim!r}")
+    if dim not in (None, 0, -1):
+        raise IndexError(f"{who}: dim {dim} is out of range: one list of logits has one dimension, 0 (or -1); "
+                         f"for a batch write [{who}(row) for row in rows]")
+
+
 def _shifted(logits: list[Value]) -> tuple[list[Value], Value]:
     """(x - max(x) for each logit, log(sum(exp(x - max(x))))): log-sum-exp(x) is their
     sum's second part plus max(x); kept apart, `(x - m) - log_total` loses nothing when the
