@@ -10,6 +10,7 @@ import autograd._install_check  # noqa: F401
 
 from . import init
 from .activation import activation
+from .clip_grad import clip_grad_norm_, clip_grad_value_
 from .data import DataLoader, load_csv, train_test_split, train_val_test_split
 from .datasets import make_blobs, make_circles, make_curve, make_moons, make_spirals, make_xor
 from .digits import load_digits
@@ -26,7 +27,7 @@ from .train import EpochStats, batch_loss, fit
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "init", "activation",
     "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "hinge_loss", "softmax", "log_softmax", "l2_penalty",
+    "hinge_loss", "softmax", "log_softmax", "l2_penalty", "clip_grad_norm_", "clip_grad_value_",
     "Optimizer", "SGD", "Adam", "AdamW", "LRScheduler", "StepLR", "LinearLR", "ExponentialLR", "LambdaLR",
     "make_xor", "make_moons", "make_circles", "make_spirals", "make_blobs", "make_curve", "load_digits",
     "train_test_split", "train_val_test_split", "DataLoader", "load_csv",
