@@ -76,3 +76,13 @@ def test_torchs_linear_init_bounds_as_the_table_writes_them():
     init.uniform_(weights, -9 ** -0.5, 9 ** -0.5, seed=0)
     for xs in (layer.weight.flatten().tolist(), layer.bias.tolist(), [w.data for w in weights]):
         assert max(map(abs, xs)) <= bound and max(map(abs, xs)) > 0.95 * bound
+
+
+def test_optimizer_lr_is_the_lr_here_and_ignored_by_torch():
+    p, t = Value(0.0), torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt, topt = SGD([p], lr=0.1), torch.optim.SGD([t], lr=0.1)
+    opt.lr = topt.lr = 5.0
+    p.grad, t.grad = 1.0, torch.ones((), dtype=torch.float64)
+    opt.step()
+    topt.step()
+    assert p.data == -5.0 and t.item() == -0.1  # PyTorch reads param_groups[0]["lr"] only
