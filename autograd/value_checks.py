@@ -18,6 +18,7 @@ _PYTORCH_KEYWORDS = {
     "gradient": "the seed is called grad here: backward(grad=...)",
     "retain_graph": "the graph is kept anyway: backward() can run again (leaf grads add up)",
     "create_graph": "for gradients that are Values use autograd.grad(..., create_graph=True)",
+    "inputs": "backward() fills the .grad of every leaf; for some of them only, autograd.grad(output, inputs)",
 }
 
 
