@@ -33,3 +33,15 @@ def test_calculate_gain_refuses_a_slope_that_is_no_number(param):
 def test_calculate_gain_has_torchs_signature():
     mine = list(inspect.signature(init.calculate_gain).parameters)[:2]
     assert mine == list(inspect.signature(torch.nn.init.calculate_gain).parameters)
+
+
+def test_kaiming_leaky_relu_is_slope_001_here_and_a_0_in_torch():
+    """docs/pytorch.md: the gains differ by 5e-5; with the slope named they agree."""
+    import math
+
+    from autograd import Value
+    values = [Value(0.0) for _ in range(4)]
+    bound = max(abs(v.data) for v in init.kaiming_uniform_(values, 3, "leaky_relu(0.2)", seed=0))
+    assert bound <= init.calculate_gain("leaky_relu", 0.2) * math.sqrt(3 / 3)
+    assert init.calculate_gain("leaky_relu") == torch.nn.init.calculate_gain("leaky_relu")  # slope 0.01
+    assert torch.nn.init.calculate_gain("leaky_relu", 0) == math.sqrt(2)  # what kaiming_* use, a=0
