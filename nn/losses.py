@@ -6,6 +6,7 @@ gives the sum, `'none'` the list of per-element losses), as PyTorch.
 """
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Union, overload
 
 from autograd import Value
@@ -224,7 +225,7 @@ def l2_penalty(params: Union[Iterable[Value], Module], alpha: float = 1e-4) -> V
 # ----- helpers ----------------------------------------------------------------------------
 def _dim(dim: object, who: str) -> None:
     """Refuse a `dim` a list of logits does not have, as PyTorch refuses it for a 1-d tensor."""
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, numbers.Integral)):
         raise TypeError(f"{who}: dim must be an int, got {type(dim).__name__}: {dim!r}")
     if dim not in (None, 0, -1):
         raise IndexError(f"{who}: dim {dim} is out of range: one list of logits has one dimension, 0 (or -1); "
