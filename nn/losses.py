@@ -15,6 +15,7 @@ from autograd.value import _binary
 
 from ._check import number
 from ._loss_inputs import _as_values, _binary_target, _class_index, _listed, _logits, _pairs, _reduce, _total
+from ._loss_weights import per_prediction
 
 if TYPE_CHECKING:
     from .module import Module
@@ -82,25 +83,37 @@ def binary_cross_entropy(input: Prediction, target: Target,
 
 @overload
 def binary_cross_entropy_with_logits(input: Prediction, target: Target,
-                                     reduction: Literal["mean", "sum"] = ...) -> Value: ...
+                                     reduction: Literal["mean", "sum"] = ..., *, weight: Any = ...,
+                                     pos_weight: Any = ...) -> Value: ...
 @overload
 def binary_cross_entropy_with_logits(input: Prediction, target: Target,
-                                     reduction: Literal["none"]) -> list[Value]: ...
+                                     reduction: Literal["none"], *, weight: Any = ...,
+                                     pos_weight: Any = ...) -> list[Value]: ...
 
 
-def binary_cross_entropy_with_logits(input: Prediction, target: Target,
-                                     reduction: str = "mean") -> Union[Value, list[Value]]:
+def binary_cross_entropy_with_logits(input: Prediction, target: Target, reduction: str = "mean", *,
+                                     weight: Any = None, pos_weight: Any = None) -> Union[Value, list[Value]]:
     """Binary cross-entropy of sigmoid(x), computed stably as PyTorch does: (1 - t) x + softplus(-x).
+    PyTorch's `pos_weight` multiplies the positive part, (1 - t) x + (1 + (pw - 1) t) softplus(-x),
+    and `weight` each term: a number, or one per output of a row (or per prediction).
 
     >>> from autograd import Value
     >>> binary_cross_entropy_with_logits(Value(-1000.0), 1.0).data  # sigmoid(-1000) underflows; this doesn't
     1000.0
     """
+    who = "binary_cross_entropy_with_logits"
+    pairs = list(_pairs(input, target, who))
+    pws = per_prediction(pos_weight, input, len(pairs), f"{who}: pos_weight")
+    ws = per_prediction(weight, input, len(pairs), f"{who}: weight")
     terms = []
-    for x, t in _pairs(input, target, "binary_cross_entropy_with_logits"):
-        t = _binary_target(t, "binary_cross_entropy_with_logits")
-        terms.append((1.0 - t) * x + (-x).softplus())  # as PyTorch adds it up, inf and nan included
-    return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
+    for i, (x, t) in enumerate(pairs):
+        t = _binary_target(t, who)
+        if pws is None:
+            term = (1.0 - t) * x + (-x).softplus()  # as PyTorch adds it up, inf and nan included
+        else:
+            term = (1.0 - t) * x + (1.0 + (pws[i] - 1.0) * t) * (-x).softplus()
+        terms.append(term if ws is None else term * ws[i])
+    return _reduce(terms, reduction, who)
 
 
 @overload
