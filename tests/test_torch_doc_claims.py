@@ -87,3 +87,20 @@ def test_optimizer_lr_is_the_lr_here_and_ignored_by_torch():
     opt.step()
     topt.step()
     assert p.data == -5.0 and t.item() == -0.1  # PyTorch reads param_groups[0]["lr"] only
+
+
+@pytest.mark.parametrize("grad_mode", ["on", "no_grad"])
+def test_an_augmented_assignment_makes_a_new_value_and_leaves_the_parameter_in_any_grad_mode(grad_mode):
+    """`p -= lr * p.grad` rebinds the name, as for a float; `p.data -= ...` is the update."""
+    from autograd import Value, no_grad
+    import contextlib
+    b = Value(0.5)
+    p = b
+    with no_grad() if grad_mode == "no_grad" else contextlib.nullcontext():
+        p -= 0.25
+        p += 1.0
+        p *= 2.0
+        p /= 4.0
+    assert b.data == 0.5 and p is not b and p.data == (0.5 - 0.25 + 1.0) * 2.0 / 4.0
+    b.data -= 0.25
+    assert b.data == 0.25
