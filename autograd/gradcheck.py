@@ -8,6 +8,7 @@ from typing import Callable, Iterable, List, Union
 from .grad_mode import no_grad
 from .graph import grad
 from .value import Value
+from .value_checks import _as_float
 
 
 class GradcheckError(AssertionError, RuntimeError):
@@ -81,14 +82,18 @@ def _tolerance(name: str, x: object, positive: bool = False) -> None:
     """A finite real number >= 0 (> 0 with `positive`): an infinite tolerance passes anything."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(f"gradcheck: {name} must be a real number, got {type(x).__name__}")
-    if not (math.isfinite(x) and (x > 0 if positive else x >= 0)):
+    try:
+        finite = math.isfinite(x)
+    except OverflowError:  # an int past 1.8e308
+        finite = False
+    if not (finite and (x > 0 if positive else x >= 0)):
         bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"gradcheck: {name} must be a finite number {bound}, got {x!r}")
+        raise ValueError(f"gradcheck: {name} must be a finite number {bound}, got {x!r:.60}")
 
 
 def _data(x: object) -> float:
     if isinstance(x, Value):
         return float(x.data)
     if isinstance(x, numbers.Real) and not isinstance(x, bool):  # NumPy's float32 and int64 too
-        return float(x)
+        return _as_float(x, "gradcheck: an input")
     raise TypeError(f"gradcheck inputs must be numbers or Values, got {type(x).__name__}")

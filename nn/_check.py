@@ -18,7 +18,12 @@ MAX_PARAMETERS = 10 ** 7
 
 def is_number(x: object) -> TypeGuard[numbers.Real]:
     """A finite real number that is not a bool."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int (or Fraction) past the float range: not a finite float
+        return False
 
 
 def number(x: object, what: str) -> float:

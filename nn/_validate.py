@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from autograd import Value, no_grad
 
-from ._check import MAX_SIZE, flag, nonnegative, positive_int, short
+from ._check import MAX_SIZE, flag, is_number, nonnegative, positive_int, short
 from ._seed import as_rng
 from .data import as_dataset, as_rows
 from .module import Module
@@ -90,7 +90,7 @@ def threshold_argument(threshold: object, function: str, auto: bool = False) -> 
     """TypeError unless `threshold` is None, a finite number (or 'auto' where allowed)."""
     if threshold is None or (auto and isinstance(threshold, str) and threshold == "auto"):
         return threshold
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not math.isfinite(threshold):
+    if not is_number(threshold):
         allowed = "'auto', None or a finite number" if auto else "None or a finite number"
         raise TypeError(f"{function}: threshold must be {allowed}, got {short(threshold)}")
     return threshold

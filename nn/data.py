@@ -208,6 +208,8 @@ def as_rows(X: object, what: str) -> list[list[float]]:
             rows.append([float(row)] if isinstance(row, numbers.Real) else [_float(c) for c in row])
         except (TypeError, ValueError):
             raise TypeError(f"{what}: row {i} must be a list of numbers, got {short(row)}") from None
+        except OverflowError:  # an int past 1.8e308: a number, but no float holds it
+            raise ValueError(f"{what}: row {i} holds a number too large for a float: {short(row)}") from None
     return rows
 
 
