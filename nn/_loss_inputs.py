@@ -86,7 +86,8 @@ def _total(values: list[Value]) -> Value:
 
 def _reduce(terms: list[Value], reduction: str, who: str) -> Union[Value, list[Value]]:
     if reduction == "mean":
-        return _total(terms) * (1.0 / len(terms)) if len(terms) > 1 else terms[0]
+        # sum / n, rounded once as PyTorch's mean (sum * (1 / n) rounds twice: a third of sums differ)
+        return _total(terms) / float(len(terms)) if len(terms) > 1 else terms[0]
     if reduction == "sum":
         return _total(terms)
     if reduction == "none":
