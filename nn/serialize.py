@@ -63,6 +63,11 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
     if not path or os.path.isdir(path):
         raise ValueError(f"save: path must name a file (such as 'model.json'), got "
                          f"{'a directory, ' if path else ''}{path!r}")
+    if os.path.islink(path):  # write to the file the link names, and keep the link
+        path = os.path.realpath(path)
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):  # renamed over, /dev/null would be gone
+        raise ValueError(f"save: {path!r} is not a regular file (a device, FIFO or socket); "
+                         "save replaces a model file, never anything else")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save to {path!r}: directory {directory!r} does not exist")
@@ -99,6 +104,8 @@ def load(path: Union[str, os.PathLike[str]], cls: type[Module] = Module) -> Modu
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"load: path must be a file name (str or path), got {type(path).__name__}: {short(path)}")
+    if not (isinstance(cls, type) and issubclass(cls, Module)):
+        raise TypeError(f"load: cls must be a Module class (such as MLP), got {short(cls)}")
     path = os.fspath(path)
     try:
         document = _format.parse(_format.read_text(path))

@@ -1,0 +1,42 @@
+"""`save` onto what is not a model file, through a symbolic link, and `load` with a bad `cls`."""
+import os
+import stat
+
+import pytest
+
+from nn import MLP, Module, load, save
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+def test_save_refuses_to_replace_a_fifo_or_device(tmp_path):
+    # Renamed over, a device such as /dev/null (save(model, os.devnull) as root) was replaced
+    # by a regular file holding the model.
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        save(MLP(2, [1], seed=0), fifo)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["pipe.json"]  # no temporary left behind
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_save_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    target, link = tmp_path / "run3.json", tmp_path / "latest.json"
+    save(MLP(2, [1], seed=0), target)
+    try:
+        os.symlink(target, link)
+    except OSError:
+        pytest.skip("cannot make a symbolic link here")
+    model = MLP(2, [1], seed=1)
+    save(model, link)
+    assert os.path.islink(link)
+    assert load(target).state_dict() == model.state_dict()
+
+
+@pytest.mark.parametrize("cls", [5, "MLP", None, int])
+def test_load_names_a_cls_that_is_not_a_module_class(tmp_path, cls):
+    path = tmp_path / "m.json"
+    save(MLP(2, [1], seed=0), path)
+    with pytest.raises(TypeError, match="cls must be a Module class"):
+        load(path, cls)
+    assert isinstance(load(path, Module), MLP)
