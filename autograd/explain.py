@@ -8,7 +8,7 @@ from .explain_steps import Step, _edges, _Steps  # Step: also imported from here
 from .explain_table import _Table, format_number as format_number  # noqa: F401  (still imported from here)
 from .graph import _check_recorded, creation, topological_order
 from .value import Value
-from .value_checks import _as_float
+from .value_checks import _as_float, _bad_grad
 
 __all__ = ["explain", "Explanation", "Step"]
 
@@ -79,6 +79,11 @@ class Explanation(_Table):
         first_stale: dict[Value, int] = {}  # stale leaf -> its first step (the row that gets the warning)
 
         def start(leaf: Value) -> float:
+            if not zero_grad:  # a .grad set by hand to a str or an array: named, as backward() does
+                why = _bad_grad(leaf, f"explain(): the .grad of leaf {leaf.label!r}" if leaf.label
+                                else "explain(): the .grad of a leaf")
+                if why:
+                    raise TypeError(why)
             held = 0.0 if zero_grad or leaf.grad is None else leaf.grad
             if held != 0.0:
                 stale[leaf] = held
