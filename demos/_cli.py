@@ -1,7 +1,10 @@
 """What every demo shares: its command line (--seed, --out, --format, --every) and its files."""
 import argparse
 import csv
+import math
 from pathlib import Path
+
+from nn._check import MAX_SIZE
 
 from . import _plot
 
@@ -20,8 +23,9 @@ def at_least(kind, low, strict=False):
                                              f"got {text!r}") from None
         if not (x > low or (x == low and not strict)):  # also refuses nan
             raise argparse.ArgumentTypeError(f"expected a number {'>' if strict else '>='} {low}, got {text}")
-        if x == float("inf"):  # an lr or a noise of inf fails later, as a traceback
-            raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
+        if not (math.isfinite(x) if kind is float else x <= MAX_SIZE):  # nn refuses them later, with a traceback
+            raise argparse.ArgumentTypeError(f"expected {'a finite number' if kind is float else f'at most {MAX_SIZE:,}'}"
+                                             f", got {text}")
         return x
     parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse
