@@ -41,6 +41,7 @@ def fit_arguments(model: object, X: object, y: object, loss: object, optimizer: 
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
         raise TypeError(f"fit: scheduler must be None or a schedule with step() (e.g. StepLR), "
                         f"got {type(scheduler).__name__}: {short(scheduler)}")
+    _same_model(model, optimizer, scheduler)
     nonnegative(l2, "fit: l2")
     threshold_argument(threshold, "fit", auto=True)
 
@@ -57,6 +58,20 @@ def fit_arguments(model: object, X: object, y: object, loss: object, optimizer: 
     if validation is not None:
         _check_targets(loss, dummy, validation[1], "fit: validation y")
     return FitArguments(loss, X, y, validation, epochs)
+
+
+def _same_model(model: Any, optimizer: object, scheduler: object) -> None:
+    """ValueError where fit would train silently wrong: an optimizer holding none of the model's
+    parameters (made for another model), a schedule that changes another optimizer's lr."""
+    params = getattr(optimizer, "params", None)
+    if isinstance(params, list) and params and not {id(p) for p in params} & {id(p) for p in model.parameters()}:
+        raise ValueError("fit: the optimizer holds none of the model's parameters (was it made for another "
+                         "model?); pass one made from model.parameters()")
+    bound = getattr(scheduler, "optimizer", None)
+    if bound is not None and bound is not optimizer:
+        raise ValueError("fit: the scheduler changes the lr of another optimizer than the one fit uses"
+                         + ("" if optimizer is not None else " (given none, fit makes its own Adam)")
+                         + "; pass optimizer=the optimizer the scheduler was made with")
 
 
 def batch_arguments(model: object, loss: object, xb: object, yb: object, l2: object) -> None:
