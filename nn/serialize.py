@@ -16,7 +16,7 @@ import stat
 import time
 from typing import TypeVar, Union, overload
 
-from . import _format
+from . import _check, _format
 from ._check import short
 from .module import Module, class_name, registry
 
@@ -139,11 +139,14 @@ def load(path: Union[str, os.PathLike[str]], cls: type[Module] = Module) -> Modu
     # the global stream is put back as it was (a thread drawing from it meanwhile would repeat).
     own = "seed" not in config and "seed" in inspect.signature(klass.__init__).parameters
     state = None if own else random.getstate()
+    # nn's modules refuse to grow far past what the file holds (a floor: a class may build more than it keeps)
+    limit = _check.loading_limit.set(min(max(len(parameters), 10 ** 5), _check.MAX_PARAMETERS))
     try:
         model = klass(**config, **({"seed": 0} if own else {}))
     except Exception as e:  # a registered class's own checks: any failure means a bad config
         raise ValueError(f"{path}: cannot build {name} from config {short(config, 200)}: {e}") from None
     finally:
+        _check.loading_limit.reset(limit)
         if state is not None:
             random.setstate(state)
     try:

@@ -40,3 +40,26 @@ def test_load_names_a_cls_that_is_not_a_module_class(tmp_path, cls):
     with pytest.raises(TypeError, match="cls must be a Module class"):
         load(path, cls)
     assert isinstance(load(path, Module), MLP)
+
+
+def _tampered(tmp_path, config):
+    """A saved model whose config was edited, its checksum made again (anyone can)."""
+    import json
+
+    from nn import _format
+    path = tmp_path / "m.json"
+    save(MLP(2, [1], seed=0), path)
+    document = json.loads(path.read_text())
+    document["config"] = config
+    document["checksum"] = _format.checksum(document["class"], config, document["parameters"])
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_tiny_file_cannot_make_load_build_a_huge_model(tmp_path):
+    # 150,010 parameters from a 300-byte file holding 3: refused before they are made
+    # (MLP(10**6, [10]) in such a file took minutes and gigabytes before it was refused).
+    path = _tampered(tmp_path, {"nin": 15000, "nouts": [10], "activation": ["linear"]})
+    with pytest.raises(ValueError, match="150,010 parameters; at most 100,000 are allowed while loading"):
+        load(path)
+    assert len(MLP(15000, [10], seed=0).parameters()) == 150010  # the limit holds only while loading
