@@ -60,6 +60,8 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
         return {"loss": value, "accuracy": None}
     if isinstance(data[0], list):
         y = _class_targets(y, len(data[0]), who)
+    else:
+        _labels(y, who)
     correct = sum(_is_correct(out, t, threshold) for out, t in zip(data, y))
     return {"loss": value, "accuracy": float(correct) / len(y)}  # a float also when y is a NumPy array
 
@@ -236,6 +238,16 @@ def _class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
                              f"index 0..{n - 1} or a row of {n} numbers (one-hot)")
         classes.append(int(index))
     return classes
+
+
+def _labels(y: Sequence[Any], who: str) -> None:
+    """A single output's targets, each a number, compared with the threshold: a str or a row
+    failed inside the comparison, and NaN counted as the negative class without a word."""
+    for i, t in enumerate(y):
+        value = _number(t)
+        if value is None or value != value:
+            raise ValueError(f"{who}: y[{i}] = {t!r} is no label for a model with one output: "
+                             "give 0/1 or -1/+1 (or a number, compared with the threshold)")
 
 
 def _number(x: Any) -> Optional[float]:
