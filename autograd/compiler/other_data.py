@@ -82,15 +82,17 @@ def _run_nudged(fn, params, rows, targets, data):
     """(what `fn` returns on `rows`, where) with every parameter nudged (put back after); None
     if it raises."""
     values = [p.data for p in params]
+    nudged = [_nudged(x) for x in values]
     try:
-        for p in params:  # (a parameter read as a number is frozen too: p.detach(), float(p))
-            p.data = _nudged(p.data)
+        for p, x in zip(params, nudged):  # (a parameter read as a number is frozen too: p.detach(), float(p))
+            p.data = x
         return run(fn, rows, targets, data)
     except Exception:  # (not the compiler's business: the function's own errors)
         return None
     finally:
-        for p, value in zip(params, values):
-            p.data = value
+        for p, value, x in zip(params, values, nudged):
+            if p.data is x:  # a write meanwhile (an optimizer's step in another thread) is kept, not undone
+                p.data = value
 
 
 _HOW = {False: "nudged by 1e-6", True: "signs flipped and nudged (float targets y as 1 - y)"}
