@@ -214,6 +214,8 @@ class Adam(Optimizer):
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"{name}: betas must be in [0, 1), got {betas!r}")
         lr, eps = nonnegative(lr, f"{name}: lr"), nonnegative(eps, f"{name}: eps")
+        if eps == 0.0:  # a zero gradient's update would be 0 / 0: ZeroDivisionError halfway through step()
+            raise ValueError(f"{name}: eps must be > 0 (it keeps m / (sqrt(v) + eps) finite), got 0.0")
         super().__init__(params, lr=lr, betas=(b1, b2), eps=eps,
                          weight_decay=nonnegative(weight_decay, f"{name}: weight_decay"))
 
