@@ -56,9 +56,15 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
     if bad:
         raise ValueError(f"cannot save: parameter {bad[0]!r} is {state[bad[0]]!r} (the model has diverged)")
     name, config = class_name(type(model)), model.get_config()
-    document = {"format": FORMAT, "version": VERSION, "class": name, "config": config, "parameters": state,
-                "checksum": _format.checksum(name, config, state)}
-    text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+    try:
+        document = {"format": FORMAT, "version": VERSION, "class": name, "config": config, "parameters": state,
+                    "checksum": _format.checksum(name, config, state)}
+        text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+        _format.parse(text)  # as load reads it: save never writes a file that load refuses
+    except (TypeError, ValueError) as e:  # only the config can fail: the parameters are finite floats
+        raise (TypeError if isinstance(e, TypeError) else ValueError)(
+            f"save: {type(model).__name__}.get_config() returned {short(config, 200)}, which a model file "
+            f"cannot hold: {e}") from None
     path = os.fspath(path)
     if not path or os.path.isdir(path):
         raise ValueError(f"save: path must name a file (such as 'model.json'), got "

@@ -64,3 +64,31 @@ def test_a_tiny_file_cannot_make_load_build_a_huge_model(tmp_path):
         load(path)
     from nn import _check
     assert _check.loading_limit.get() == _check.MAX_PARAMETERS  # the limit holds only while loading
+
+
+class _Configured(Module):
+    """A user's module whose config holds whatever it was given."""
+
+    def __init__(self, k=1.0):
+        from autograd import Value
+        self.w, self.k = Value(1.0), k
+
+    def get_config(self):
+        return {"k": self.k}
+
+
+def _nested(depth):
+    k = 1
+    for _ in range(depth):
+        k = [k]
+    return k
+
+
+@pytest.mark.parametrize("k, error", [(float("nan"), ValueError), (object(), TypeError), (10 ** 40, ValueError),
+                                      (_nested(40), ValueError)])
+def test_save_names_a_config_that_no_model_file_can_hold(tmp_path, k, error):
+    # NaN and an object failed in json with its own words; a 41-digit int or deep nesting was
+    # saved, then refused by load.
+    with pytest.raises(error, match=r"save: _Configured.get_config\(\) returned"):
+        save(_Configured(k), tmp_path / "m.json")
+    assert os.listdir(tmp_path) == []
