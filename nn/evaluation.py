@@ -167,7 +167,16 @@ def _forward_program(model: Module, arrays: bool = False) -> Any:
     backend = "auto" if arrays else "python"
     if found is None or found.backend != backend or known != settings or len(found.params) != len(params) or \
             any(a is not b for a, b in zip(found.params, params)):
-        found = compile_step(lambda xb, yb: [model(x) for x in xb], params, backward=False, backend=backend)
+        # The pass reaches the model through a weak reference: the cache's value must not keep its
+        # key alive (every model evaluated with compile=True stayed in memory for good).
+        try:
+            alive = weakref.ref(model)
+        except TypeError:  # (an object without weak references: never cached either)
+            alive = (lambda: model)  # type: ignore[assignment]
+
+        def forward(xb: Any, yb: Any) -> list[Any]:
+            return [alive()(x) for x in xb]  # type: ignore[misc]  # alive: it is called while cached
+        found = compile_step(forward, params, backward=False, backend=backend)
         try:
             _FORWARD[model] = (found, settings)
         except TypeError:
