@@ -5,7 +5,7 @@ import numbers
 from typing import Any, Iterator, Union, overload
 
 from .explain_steps import Step, _edges, _Steps  # Step: also imported from here
-from .explain_table import _Table, format_number as format_number  # noqa: F401  (still imported from here)
+from .explain_table import _Table, check_labels, format_number as format_number  # noqa: F401  (still imported from here)
 from .graph import _check_recorded, creation, topological_order
 from .value import Value
 from .value_checks import _as_float, _bad_grad
@@ -50,6 +50,7 @@ def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: b
             raise TypeError(f"explain({name}=...) must be True or False, got {flag!r}")
     _check_recorded(root, "explain()")  # what backward() would say: there is no pass to explain
     seed, order = _as_float(grad, "explain(grad=...)"), topological_order(root)
+    check_labels(order, "explain()")
     result = Explanation(root, seed, order, zero_grad)
     if result.stale and not apply:
         # Called after backward() (a learner's natural order): if every .grad holds exactly

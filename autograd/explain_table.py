@@ -182,6 +182,15 @@ class _Table:
         return self.format()
 
 
+def check_labels(order: list[Value], what: str) -> None:
+    """TypeError naming a value whose `.label` (a plain attribute) was set to something not a
+    str: the drawing and the table failed on it with Python's own words ('int' is not iterable)."""
+    for v in order:
+        if not isinstance(v.label, str):
+            raise TypeError(f"{what}: a value's label must be a str, got {type(v.label).__name__}: "
+                            f"{v.label!r:.40} ({v!r:.60}); set it as v.label = 'x'")
+
+
 def printable(label: str) -> str:
     """`label` as a drawing or a table can show it: each unprintable character as its escape.
 

@@ -22,3 +22,16 @@ def test_explain_zero_grad_ignores_what_the_leaves_hold():
     y = a * c
     c.grad = "oops"
     assert explain(y, zero_grad=True).grads[c] == 1.0
+
+
+@pytest.mark.parametrize("label", [5, None, b"x", ["a"]])
+def test_a_label_set_to_something_not_a_str_is_named(label):
+    # `.label` is a plain attribute; draw and explain failed on it in Python's own words
+    # ("argument of type 'int' is not iterable", "'int' object has no attribute 'isprintable'").
+    from autograd import draw
+    x = Value(2.0, label="x")
+    y = x * x
+    y.label = label
+    for call, name in ((lambda: str(explain(y)), "explain"), (lambda: draw(y).source, "draw")):
+        with pytest.raises(TypeError, match=rf"{name}\(\): a value's label must be a str, got {type(label).__name__}"):
+            call()

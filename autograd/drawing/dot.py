@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from ..explain_table import format_number as _fmt, printable
+from ..explain_table import check_labels, format_number as _fmt, printable
 from ..graph import topological_order
 from .capped import _layout, _select, _span, _warn_if_slow
 from .clusters import _CLUSTERS, _Groups, _emit, _owners
@@ -101,6 +101,7 @@ def _build(root: Value, rankdir: str, local_grads: bool, numeric: bool, params: 
     """The Digraph; `grads` (value -> float) replaces `.grad` in the boxes (the step-through
     page draws the grads of one fresh backward pass)."""
     order = topological_order(root) if order is None else order
+    check_labels(order, "draw()")
     grads = {} if grads is None else grads
     shown, hidden = _select(root, order, max_nodes)
     name = {v: f"v{i}" for i, v in enumerate(order)}  # stable: traversal order, never id()
