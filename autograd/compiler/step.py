@@ -75,9 +75,10 @@ class CompiledStep:
                              f"{', '.join(map(repr, backends.NAMES))}; got {backend!r}")
         if backend != "python" and backend != "auto":
             backends.load(backend)  # ImportError here if the library is missing
-        if backward not in (True, False):
-            raise TypeError(f"compile: backward must be True or False, got {backward!r}")
-        self.fn, self.check, self.backend, self.backward = fn, bool(check), backend, backward
+        for name, flag in (("backward", backward), ("check", check)):  # check="no" would be truthy
+            if not isinstance(flag, bool):
+                raise TypeError(f"compile: {name} must be True or False, got {flag!r}")
+        self.fn, self.check, self.backend, self.backward = fn, check, backend, backward
         self.params = _parameters(params)
         self.namespace = _python_namespace()
         self.trace_count = 0
