@@ -5,7 +5,8 @@ import numbers
 from typing import Any, Iterator, Union, overload
 
 from .explain_steps import Step, _edges, _Steps  # Step: also imported from here
-from .explain_table import _Table, check_labels, format_number as format_number  # noqa: F401  (still imported from here)
+from .explain_table import _Table, check_labels
+from .explain_table import format_number as format_number  # noqa: F401  (still imported from here)
 from .graph import _check_recorded, creation, topological_order
 from .value import Value
 from .value_checks import _as_float, _bad_grad

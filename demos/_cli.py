@@ -24,8 +24,8 @@ def at_least(kind, low, strict=False):
         if not (x > low or (x == low and not strict)):  # also refuses nan
             raise argparse.ArgumentTypeError(f"expected a number {'>' if strict else '>='} {low}, got {text}")
         if not (math.isfinite(x) if kind is float else x <= MAX_SIZE):  # nn refuses them later, with a traceback
-            raise argparse.ArgumentTypeError(f"expected {'a finite number' if kind is float else f'at most {MAX_SIZE:,}'}"
-                                             f", got {text}")
+            bound = "a finite number" if kind is float else f"at most {MAX_SIZE:,}"
+            raise argparse.ArgumentTypeError(f"expected {bound}, got {text}")
         return x
     parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse

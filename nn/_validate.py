@@ -129,7 +129,7 @@ def data_argument(X: object, y: object, what: str) -> tuple[list[list[float]], l
                 raise ValueError(f"{what}: row {i}, column {j} is {x}; the data must be finite numbers "
                                  "(drop or fill that row first)")
     for i, t in enumerate(y):
-        if isinstance(t, numbers.Real) and not isinstance(t, (bool, numbers.Integral)) and not is_number(t):  # NumPy's too
+        if isinstance(t, numbers.Real) and not isinstance(t, numbers.Integral) and not is_number(t):  # NumPy's too
             raise ValueError(f"{what}: target {i} is {t}; targets must be finite")
     return X, y
 
