@@ -10,7 +10,7 @@ from autograd import Value, no_grad
 from autograd.compiler.array_training import sync_open
 
 from . import _validate
-from ._check import flag
+from ._check import flag, short
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
                      mse_loss)
 from .module import Module
@@ -54,7 +54,7 @@ def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional
     with no_grad():
         # a compiled pass gives floats; a loss of the user's may call Value methods (o.exp())
         given = [_as_value(out) for out in outputs] if compile and loss_fn is not None else outputs
-        value = None if loss_fn is None else float(loss_fn(given, y))
+        value = None if loss_fn is None else _loss_value(loss_fn(given, y), who)
     data = [_data(out) for out in outputs]
     if threshold is None and not isinstance(data[0], list):
         return {"loss": value, "accuracy": None}
@@ -247,6 +247,13 @@ def _class_targets(y: Sequence[Any], n: int, who: str) -> list[int]:
                              f"index 0..{n - 1} or a row of {n} numbers (one-hot)")
         classes.append(int(index))
     return classes
+
+
+def _loss_value(loss: Any, who: str) -> float:
+    """What a loss returned, as a float: a Value or a number (a user's loss may return anything)."""
+    if isinstance(loss, bool) or not isinstance(loss, (Value, numbers.Real)):
+        raise TypeError(f"{who}: loss must return a Value, got {type(loss).__name__}: {short(loss)}")
+    return float(loss)
 
 
 def _labels(y: Sequence[Any], who: str) -> None:

@@ -23,3 +23,11 @@ def test_labels_and_regression_targets_still_score():
     model = MLP(1, [1], activation="linear", init="zeros")  # outputs 0.0: class 0 / -1
     assert accuracy(model, [[1.0], [2.0], [3.0]], [-1, 0, True]) == 2 / 3
     assert evaluate(model, [[1.0]], [math.nan], loss="mse", threshold=None)["accuracy"] is None
+
+
+@pytest.mark.parametrize("returned", [[1.0], None, "x"])
+def test_evaluate_names_a_loss_that_returns_no_number(returned):
+    # it was float()'s own error ("float() argument must be a string or a real number, not 'list'")
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match="evaluate: loss must return a Value, got"):
+        evaluate(model, [[1.0, 2.0]], [1], loss=lambda outputs, targets: returned)
