@@ -116,6 +116,9 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any =
     installed on X as an array (`rows`, made here if not given), as array code."""
     sync_open()  # inside a compiled training block: its latest step
     was_training = getattr(model, "training", None)
+    # Each module's own mode, put back as it was: train(was_training) set every sub-module to
+    # the model's mode (a part the user had put in eval mode came back in training mode).
+    modes = [(m, m.training) for m in model.modules()] if isinstance(model, Module) else []
     if was_training is not None:
         model.eval()
     try:
@@ -127,7 +130,10 @@ def _outputs(model: Module, X: Sequence[Any], compile: bool = False, rows: Any =
         with no_grad():
             return [model(x) for x in X]
     finally:
-        if was_training is not None:
+        if modes:
+            for m, mode in modes:
+                m.training = mode
+        elif was_training is not None:
             model.train(was_training)
 
 

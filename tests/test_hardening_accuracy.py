@@ -31,3 +31,15 @@ def test_evaluate_names_a_loss_that_returns_no_number(returned):
     model = MLP(2, [3, 1], seed=0)
     with pytest.raises(TypeError, match="evaluate: loss must return a Value, got"):
         evaluate(model, [[1.0, 2.0]], [1], loss=lambda outputs, targets: returned)
+
+
+@pytest.mark.parametrize("compile", [False, True])
+def test_evaluating_puts_back_each_modules_own_mode(compile):
+    from nn import predict
+    model = MLP(2, [3, 3, 1], seed=0)
+    model.train()
+    model.layers[0].eval()  # a part the user froze
+    modes = [m.training for m in model.modules()]
+    evaluate(model, [[1.0, 2.0]], [1], compile=compile)
+    predict(model, [[1.0, 2.0]], compile=compile)
+    assert [m.training for m in model.modules()] == modes
