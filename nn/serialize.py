@@ -69,9 +69,10 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
     if not path or os.path.isdir(path):
         raise ValueError(f"save: path must name a file (such as 'model.json'), got "
                          f"{'a directory, ' if path else ''}{path!r}")
-    if os.path.islink(path):  # write to the file the link names, and keep the link
-        path = os.path.realpath(path)
-    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):  # renamed over, /dev/null would be gone
+    # Renamed over, a device such as /dev/null would be gone. A symbolic link is replaced, never
+    # followed: a link planted in a shared directory must not aim the write at another file.
+    mode = os.lstat(path).st_mode if os.path.lexists(path) else stat.S_IFREG
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         raise ValueError(f"save: {path!r} is not a regular file (a device, FIFO or socket); "
                          "save replaces a model file, never anything else")
     directory = os.path.dirname(os.path.abspath(path))

@@ -19,18 +19,20 @@ def test_save_refuses_to_replace_a_fifo_or_device(tmp_path):
     assert os.listdir(tmp_path) == ["pipe.json"]  # no temporary left behind
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-def test_save_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
-    target, link = tmp_path / "run3.json", tmp_path / "latest.json"
-    save(MLP(2, [1], seed=0), target)
+@pytest.mark.skipif(not hasattr(os, "symlink") or not hasattr(os, "mkfifo"), reason="needs links and FIFOs")
+def test_save_replaces_a_symlink_to_a_fifo_and_never_opens_the_fifo(tmp_path):
+    # The link is replaced, as any link is (a link planted in a shared directory must not aim
+    # the write elsewhere); the FIFO it named is left alone.
+    fifo, link = tmp_path / "pipe", tmp_path / "m.json"
+    os.mkfifo(fifo)
     try:
-        os.symlink(target, link)
+        os.symlink(fifo, link)
     except OSError:
         pytest.skip("cannot make a symbolic link here")
     model = MLP(2, [1], seed=1)
     save(model, link)
-    assert os.path.islink(link)
-    assert load(target).state_dict() == model.state_dict()
+    assert not os.path.islink(link) and load(link).state_dict() == model.state_dict()
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
 @pytest.mark.parametrize("cls", [5, "MLP", None, int])
