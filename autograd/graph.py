@@ -12,7 +12,7 @@ from typing import Iterable, Literal, Optional, Union, overload
 
 from . import grad_mode, tape
 from .value import Value
-from .value_checks import _leaf_start
+from .value_checks import _as_float, _leaf_start
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:
@@ -257,4 +257,4 @@ def _seed(grad: float) -> float:
     # A bool is refused, as explain() refuses it: `backward(True)` is a slip for an option.
     if isinstance(grad, (bool, Value)) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward(grad=...) must be a real number, got {type(grad).__name__}")
-    return float(grad)
+    return _as_float(grad, "backward(grad=...)")  # an int past 1.8e308 is named

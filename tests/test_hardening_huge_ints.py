@@ -81,3 +81,10 @@ def test_gradcheck_input_and_explain_seed_past_the_float_range_name_themselves()
     with pytest.raises(OverflowError, match=r"explain\(grad=...\)"):
         explain(x * 2.0, grad=HUGE)
     assert x.grad == 0.0
+
+
+def test_backward_seed_past_the_float_range_names_itself():
+    x = Value(1.0)
+    with pytest.raises(OverflowError, match=r"backward\(grad=...\)"):
+        (x * 2.0).backward(HUGE)
+    assert x.grad == 0.0
