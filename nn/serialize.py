@@ -60,7 +60,8 @@ def save(model: Module, path: Union[str, os.PathLike[str]]) -> None:
         document = {"format": FORMAT, "version": VERSION, "class": name, "config": config, "parameters": state,
                     "checksum": _format.checksum(name, config, state)}
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        _format.parse(text)  # as load reads it: save never writes a file that load refuses
+        # As load reads it (at its depth in the file): save never writes a file that load refuses.
+        _format.parse(json.dumps({"config": config}, allow_nan=False))
     except (TypeError, ValueError) as e:  # only the config can fail: the parameters are finite floats
         raise (TypeError if isinstance(e, TypeError) else ValueError)(
             f"save: {type(model).__name__}.get_config() returned {short(config, 200)}, which a model file "
