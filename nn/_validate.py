@@ -186,7 +186,7 @@ def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]]
         for i, t in enumerate(y):
             try:
                 value = loss([dummy], [t])
-            except (TypeError, ValueError, IndexError, KeyError) as e:
+            except (TypeError, ValueError, IndexError, KeyError, OverflowError) as e:  # Overflow: a target of 10**400
                 kind = TypeError if isinstance(e, TypeError) else ValueError
                 raise kind(f"{what}: the loss fails on target {i} ({short(t)}) with an output shaped like "
                            f"the model's ({_shape(dummy)}): {e}") from None

@@ -88,3 +88,14 @@ def test_backward_seed_past_the_float_range_names_itself():
     with pytest.raises(OverflowError, match=r"backward\(grad=...\)"):
         (x * 2.0).backward(HUGE)
     assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("call", [lambda m: fit(m, [[1.0, 0.0]], [HUGE], "mse", epochs=1, verbose=False),
+                                  lambda m: fit(m, [[1.0, 0.0]], [1.0], "mse", epochs=1, verbose=False,
+                                                validation=([[1.0, 0.0]], [HUGE]))])
+def test_fit_names_a_target_past_the_float_range(call):
+    model = _model()
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="the loss fails on target 0"):
+        call(model)
+    assert model.state_dict() == before
