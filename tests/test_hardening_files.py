@@ -1,4 +1,5 @@
-"""`save` onto what is not a model file, through a symbolic link, and `load` with a bad `cls`."""
+"""Model files at the edges: `save` onto a FIFO or a symbolic link, or of a config no file can
+hold; `load` with a bad `cls`, or of a config edited to a huge architecture."""
 import os
 import stat
 
