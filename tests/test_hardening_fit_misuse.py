@@ -38,3 +38,18 @@ def test_part_of_the_model_and_its_own_schedule_still_train():
     opt = Adam(model.layers[1].parameters(), lr=0.1)  # only the last layer: fine-tuning
     history = fit(model, X, Y, "mse", optimizer=opt, scheduler=StepLR(opt, 1, 0.5), epochs=2, verbose=False)
     assert [h.lr for h in history] == [0.1, 0.05] and opt.lr == 0.025
+
+
+@pytest.mark.parametrize("backend", ["python", pytest.param("numpy", marks=pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numpy") is None, reason="needs NumPy"))])
+def test_a_training_block_with_an_optimizer_of_another_model_is_refused(backend):
+    import autograd
+    from nn import mse_loss
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    step = autograd.compile(lambda xb, yb: mse_loss([model(x) for x in xb], yb), model.parameters(),
+                            backend=backend)
+    opt = SGD(other.parameters(), lr=0.1)
+    before = _state(model, opt)
+    with pytest.raises(ValueError, match="none of this step's parameters"):
+        step.training(opt)
+    assert _state(model, opt) == before

@@ -151,6 +151,10 @@ class CompiledStep:
             raise ValueError("training: this step was compiled with backward=False; it has no gradients to train with")
         if self._training is not None:
             raise RuntimeError("training: this step is already inside a training block")
+        held = getattr(optimizer, "params", None)  # an optimizer made for another model trains nothing
+        if isinstance(held, list) and held and not {id(p) for p in held} & {id(p) for p in self.params}:
+            raise ValueError("training: the optimizer holds none of this step's parameters (was it made for "
+                             "another model?)")
         return Training(self, optimizer, check)
 
     def _code(self, xb: Any, yb: Any) -> Any:
