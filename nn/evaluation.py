@@ -90,7 +90,8 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
             compile: bool = False) -> list[Any]:
     """Predicted classes: the index of the largest output, or for one output labels[1] when
     it exceeds `threshold`, else labels[0]; for one output `threshold=None` returns the raw
-    values (floats, regression). Several outputs give the class index either way.
+    values (floats, regression). Several outputs give the class index either way (a NaN
+    output counts as the largest, as `torch.argmax`: a model gone NaN shows, not a class).
     `compile=True` runs a compiled forward pass, as in `evaluate`.
 
     >>> from nn import MLP
@@ -104,7 +105,7 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
     result: list[Any] = []
     for out in map(_data, _outputs(model, X, flag(compile, "predict: compile"))):
         if isinstance(out, list):
-            result.append(out.index(max(out)))
+            result.append(_argmax(out))
         else:
             result.append(out if threshold is None else labels[1] if out > threshold else labels[0])
     return result
@@ -280,9 +281,18 @@ def _number(x: Any) -> Optional[float]:
 
 
 def _is_correct(out: Union[float, list[float]], target: float, threshold: Optional[float]) -> bool:
+    """A NaN output is never right (`NaN > threshold` is False: it scored as the negative class)."""
     if isinstance(out, list):
-        return out.index(max(out)) == target
-    return (out > threshold) == (target > 0)  # type: ignore[operator]  # None: evaluate returned before
+        return out.index(max(out)) == target and not any(o != o for o in out)
+    return out == out and (out > threshold) == (target > 0)  # type: ignore[operator]  # None: evaluate returned before
+
+
+def _argmax(out: list[float]) -> int:
+    """The index of the largest output, a NaN's first (as `torch.argmax`; `max` let it depend on where it was)."""
+    for k, o in enumerate(out):
+        if o != o:
+            return k
+    return out.index(max(out))
 
 
 def _resolve_threshold(threshold: Threshold, loss_fn: Optional[Loss], y: Sequence[Any]) -> Optional[float]:
