@@ -7,7 +7,7 @@ import math
 import numbers
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
-from autograd import Value, no_grad
+from autograd import Value, enable_grad, no_grad, topological_order
 
 from ._check import MAX_SIZE, flag, is_number, nonnegative, positive_int, short
 from ._seed import as_rng
@@ -192,6 +192,14 @@ def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]]
                            f"the model's ({_shape(dummy)}): {e}") from None
             if i == 0 and not isinstance(value, Value):
                 raise TypeError(f"fit: loss must return a Value, got {type(value).__name__}")
+    if not y:
+        return
+    with enable_grad():  # a loss that no output reaches has a gradient of 0 for every parameter
+        value = loss([dummy], [y[0]])
+    outputs = dummy if isinstance(dummy, list) else [dummy]
+    if isinstance(value, Value) and not set(outputs) & set(topological_order(value)):
+        raise ValueError(f"fit: the loss does not depend on the model's outputs (it returned "
+                         f"{short(value)}), so training would change nothing; compute it from them")
 
 
 def _shape(out: Union[Value, list[Value]]) -> str:

@@ -39,7 +39,8 @@ def compile_step(fn: Callable[..., Any], params: Iterable[_value.Value], check: 
     """Compile `fn(xb, yb) -> loss` into a step that runs generated Python code.
 
     `step(xb, yb)` returns the loss as a float and adds d loss / d p into `p.grad` for every
-    p in `params`, exactly as `loss.backward()` would. `xb` is a list of rows of numbers,
+    p in `params`, as `loss.backward()` would (to the last bit or so: the generated code may
+    add a gradient's terms in another order; docs/compile.md says where). `xb` is a list of rows of numbers,
     `yb` a list of targets (floats are data; ints are class indices). The step traces a
     few samples of each new kind (row length, kind of target); other batch sizes and class
     indices reuse the code. `check=True` compares every call with the dynamic engine;
