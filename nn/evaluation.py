@@ -43,7 +43,13 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     _validate.threshold_argument(threshold, "evaluate", auto=True)
     X, y = _validate.dataset_for(model, X, y, "evaluate")
     loss_fn = None if loss is None else _validate.loss_argument(loss, LOSSES, "evaluate")
-    return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y), flag(compile, "evaluate: compile"))
+    try:
+        return _scores(model, X, y, loss_fn, _resolve_threshold(threshold, loss_fn, y),
+                       flag(compile, "evaluate: compile"))
+    except (TypeError, ValueError):
+        if loss_fn is not None:  # a bad label: name it and its row, as fit does (none found: the error as it was)
+            _validate._check_targets(loss_fn, _validate._dummy_output(model, X[0]), y, "evaluate: y")
+        raise
 
 
 def _scores(model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Optional[Loss], threshold: Optional[float],
