@@ -140,13 +140,14 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data rows")
     if width < 2:
-        raise ValueError(f"{path}: need at least two columns (features and a target), found {width}")
+        raise ValueError(f"{path}: need at least two columns (features and a target), found {width}"
+                         + _hint(rows[0][1][0], delimiter))
     column = _target_column(target, names, width, path)
     X, y = [], []
     for line, row in rows:
         if len(row) != width:
             raise ValueError(f"{path}, line {line}: {len(row)} cells, but the first row has {width}")
-        values = [_cell(cell, path, line, j, names) for j, cell in enumerate(row)]
+        values = [_cell(cell, path, line, j, names, delimiter) for j, cell in enumerate(row)]
         y.append(values.pop(column))
         X.append(values)
     if all(t.is_integer() for t in y):
@@ -273,8 +274,25 @@ def _parses(cell: str) -> bool:
         return False
 
 
-def _cell(cell: str, path: object, line: int, j: int, names: Optional[list[str]]) -> float:
+def _cell(cell: str, path: object, line: int, j: int, names: Optional[list[str]], delimiter: str) -> float:
     if _is_float(cell):
         return float(cell)
     column = repr(names[j]) if names else j
-    raise ValueError(f"{path}, line {line}, column {column}: {short(cell.strip())} is not a number")
+    raise ValueError(f"{path}, line {line}, column {column}: {short(cell.strip())} is not a number"
+                     + _hint(cell, delimiter))
+
+
+def _hint(cell: str, delimiter: str) -> str:
+    """What a cell that is no number most likely means: a missing value, or another delimiter."""
+    if not cell.strip() or cell.strip().lower() in ("na", "n/a", "null", "none", "?", "-"):
+        return " (a missing value? load_csv reads numbers only: fill or drop it first)"
+    if _parses(cell):
+        return " (the data must be finite numbers: fill or drop it first)"
+    for other in ";\t|":
+        if other != delimiter and other in cell:
+            return f" (cells hold {other!r}: is the file separated by it? pass delimiter={other!r})"
+    if delimiter != "," and _is_float(cell.replace(",", ".", 1)):
+        return " (a decimal comma? load_csv reads numbers written with a point: 3.5)"
+    if any(c.isalpha() for c in cell):
+        return " (a category? load_csv reads numbers only: encode it as numbers first, or drop the column)"
+    return ""

@@ -1,0 +1,42 @@
+"""load_csv on real-world files: each common mistake's error says what the cell most likely is."""
+import pytest
+
+from nn import load_csv
+
+# Windows line endings, a UTF-8 byte-order mark, quoted fields: a spreadsheet's export.
+_SPREADSHEET = '\ufeff"x1","x2 (km)","price"\r\n"1.5","2","3.25"\r\n"-0.5","1e3","4"\r\n'
+
+
+def _write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_spreadsheet_export_reads_by_column_name(tmp_path):
+    X, y = load_csv(_write(tmp_path, _SPREADSHEET), target="price")
+    assert X == [[1.5, 2.0], [-0.5, 1000.0]] and y == [3.25, 4]
+
+
+@pytest.mark.parametrize("text, kwargs, match", [
+    # the whole row one cell: the file is split by another delimiter, which the error names
+    ("a;b;y\n1;2;0\n", {}, r"found 1 \(cells hold ';': is the file separated by it\? pass delimiter=';'\)"),
+    ("a\tb\ty\n1\t2\t0\n", {}, r"found 1 \(cells hold '\\t'.*pass delimiter='\\t'\)"),
+    ("1,5;2\n3,5;4\n", {}, r"'5;4' is not a number \(cells hold ';'"),
+    ("x;y\n1,5;2\n", {"delimiter": ";"}, r"'1,5' is not a number \(a decimal comma\?"),
+    # a missing value, written as nothing, NA or nan
+    ("a,b,y\n1,2,0\n3,,1\n", {}, r"line 3, column 'b': '' is not a number \(a missing value\? "),
+    ("a,b,y\n1,2,0\n3,NA,1\n", {}, r"line 3, column 'b': 'NA' is not a number \(a missing value\? "),
+    ("a,b,y\n1,2,0\n3,nan,1\n", {}, r"'nan' is not a number \(the data must be finite numbers"),
+    # a category (a text column, or class names as labels)
+    ("a,region,y\n1,south,0\n", {}, r"column 'region': 'south' is not a number \(a category\? "),
+    ("a,b,species\n1,2,setosa\n", {"target": "species"}, r"'setosa' is not a number \(a category\? "),
+])
+def test_errors_say_what_the_cell_likely_is(tmp_path, text, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_csv(_write(tmp_path, text), **kwargs)
+
+
+def test_a_plain_bad_cell_gets_no_guess(tmp_path):
+    with pytest.raises(ValueError, match=r"column 'a': '1\.2\.3' is not a number$"):
+        load_csv(_write(tmp_path, "a,y\n1.2.3,0\n"))
