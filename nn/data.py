@@ -117,7 +117,7 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
     """Read a CSV file of numbers into (X, y): `target` is the label column (an index, or a
     name from the header row); every other column is a feature.
 
-    `header=None` detects a header row (a first row that is not all numbers). Labels are
+    `header=None` detects a header row (a first row holding no number). Labels are
     ints when every label is a whole number. Ragged rows, non-numeric cells and missing
     files raise errors that name the file, line and column.
     """
@@ -131,8 +131,10 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
         raise ValueError(f"{path}: not a CSV file of numbers ({e})") from None
     if not rows:
         raise ValueError(f"{path}: the file has no rows")
-    if header is None:  # a first row of numbers is data, nan and inf included (refused below, by line)
-        header = not all(_parses(cell) for cell in rows[0][1])
+    guessed = header is None
+    if guessed:  # a row holding a number is data, nan and inf included (refused below, by line): a first
+        # row with a missing value or a category ("1,,0", "1.5,2,cat") is not a header to drop silently
+        header = not any(_parses(cell) for cell in rows[0][1])
     names = [cell.strip() for cell in rows[0][1]] if header else None
     width = len(rows[0][1])
     if header:
@@ -147,7 +149,12 @@ def load_csv(path: Union[str, os.PathLike[str]], target: Union[int, str] = -1, h
     for line, row in rows:
         if len(row) != width:
             raise ValueError(f"{path}, line {line}: {len(row)} cells, but the first row has {width}")
-        values = [_cell(cell, path, line, j, names, delimiter) for j, cell in enumerate(row)]
+        try:
+            values = [_cell(cell, path, line, j, names, delimiter) for j, cell in enumerate(row)]
+        except ValueError as e:
+            if guessed and not header and line == rows[0][0]:
+                raise ValueError(f"{e}; if line {line} is a header row, pass header=True") from None
+            raise
         y.append(values.pop(column))
         X.append(values)
     if all(t.is_integer() for t in y):

@@ -22,7 +22,7 @@ def test_spreadsheet_export_reads_by_column_name(tmp_path):
     # the whole row one cell: the file is split by another delimiter, which the error names
     ("a;b;y\n1;2;0\n", {}, r"found 1 \(cells hold ';': is the file separated by it\? pass delimiter=';'\)"),
     ("a\tb\ty\n1\t2\t0\n", {}, r"found 1 \(cells hold '\\t'.*pass delimiter='\\t'\)"),
-    ("1,5;2\n3,5;4\n", {}, r"'5;4' is not a number \(cells hold ';'"),
+    ("1,5;2\n3,5;4\n", {}, r"line 1, column 1: '5;2' is not a number \(cells hold ';'"),
     ("x;y\n1,5;2\n", {"delimiter": ";"}, r"'1,5' is not a number \(a decimal comma\?"),
     # a missing value, written as nothing, NA or nan
     ("a,b,y\n1,2,0\n3,,1\n", {}, r"line 3, column 'b': '' is not a number \(a missing value\? "),
@@ -40,3 +40,20 @@ def test_errors_say_what_the_cell_likely_is(tmp_path, text, kwargs, match):
 def test_a_plain_bad_cell_gets_no_guess(tmp_path):
     with pytest.raises(ValueError, match=r"column 'a': '1\.2\.3' is not a number$"):
         load_csv(_write(tmp_path, "a,y\n1.2.3,0\n"))
+
+
+@pytest.mark.parametrize("first", ["1,,0", "1,NA,0", "1.5,2,cat"])
+def test_a_first_row_with_a_bad_cell_is_data_not_a_header_to_drop(tmp_path, first):
+    # Headerless data whose first row has a missing value or a category: it was taken for a
+    # header and dropped without a word, and the rest loaded.
+    path = _write(tmp_path, first + "\n2,3,1\n4,5,0\n")
+    with pytest.raises(ValueError, match=r"line 1, column \d: .* is not a number .*; if line 1 is a header row, "
+                                         r"pass header=True$"):
+        load_csv(path)
+    assert load_csv(path, header=True) == ([[2.0, 3.0], [4.0, 5.0]], [1, 0])
+
+
+def test_a_header_of_names_is_still_found(tmp_path):
+    # pandas' to_csv names its index column '': a header of names (and an empty one)
+    path = _write(tmp_path, ",x1,y\n0,1.5,0\n1,3,1\n")
+    assert load_csv(path, target="y") == ([[0.0, 1.5], [1.0, 3.0]], [0, 1])
