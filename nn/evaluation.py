@@ -31,7 +31,8 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
     """{'loss': mean loss or None, 'accuracy': fraction correct or None}, without recording a graph.
 
     `threshold`: as in `accuracy`; None skips accuracy for a single output (regression);
-    'auto' picks it from the loss as `fit` does (0 when no loss is given). `compile=True`
+    'auto' picks it from the loss as `fit` does (no loss: 0 for labels 0/1 or -1/+1, else
+    None: targets of a regression have no accuracy). `compile=True`
     runs the model as a compiled forward pass (`autograd.compile(..., backward=False)`,
     kept for the model), as `fit(..., compile=True)` does.
 
@@ -304,11 +305,11 @@ def _argmax(out: list[float]) -> int:
 def _resolve_threshold(threshold: Threshold, loss_fn: Optional[Loss], y: Sequence[Any]) -> Optional[float]:
     if threshold != "auto":
         return threshold
-    if loss_fn is None:
-        return 0.0
     if loss_fn in _THRESHOLDS:
         return _THRESHOLDS[loss_fn]
     labels = set(y) if all(isinstance(t, numbers.Real) for t in y) else set()
+    if loss_fn is None:  # scores: 0 splits labels 0/1 or -1/+1; other targets are regression (no accuracy)
+        return 0.0 if labels and labels <= {-1, 0, 1} else None
     if labels and labels <= {0, 1}:
         return 0.5
     if labels and labels <= {-1, 1}:
