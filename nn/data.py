@@ -300,6 +300,8 @@ def _hint(cell: str, delimiter: str) -> str:
             return f" (cells hold {other!r}: is the file separated by it? pass delimiter={other!r})"
     if delimiter != "," and _is_float(cell.replace(",", ".", 1)):
         return " (a decimal comma? load_csv reads numbers written with a point: 3.5)"
+    if _is_float(cell.replace(",", "")):
+        return " (a thousands separator? load_csv reads numbers written without one: 1234.5)"
     if any(c.isalpha() for c in cell):
         return " (a category? load_csv reads numbers only: encode it as numbers first, or drop the column)"
     return ""

@@ -24,6 +24,7 @@ def test_spreadsheet_export_reads_by_column_name(tmp_path):
     ("a\tb\ty\n1\t2\t0\n", {}, r"found 1 \(cells hold '\\t'.*pass delimiter='\\t'\)"),
     ("1,5;2\n3,5;4\n", {}, r"line 1, column 1: '5;2' is not a number \(cells hold ';'"),
     ("x;y\n1,5;2\n", {"delimiter": ";"}, r"'1,5' is not a number \(a decimal comma\?"),
+    ('a,y\n"1,234.5",0\n', {}, r"'1,234.5' is not a number \(a thousands separator\? "),
     # a missing value, written as nothing, NA or nan
     ("a,b,y\n1,2,0\n3,,1\n", {}, r"line 3, column 'b': '' is not a number \(a missing value\? "),
     ("a,b,y\n1,2,0\n3,NA,1\n", {}, r"line 3, column 'b': 'NA' is not a number \(a missing value\? "),
