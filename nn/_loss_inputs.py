@@ -39,7 +39,10 @@ def _flatten(x: object, t: object, xs: list[object], ts: list[Any], who: str) ->
         xs.append(x)
         ts.append(t)
     else:
-        raise TypeError(f"{who}: target: targets must be numbers, got {type(t).__name__}: {t!r}")
+        # a column of one ([[0], [1]], an array shaped (n, 1)) for a model with one output
+        hint = "; y is a column of one-number rows: flatten it (y = [t[0] for t in y])" \
+            if isinstance(t, (list, tuple)) and len(t) == 1 else ""
+        raise TypeError(f"{who}: target: targets must be numbers, got {type(t).__name__}: {t!r}{hint}")
 
 
 def _as_values(items: Iterable[object], who: str, what: str = "input") -> list[Value]:
