@@ -123,11 +123,7 @@ def data_argument(X: object, y: object, what: str) -> tuple[list[list[float]], l
     X, y = as_dataset(X, y, what)
     if len(X) > MAX_SIZE:
         raise ValueError(f"{what}: {len(X):,} rows; at most {MAX_SIZE:,} are allowed")
-    for i, row in enumerate(X):
-        for j, x in enumerate(row):
-            if not math.isfinite(x):
-                raise ValueError(f"{what}: row {i}, column {j} is {x}; the data must be finite numbers "
-                                 "(drop or fill that row first)")
+    _finite(X, what)
     for i, t in enumerate(y):
         if isinstance(t, numbers.Real) and not isinstance(t, numbers.Integral) and not is_number(t):  # NumPy's too
             raise ValueError(f"{what}: target {i} is {t}; targets must be finite")
@@ -135,18 +131,28 @@ def data_argument(X: object, y: object, what: str) -> tuple[list[list[float]], l
 
 
 def rows_for(model: object, X: object, what: str) -> list[list[float]]:
-    """Rows as lists of floats, all as wide as the model's input (when it states one)."""
+    """Rows as lists of finite floats, all as wide as the model's input (when it states one)."""
     X = as_rows(X, what)
     if X:
         _width(model, X, what)
-    return X
+    return _finite(X, what)
 
 
 def dataset_for(model: object, X: object, y: object, function: str) -> tuple[list[list[float]], list[Any]]:
-    """(rows, targets) as `as_dataset` makes them, the rows as wide as the model's input."""
+    """(rows, targets) as `as_dataset` makes them, the rows finite and as wide as the model's input."""
     X, y = as_dataset(X, y, f"{function}: X, y")
     _width(model, X, f"{function}: X")
-    return X, y
+    return _finite(X, f"{function}: X"), y
+
+
+def _finite(X: list[list[float]], what: str) -> list[list[float]]:
+    """X itself, once every cell is checked finite: a NaN row would be scored as class 0 without a word."""
+    for i, row in enumerate(X):
+        for j, x in enumerate(row):
+            if not math.isfinite(x):
+                raise ValueError(f"{what}: row {i}, column {j} is {x}; the data must be finite numbers "
+                                 "(drop or fill that row first)")
+    return X
 
 
 def _same_width(X: list[list[float]], what: str) -> int:
