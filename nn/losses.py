@@ -168,8 +168,11 @@ def cross_entropy(input: Sequence[Any], target: Classes,
     if isinstance(target, (list, tuple)):
         if (not isinstance(input, (list, tuple)) or len(input) != len(target)
                 or not all(isinstance(logits, (list, tuple)) for logits in input)):
+            one = isinstance(input, (list, tuple)) and input and isinstance(input[0], Value)
+            hint = ("; got one Value per sample: a model of one output has no classes to choose from (give it "
+                    "one output per class, or use bce_with_logits for two)") if one else ""
             raise ValueError("cross_entropy: for a batch, input must be a list of logit lists "
-                             f"and target a list of as many class indices (got {len(target)} targets)")
+                             f"and target a list of as many class indices (got {len(target)} targets){hint}")
         ragged = [i for i, logits in enumerate(input) if len(logits) != len(input[0])]
         if ragged:  # a class index means the same class in every sample, as in a PyTorch tensor
             raise ValueError(f"cross_entropy: every sample needs one logit per class, the same number: "

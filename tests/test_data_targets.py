@@ -25,3 +25,10 @@ def test_other_bad_targets_get_no_such_hint():
     from autograd import Value
     with pytest.raises(TypeError, match=r"got str: 'a'$"):
         mse_loss([Value(0.0)], ["a"])
+
+
+def test_cross_entropy_on_a_model_of_one_output_says_so():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"got one Value per sample: a model of one output has no classes"):
+        fit(model, X, y, "cross_entropy", epochs=1, verbose=False)
