@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import numbers
 from typing import Any, Callable, Iterator, Optional, Sequence, Union, cast
 
 from autograd import Value
@@ -13,7 +14,7 @@ from . import _validate
 from ._seed import Seed
 from .data import DataLoader
 from .evaluation import LOSSES, Loss, Threshold, _as_rows, _class_targets, _outputs, _resolve_threshold, _scores
-from .losses import l2_penalty
+from .losses import l2_penalty, mse_loss
 from .lr_scheduler import LRScheduler
 from .module import Module
 from .optim import Adam, Optimizer
@@ -87,6 +88,9 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
         _class_targets(y, len(first), "fit")
         if validation is not None:
             _class_targets(validation[1], len(first), "fit: validation")
+    if compile and loss_fn is mse_loss:  # compile reads int targets as labels, one code per value: a
+        # regression's whole numbers (load_csv's ints) would be traced again and again; as floats, one code
+        y = [float(t) if isinstance(t, numbers.Integral) and not isinstance(t, bool) else t for t in y]
     loader: Union[DataLoader, _ArrayBatches] = DataLoader(X, y, batch_size, shuffle=True, seed=seed)
 
     def loss_of_batch(xb: Sequence[Any], yb: Sequence[Any]) -> Value:
