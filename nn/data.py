@@ -290,7 +290,8 @@ def _cell(cell: str, path: object, line: int, j: int, names: Optional[list[str]]
 
 
 def _hint(cell: str, delimiter: str) -> str:
-    """What a cell that is no number most likely means: a missing value, or another delimiter."""
+    """What a cell that is no number most likely is: a missing value, a number written another way
+    (another delimiter, a decimal comma, a thousands separator), or a category."""
     if not cell.strip() or cell.strip().lower() in ("na", "n/a", "null", "none", "?", "-"):
         return " (a missing value? load_csv reads numbers only: fill or drop it first)"
     if _parses(cell):
