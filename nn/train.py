@@ -127,7 +127,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Loss
             record.val_loss, record.val_accuracy = scores["loss"], scores["accuracy"]
         history.append(record)
         if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
-            print(_line(record, f"{epoch:>{len(str(epochs))}}/{epochs}"))
+            print(_line(record, f"{epoch:>{len(str(epochs))}}/{epochs}"), flush=True)  # to a log file too, as it ends
     return history
 
 
