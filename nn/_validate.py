@@ -64,7 +64,8 @@ def _same_model(model: Any, optimizer: object, scheduler: object) -> None:
     """ValueError where fit would train silently wrong: an optimizer holding none of the model's
     parameters (made for another model), a schedule that changes another optimizer's lr."""
     params = getattr(optimizer, "params", None)
-    if isinstance(params, list) and params and not {id(p) for p in params} & {id(p) for p in model.parameters()}:
+    if (isinstance(params, list) and params and all(isinstance(p, Value) for p in params)  # not another make's groups
+            and not {id(p) for p in params} & {id(p) for p in model.parameters()}):
         raise ValueError("fit: the optimizer holds none of the model's parameters (was it made for another "
                          "model?); pass one made from model.parameters()")
     bound = getattr(scheduler, "optimizer", None)

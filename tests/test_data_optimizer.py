@@ -22,3 +22,26 @@ def test_an_optimizer_of_some_of_the_parameters_still_trains_them():
     first = [p.data for p in model.layers[0].parameters()]
     fit(model, X, y, "hinge", SGD(last, lr=0.1), epochs=2, verbose=False)
     assert [p.data for p in model.layers[0].parameters()] == first
+
+
+def test_an_optimizer_of_another_make_is_not_read():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+
+    class Grouped(SGD):                      # parameter groups, as a PyTorch-style wrapper keeps them
+        def __init__(self, params, lr):
+            super().__init__(params, lr=lr)
+            self.params_of_groups, self.params = self.params, [{"params": self.params}]
+
+        def step(self):
+            self.params, held = self.params_of_groups, self.params
+            super().step()
+            self.params = held
+
+        def zero_grad(self, set_to_none=False):
+            for p in self.params_of_groups:
+                p.grad = 0.0
+
+    before = model.state_dict()
+    fit(model, X, y, "hinge", Grouped(model.parameters(), lr=0.1), epochs=1, verbose=False)
+    assert model.state_dict() != before
