@@ -188,7 +188,9 @@ def _dummy_output(model: Any, row: list[float]) -> Union[Value, list[Value]]:
 
 def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]], y: Sequence[Any],
                    what: str) -> None:
-    """Run the loss once per target on the dummy output: a bad label fails here, before training."""
+    """Run the loss once per target on the dummy output: a bad label fails here, before training.
+    `what` names the caller and the targets ("fit: y", "evaluate: y")."""
+    who = what.split(":")[0]
     with no_grad():
         for i, t in enumerate(y):
             try:
@@ -198,8 +200,8 @@ def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]]
                 raise kind(f"{what}: the loss fails on target {i} ({short(t)}) with an output shaped like "
                            f"the model's ({_shape(dummy)}): {e}") from None
             if i == 0 and not isinstance(value, Value):
-                raise TypeError(f"fit: loss must return a Value, got {type(value).__name__}")
-    if not y:
+                raise TypeError(f"{who}: loss must return a Value, got {type(value).__name__}: {short(value)}")
+    if who != "fit" or not y:
         return
     with enable_grad():  # a loss that no output reaches has a gradient of 0 for every parameter
         value = loss([dummy], [y[0]])
