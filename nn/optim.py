@@ -89,7 +89,7 @@ class Optimizer:
         sync_open()  # a compiled training block's latest step, not the state it started from
         return {"type": type(self).__name__, "steps": self.steps,
                 **{name: getattr(self, name) for name in self._hyper},
-                "state": [dict(self.state.get(p) or {}) for p in self.params]}
+                "state": [_plain(self.state.get(p) or {}) for p in self.params]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what `state_dict()` returned; checked in full first, so a bad dict changes
@@ -123,6 +123,12 @@ class Optimizer:
     def __repr__(self) -> str:
         hyper = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyper)
         return f"{type(self).__name__}({len(self.params)} parameters, {hyper})"
+
+
+def _plain(state: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's state in plain floats and ints, as JSON takes them: a `.data` set to a
+    NumPy float makes the moments NumPy floats (float32 stays float32 under NumPy 2)."""
+    return {name: x if x.__class__ in (int, float) else float(x) for name, x in state.items()}
 
 
 class SGD(Optimizer):
