@@ -203,12 +203,18 @@ def _check_targets(loss: Callable[..., object], dummy: Union[Value, list[Value]]
                 raise TypeError(f"{who}: loss must return a Value, got {type(value).__name__}: {short(value)}")
     if who != "fit" or not y:
         return
-    with enable_grad():  # a loss that no output reaches has a gradient of 0 for every parameter
-        value = loss([dummy], [y[0]])
-    outputs = dummy if isinstance(dummy, list) else [dummy]
-    if isinstance(value, Value) and not set(outputs) & set(topological_order(value)):
-        raise ValueError(f"fit: the loss does not depend on the model's outputs (it returned "
-                         f"{short(value)}), so training would change nothing; compute it from them")
+    # A loss that no output reaches has a gradient of 0 for every parameter. One target reaching
+    # them will do: a loss may skip a sample by its value (a perceptron's, on one it gets right).
+    outputs = set(dummy if isinstance(dummy, list) else [dummy])
+    first = None
+    with enable_grad():
+        for t in y:
+            value = loss([dummy], [t])
+            if not isinstance(value, Value) or outputs & set(topological_order(value)):
+                return
+            first = value if first is None else first
+    raise ValueError(f"fit: the loss does not depend on the model's outputs (it returned "
+                     f"{short(first)}), so training would change nothing; compute it from them")
 
 
 def _shape(out: Union[Value, list[Value]]) -> str:
