@@ -39,15 +39,36 @@ def is_grad_enabled() -> bool:
 
 def _set_enabled(mode: bool) -> None:
     """Set this thread's grad mode and keep `all_enabled` true to every thread's mode."""
-    global all_enabled, _threads_off
     mode = bool(mode)
+    if _mode.enabled == mode:  # (the thread's own: no other thread reads or writes it)
+        return
+    # Set the thread's own flag first: until `all_enabled` changes, this thread is the
+    # only one whose answer could differ, and it does not run anything in between.
+    _mode.enabled = mode
+    if mode:
+        del _mode.off  # counts the thread on again
+    else:
+        _mode.off = _ThreadOff()
+
+
+class _ThreadOff:
+    """Held in a thread's mode while grad mode is off there. A thread that ends with it off (a
+    bare `set_grad_enabled(False)`) drops it with its thread-locals, and is counted on again:
+    else `all_enabled` stayed False, and every operation in every thread slower, for good."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        _count_off(1)
+
+    def __del__(self) -> None:
+        _count_off(-1)
+
+
+def _count_off(change: int) -> None:
+    global all_enabled, _threads_off
     with _lock:
-        if _mode.enabled == mode:
-            return
-        # Set the thread's own flag first: until `all_enabled` changes, this thread is the
-        # only one whose answer could differ, and it does not run anything in between.
-        _mode.enabled = mode
-        _threads_off += -1 if mode else 1
+        _threads_off += change
         all_enabled = _threads_off == 0
 
 
