@@ -6,6 +6,7 @@ import numbers
 from typing import Iterable, Optional, Union
 
 from autograd import Value
+from autograd.compiler.array_training import sync_open
 
 from ._check import flag, nonnegative, short
 
@@ -66,6 +67,7 @@ def _grads(parameters: Parameters, who: str) -> tuple[list[Value], list[float]]:
         hint = ": pass model.parameters()" if hasattr(parameters, "parameters") else ""
         raise TypeError(f"{who}: parameters must be a Value or an iterable of Values, "
                         f"got {type(parameters).__name__}{hint}")
+    sync_open()  # inside a compiled training block: the gradients of its latest step, not stale ones
     params: list[Value] = []
     grads: list[float] = []
     for i, v in enumerate(parameters):

@@ -9,8 +9,8 @@ writes a `Value` per step. The Values (`p.data`, `p.grad`) and the optimizer's s
 are written back, all together, when the block ends (also on an exception: then as after
 the last completed step), on `train.sync()`, and before anything that reads them inside
 the block (a plain `step(xb, yb)` call, tracing a new kind of batch), and before nn's
-functions that read or write parameters (`state_dict`, `save`, `evaluate`, `load_state_dict`:
-see `sync_open`), so a checkpoint taken inside a block holds its latest step.
+functions that read or write parameters (`state_dict`, `save`, `evaluate`, `clip_grad_*`,
+`load_state_dict`: see `sync_open`), so a checkpoint taken inside a block holds its latest step.
 """
 import contextlib
 import weakref
@@ -22,7 +22,7 @@ _open = weakref.WeakSet()  # the blocks between their start and end, in any thre
 
 def sync_open(release=False):
     """Write every open block's latest step back into its Values and optimizer, for code
-    about to read them (nn's `state_dict`, `save`, `evaluate`); with `release`, also have the
+    about to read them (nn's `state_dict`, `save`, `evaluate`, `clip_grad_*`); with `release`, also have the
     blocks load the Values again at their next step, for code about to write them
     (`load_state_dict`), whose numbers a block would otherwise overwrite at its end."""
     if not _open:
