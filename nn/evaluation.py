@@ -1,6 +1,7 @@
 """Measuring a model: `evaluate`, `accuracy` and `predict` (what `fit` reports after each epoch)."""
 from __future__ import annotations
 
+import functools
 import numbers
 from typing import Any, Callable, Literal, Optional, Sequence, Union, cast
 
@@ -121,8 +122,10 @@ def predict(model: Module, X: Sequence[Any], threshold: Optional[float] = 0.0, l
 def _resolve_threshold(threshold: Threshold, loss_fn: Optional[Loss], y: Sequence[Any]) -> Optional[float]:
     if threshold != "auto":
         return threshold
-    if loss_fn in _THRESHOLDS:
-        return _THRESHOLDS[loss_fn]
+    # functools.partial(binary_cross_entropy_with_logits, pos_weight=...): its weights are keywords
+    known = loss_fn.func if isinstance(loss_fn, functools.partial) else loss_fn
+    if known in _THRESHOLDS:
+        return _THRESHOLDS[known]
     labels = set(y) if all(isinstance(t, numbers.Real) for t in y) else set()
     if loss_fn is None:  # scores: 0 splits labels 0/1 or -1/+1; other targets are regression (no accuracy)
         return 0.0 if labels and labels <= {-1, 0, 1} else None
