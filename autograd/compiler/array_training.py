@@ -62,12 +62,12 @@ class Training:
         return self
 
     def __exit__(self, *exc_info):
-        try:
-            self.sync()
-        finally:
-            self.step._training = None
-            self.P = self.G = self.state = None
-            with other_data.lock:
+        with other_data.lock:  # not while another thread's `sync_open` writes this block back
+            try:
+                self.sync()
+            finally:
+                self.step._training = None
+                self.P = self.G = self.state = None
                 _open.discard(self)
         return False
 
@@ -103,8 +103,9 @@ class Training:
     def sync(self):
         """Write the parameters, their latest gradients and the optimizer's state back into
         the Values and the optimizer (done by the block's end; cheap if nothing changed)."""
-        if self.dirty:
-            self._write(grads=True)
+        with other_data.lock:  # (`sync_open` in another thread may write this block back too)
+            if self.dirty:
+                self._write(grads=True)
 
     def release(self):
         """Let the Values be the parameters again: a plain `step(xb, yb)` is about to read and
