@@ -12,6 +12,8 @@ import functools
 import math
 from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Type, Union
 
+from autograd.compiler.array_training import sync_open
+
 from .activation import activation as _activation
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ def to_torch(model: Module) -> Sequential:
       (2): Linear(in_features=3, out_features=1, bias=True)
     )
     """
+    sync_open()  # inside a compiled training block: its latest step, as state_dict() gives it
     dense = _dense_layers(model)  # refuse before importing torch: the error says what is wrong
     torch = require_torch("to_torch()")
     modules = []
