@@ -173,14 +173,14 @@ def _width(model: object, X: list[list[float]], what: str) -> int:
     return width
 
 
-def _dummy_output(model: Any, row: list[float]) -> Union[Value, list[Value]]:
+def _dummy_output(model: Any, row: list[float], who: str = "fit") -> Union[Value, list[Value]]:
     """An output shaped like the model's (one Value or a list), every entry 0.5: a valid
     probability, score and logit, so only the targets can make the loss fail."""
     try:
         with no_grad():
             out = model(row)
     except (TypeError, ValueError) as e:
-        raise type(e)(f"fit: the model cannot take row 0: {e}") from None
+        raise type(e)(f"{who}: the model cannot take row 0: {e}") from None
     if isinstance(out, (list, tuple)):
         return [Value(0.5) for _ in out]
     return Value(0.5)

@@ -50,7 +50,7 @@ def evaluate(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Union[str,
                        flag(compile, "evaluate: compile"))
     except (TypeError, ValueError):
         if loss_fn is not None:  # a bad label: name it and its row, as fit does (none found: the error as it was)
-            _validate._check_targets(loss_fn, _validate._dummy_output(model, X[0]), y, "evaluate: y")
+            _validate._check_targets(loss_fn, _validate._dummy_output(model, X[0], "evaluate"), y, "evaluate: y")
         raise
 
 
