@@ -92,6 +92,8 @@ class Training:
         loss = float(loss)
         if self.check is not None:
             _checked(self.check, loss)  # may raise: then nothing has changed
+            if self.P is None:  # the check loaded a state_dict, so the block let go of its arrays
+                return self._update_values(G, loss)
         optimizer = self.optimizer
         # As on floats, an overflow in the update gives inf rather than raising.
         with self.xp.errstate(all="ignore") if hasattr(self.xp, "errstate") else contextlib.nullcontext():
@@ -134,6 +136,15 @@ class Training:
         self.P = backend.array([p.data for p in self.step.params])
         self.state, self.G, self.dirty = state, None, False
         return True
+
+    def _update_values(self, G, loss):
+        """This step's update applied on the Values, as `_on_values` would after its check: the
+        arrays are loaded again from them at the next step."""
+        self.optimizer.zero_grad()
+        for p, g in zip(self.step.params, (G + 0.0).tolist()):
+            p.grad = g
+        self.optimizer.step()
+        return loss
 
     def _on_values(self, xb, yb, found=None):
         """The ordinary step on the Values (Python code, another optimizer, `check=True`);
