@@ -1,15 +1,14 @@
 """`explain`: the steps `backward()` takes, one chain-rule application a row, with the numbers."""
 from __future__ import annotations
 
-import numbers
-from typing import Any, Iterator, Union, overload
+from typing import Any, Iterator, Optional, Union, overload
 
 from .explain_steps import Step, _edges, _Steps  # Step: also imported from here
 from .explain_table import _Table, check_labels
 from .explain_table import format_number as format_number  # noqa: F401  (still imported from here)
 from .graph import _check_recorded, creation, topological_order
 from .value import Value
-from .value_checks import _as_float, _bad_grad
+from .value_checks import _as_float, _bad_grad, _is_real
 
 __all__ = ["explain", "Explanation", "Step"]
 
@@ -44,7 +43,7 @@ def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: b
     """
     if not isinstance(root, Value):
         raise TypeError(f"explain() needs a Value, got {type(root).__name__}")
-    if isinstance(grad, (bool, Value)) or not isinstance(grad, numbers.Real):
+    if not _is_real(grad):
         raise TypeError(f"explain(grad=...) must be a real number, got {type(grad).__name__}")
     for flag, name in ((apply, "apply"), (zero_grad, "zero_grad")):
         if not isinstance(flag, bool):
@@ -65,7 +64,7 @@ def explain(root: Value, grad: float = 1.0, *, apply: bool = False, zero_grad: b
     return result
 
 
-def _same(a: float, b: float) -> bool:
+def _same(a: Optional[float], b: float) -> bool:
     return a == b or (a != a and b != b)  # NaN left by backward() is the NaN explain computes
 
 

@@ -6,13 +6,12 @@ searching the graph, then sorting them by their creation numbers.
 """
 from __future__ import annotations
 
-import numbers
 import operator
 from typing import Iterable, Literal, Optional, Union, overload
 
 from . import grad_mode, tape
 from .value import Value
-from .value_checks import _as_float, _leaf_start
+from .value_checks import _as_float, _is_real, _leaf_start
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:
@@ -255,6 +254,6 @@ def grad(output: Value, inputs: Union[Value, Iterable[Value]], create_graph: boo
 
 def _seed(grad: float) -> float:
     # A bool is refused, as explain() refuses it: `backward(True)` is a slip for an option.
-    if isinstance(grad, (bool, Value)) or not isinstance(grad, numbers.Real):
+    if not _is_real(grad):
         raise TypeError(f"backward(grad=...) must be a real number, got {type(grad).__name__}")
     return _as_float(grad, "backward(grad=...)")  # an int past 1.8e308 is named

@@ -29,6 +29,12 @@ def _refuse(what: str, unexpected: dict[str, object]) -> None:
                     + (f": {hint}" if hint else ""))
 
 
+def _is_real(x: object) -> bool:
+    """A real number for `.data`, `.grad` or a seed: not a bool (a slip for an option) and not a
+    Value (whose number is its `.data`)."""
+    return not isinstance(x, (bool, _value.Value)) and isinstance(x, numbers.Real)
+
+
 def _as_float(x: object, what: str) -> float:
     if isinstance(x, _value.Value):
         raise TypeError(f"{what} must be a real number, got a Value; use value.data or value itself")
@@ -45,7 +51,7 @@ def _bad_grad(v: Value, whose: str) -> Optional[str]:
     g = v.grad
     if g.__class__ is float or g is None:
         return None
-    if not isinstance(g, (bool, _value.Value)) and isinstance(g, numbers.Real):
+    if _is_real(g):
         try:
             float(g)
             return None
@@ -61,7 +67,7 @@ def _leaf_start(held: object) -> float:
     (a Value there would silently turn the gradient into a graph)."""
     if held is None:
         return 0.0
-    if isinstance(held, (bool, _value.Value)) or not isinstance(held, numbers.Real):
+    if not _is_real(held):
         raise TypeError(f"a leaf's .grad is {type(held).__name__}, not a number")  # named by Value.backward
     return held  # type: ignore[return-value]  # an int, a NumPy float: adds as it is
 
@@ -81,7 +87,7 @@ def _data_as_float(v: Value, what: str) -> float:
     """`v.data` as a float, for code that assigned `.data` something else (an int, a NumPy
     scalar): `.data` is a plain attribute, unchecked, since every operation reads it."""
     data = v.data
-    if isinstance(data, (bool, _value.Value)) or not isinstance(data, numbers.Real):
+    if not _is_real(data):
         raise TypeError(f"{what}: v.data must be a float, got {type(data).__name__}: {data!r:.60}; "
                         "assign a number (v.data = 0.5)")
     return _as_float(data, f"{what}: v.data")

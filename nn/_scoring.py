@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numbers
+from math import isnan
 from typing import Any, Optional, Sequence, Union
 
 from autograd import Value
@@ -62,13 +63,12 @@ def _number(x: Any) -> Optional[float]:
 def _is_correct(out: Union[float, list[float]], target: float, threshold: Optional[float]) -> bool:
     """A NaN output is never right (`NaN > threshold` is False: it scored as the negative class)."""
     if isinstance(out, list):
-        return out.index(max(out)) == target and not any(o != o for o in out)
+        return not any(map(isnan, out)) and out.index(max(out)) == target
     return out == out and (out > threshold) == (target > 0)  # type: ignore[operator]  # None: evaluate returned before
 
 
 def _argmax(out: list[float]) -> int:
     """The index of the largest output, a NaN's first (as `torch.argmax`; `max` let it depend on where it was)."""
-    for k, o in enumerate(out):
-        if o != o:
-            return k
+    if any(map(isnan, out)):
+        return list(map(isnan, out)).index(True)
     return out.index(max(out))

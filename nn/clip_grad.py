@@ -7,6 +7,7 @@ from typing import Iterable, Optional, Union
 
 from autograd import Value
 from autograd.compiler.array_training import sync_open
+from autograd.value_checks import _as_float, _is_real
 
 from ._check import flag, nonnegative, short
 
@@ -76,11 +77,11 @@ def _grads(parameters: Parameters, who: str) -> tuple[list[Value], list[float]]:
         g = v.grad
         if g is None:
             continue
-        if isinstance(g, (bool, Value)) or not isinstance(g, numbers.Real):
+        if not _is_real(g):
             raise TypeError(f"{who}: parameters[{i}].grad must be a number or None, got {type(g).__name__}: "
                             f"{short(g)}; nothing was changed")
         params.append(v)
-        grads.append(float(g))
+        grads.append(_as_float(g, f"{who}: parameters[{i}].grad"))  # (10**400 named)
     return params, grads
 
 

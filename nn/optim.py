@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import collections
 import math
-import numbers
 from typing import Any, Iterable, Optional
 
 from autograd import Value
 from autograd.compiler.array_training import sync_open
+from autograd.value_checks import _as_float, _is_real
 
 from ._check import flag, nonnegative, number, positive_int, short
 from ._optim_state import array_state, parameter_states, set_array_state
@@ -73,12 +73,12 @@ class Optimizer:
         grads: list[Any] = [p.grad for p in self.params]
         for i, (p, g) in enumerate(zip(self.params, grads)):
             if g.__class__ is not float and g is not None:
-                if isinstance(g, (bool, Value)) or not isinstance(g, numbers.Real):
+                if not _is_real(g):
                     raise TypeError(f"{type(self).__name__}.step: params[{i}].grad must be a number or None, "
                                     f"got {type(g).__name__}: {short(g)}; nothing was updated")
-                grads[i] = float(g)
+                grads[i] = _as_float(g, f"{type(self).__name__}.step: params[{i}].grad")  # (10**400 named)
             d = p.data  # set by hand, it could be anything: `p.data -= ...` would fail halfway
-            if d.__class__ is not float and (isinstance(d, (bool, Value)) or not isinstance(d, numbers.Real)):
+            if d.__class__ is not float and not _is_real(d):
                 raise TypeError(f"{type(self).__name__}.step: params[{i}].data must be a real number, "
                                 f"got {type(d).__name__}: {short(d)}; nothing was updated")
         return grads

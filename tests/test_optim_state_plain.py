@@ -28,3 +28,14 @@ def test_state_dict_of_parameters_holding_numpy_floats_is_json(make):
     fresh = make(model.parameters())
     fresh.load_state_dict(again)  # and it loads back
     assert fresh.state_dict() == state
+
+
+def test_a_grad_past_the_float_range_is_named_and_nothing_moves():
+    from autograd import Value
+    p, q = Value(1.0), Value(2.0)
+    p.grad, q.grad = 1.0, 10 ** 400
+    for call in (lambda: nn.SGD([p, q], lr=0.1).step(), lambda: nn.clip_grad_norm_([p, q], 1.0),
+                 lambda: nn.clip_grad_value_([p, q], 1.0)):
+        with pytest.raises(OverflowError, match=r"params?\w*\[1\]\.grad: 1000.* is too large for a float"):
+            call()
+        assert (p.data, q.data, p.grad, q.grad) == (1.0, 2.0, 1.0, 10 ** 400)
